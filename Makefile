@@ -1,0 +1,50 @@
+# Neural Networks for the Subsurface: build the book, run the tests.
+#   make book     set up .venv (first time) and build the HTML into _build/html
+#   make test     unit tests + strict nbval over book/ + the -W book build
+#   make execute  re-run every chapter in place, storing outputs and widget state
+#   make bench    geonn against scikit-learn / PyTorch (not part of make test)
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+JB     := $(VENV)/bin/jupyter-book
+STAMP  := $(VENV)/.installed
+
+# One thread and no tqdm redraw noise: outputs must not depend on the machine.
+export OPENBLAS_NUM_THREADS := 1
+export OMP_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
+export MPLBACKEND := Agg
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: setup book test unit nbval build execute bench clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --upgrade --quiet pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+book: setup
+	$(JB) build . -W --keep-going
+	@echo "HTML book: _build/html/index.html"
+
+# pytest's exit code 5 means "no tests collected": never a pass for CI.
+test: setup
+	$(PY) -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
+		--nbval-cell-timeout=120 --durations=10 tests book; \
+	rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests (exit code 5): failing, since CI must test something"; exit 1; fi; \
+	[ $$rc -eq 0 ] || exit $$rc
+	$(JB) build . -W --keep-going
+
+execute: setup
+	$(PY) tools/execute.py book/*.ipynb
+
+bench: setup
+	$(PY) benchmarks/bench_mlp.py
+
+clean:
+	rm -rf _build

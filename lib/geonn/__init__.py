@@ -1,0 +1,24 @@
+"""geonn: a small, pure-NumPy neural-network library for the course
+*Neural Networks for the Subsurface*.
+
+    >>> import numpy as np
+    >>> from geonn import Sequential, Dense, Activation
+    >>> rng = np.random.default_rng(0)
+    >>> net = Sequential([Dense(3, 2, rng=rng), Activation("sigmoid"), Dense(2, 1, rng=rng)])
+    >>> net.n_params
+    11
+"""
+from . import activations, gradcheck, init, layers, losses, network, optim, train
+from .gradcheck import gradcheck as check_gradients
+from .layers import Activation, Dense, Dropout
+from .losses import MSE, BCEWithLogits, SoftmaxCrossEntropy
+from .network import Sequential
+from .optim import SGD, Adam, Momentum
+from .train import History, TrainingDiverged, fit
+
+__version__ = "0.1.0"
+
+__all__ = ["activations", "gradcheck", "init", "layers", "losses", "network", "optim",
+           "train", "check_gradients", "Activation", "Dense", "Dropout", "MSE",
+           "BCEWithLogits", "SoftmaxCrossEntropy", "Sequential", "SGD", "Adam", "Momentum",
+           "History", "TrainingDiverged", "fit"]

@@ -1,0 +1,194 @@
+"""Activation functions α(z) and their derivatives.
+
+Every activation works element-wise on an array ``z`` of pre-activations,
+shape ``(batch, units)``, except :class:`Softmax`, which couples the units of
+one row.  Each object offers
+
+* ``forward(z)``  -> ``a = α(z)``
+* ``grad(z)``     -> ``α'(z)``, element-wise (softmax: the Jacobian)
+* ``grad_from_output(a)`` where the derivative can be written in terms of the
+  output, as the lecture does: σ' = a(1 − a), tanh' = 1 − a².
+* ``vjp(z, a, grad_a)`` -> ``∂L/∂z`` given ``∂L/∂a`` (what backprop needs).
+
+Use :func:`get` to look one up by name.
+"""
+import numpy as np
+
+__all__ = ["Activation", "Identity", "Step", "Sigmoid", "Tanh", "ReLU",
+           "LeakyReLU", "Softmax", "get", "NAMES"]
+
+
+class Activation:
+    name = "activation"
+
+    def forward(self, z):
+        raise NotImplementedError
+
+    def grad(self, z):
+        raise NotImplementedError
+
+    def vjp(self, z, a, grad_a):
+        """∂L/∂z = ∂L/∂a ⊙ α'(z) for an element-wise activation."""
+        return grad_a * self.grad(z)
+
+    def __call__(self, z):
+        return self.forward(z)
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+class Identity(Activation):
+    """α(z) = z, α'(z) = 1.  The output node of a regression network."""
+    name = "identity"
+
+    def forward(self, z):
+        return np.asarray(z, dtype=float)
+
+    def grad(self, z):
+        return np.ones_like(z, dtype=float)
+
+    def grad_from_output(self, a):
+        return np.ones_like(a, dtype=float)
+
+    def vjp(self, z, a, grad_a):
+        return grad_a
+
+
+class Step(Activation):
+    """Binary step: α(z) = 1 if z > 0 else 0.
+
+    α'(z) = 0 wherever it exists (z ≠ 0), so gradient descent gets no signal:
+    the step is shown for history, not for training.
+    """
+    name = "step"
+
+    def forward(self, z):
+        return (np.asarray(z) > 0).astype(float)
+
+    def grad(self, z):
+        return np.zeros_like(z, dtype=float)
+
+
+class Sigmoid(Activation):
+    """Logistic function σ(z) = 1 / (1 + e^{−z}), with σ'(z) = σ(z)(1 − σ(z)).
+
+    Evaluated as e^{−|z|} so that no exponential overflows for large |z|.
+    """
+    name = "sigmoid"
+
+    def forward(self, z):
+        z = np.asarray(z, dtype=float)
+        e = np.exp(-np.abs(z))
+        return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+    def grad(self, z):
+        return self.grad_from_output(self.forward(z))
+
+    def grad_from_output(self, a):
+        return a * (1.0 - a)
+
+    def vjp(self, z, a, grad_a):
+        return grad_a * a * (1.0 - a)
+
+
+class Tanh(Activation):
+    """Hyperbolic tangent, α(z) = tanh z, with α'(z) = 1 − tanh² z."""
+    name = "tanh"
+
+    def forward(self, z):
+        return np.tanh(z)
+
+    def grad(self, z):
+        return self.grad_from_output(np.tanh(z))
+
+    def grad_from_output(self, a):
+        return 1.0 - a * a
+
+    def vjp(self, z, a, grad_a):
+        return grad_a * (1.0 - a * a)
+
+
+class ReLU(Activation):
+    """Rectified linear unit, α(z) = max(0, z).
+
+    α'(z) = 1 for z > 0 and 0 for z ≤ 0 (we take 0 at the kink, as the lecture
+    does).  Note the derivative is 1, not z.
+    """
+    name = "relu"
+
+    def forward(self, z):
+        return np.maximum(z, 0.0)
+
+    def grad(self, z):
+        return (np.asarray(z) > 0).astype(float)
+
+    def grad_from_output(self, a):
+        return (np.asarray(a) > 0).astype(float)
+
+    def vjp(self, z, a, grad_a):
+        return grad_a * (z > 0)
+
+
+class LeakyReLU(Activation):
+    """α(z) = z for z > 0, slope·z otherwise; α'(z) = 1 or slope."""
+    name = "leaky_relu"
+
+    def __init__(self, slope=0.01):
+        if not 0 <= slope < 1:
+            raise ValueError(f"LeakyReLU slope must be in [0, 1); got {slope}")
+        self.slope = float(slope)
+
+    def forward(self, z):
+        z = np.asarray(z, dtype=float)
+        return np.where(z > 0, z, self.slope * z)
+
+    def grad(self, z):
+        return np.where(np.asarray(z) > 0, 1.0, self.slope)
+
+    def grad_from_output(self, a):
+        # a and z share their sign for 0 < slope, so the output decides the branch
+        return np.where(np.asarray(a) > 0, 1.0, self.slope)
+
+    def __repr__(self):
+        return f"LeakyReLU(slope={self.slope})"
+
+
+class Softmax(Activation):
+    """a_k = e^{z_k} / Σ_l e^{z_l} along each row of ``z`` (batch, K).
+
+    Outputs are non-negative and each row sums to one.  The Jacobian is
+    ∂a_k/∂z_j = a_k(δ_kj − a_j), so ``grad`` returns shape (batch, K, K).
+    """
+    name = "softmax"
+
+    def forward(self, z):
+        z = np.asarray(z, dtype=float)
+        e = np.exp(z - z.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+
+    def grad(self, z):
+        a = self.forward(z)
+        return a[..., :, None] * (np.eye(a.shape[-1]) - a[..., None, :])
+
+    def vjp(self, z, a, grad_a):
+        # Jacobian-vector product without forming the (K, K) matrix
+        return a * (grad_a - np.sum(grad_a * a, axis=-1, keepdims=True))
+
+
+_REGISTRY = {cls.name: cls for cls in
+             (Identity, Step, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax)}
+_ALIASES = {"linear": "identity", "logistic": "sigmoid"}
+NAMES = tuple(_REGISTRY)
+
+
+def get(name, **kwargs):
+    """Return an activation by name (``"relu"``) or pass an instance through."""
+    if isinstance(name, Activation):
+        return name
+    if not isinstance(name, str):
+        raise TypeError(f"activation must be a name or an Activation; got {type(name).__name__}")
+    key = _ALIASES.get(name.lower(), name.lower())
+    if key not in _REGISTRY:
+        raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(NAMES)}")
+    return _REGISTRY[key](**kwargs)

@@ -1,0 +1,116 @@
+"""``Sequential``: a stack of layers, itself usable as a layer."""
+import numpy as np
+
+from .layers import Layer
+
+__all__ = ["Sequential"]
+
+
+class Sequential(Layer):
+    """Feed-forward network: ``forward`` runs the layers left to right,
+    ``backward`` runs them right to left and returns ∂L/∂(network input).
+
+    A Sequential is a Layer, so ``Sequential([encoder, decoder])`` composes
+    two networks, and a generator can be trained through a discriminator.
+    """
+
+    def __init__(self, layers):
+        layers = list(layers)
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(f"layer {i} is a {type(layer).__name__}, not a geonn Layer")
+        self.layers = layers
+
+    # -- computation -------------------------------------------------------
+    def forward(self, x, train=False):
+        x = np.asarray(x)
+        if x.ndim != 2:
+            raise ValueError(f"X must be 2-D (n_samples, n_features); got shape {x.shape}. "
+                             "For one feature use X.reshape(-1, 1)")
+        for layer in self.layers:
+            x = layer.forward(x, train=train)
+        return x
+
+    def backward(self, grad_out):
+        for layer in reversed(self.layers):
+            grad_out = layer.backward(grad_out)
+        return grad_out
+
+    def predict(self, x):
+        """Forward pass in evaluation mode (dropout off)."""
+        return self.forward(x, train=False)
+
+    # -- parameters --------------------------------------------------------
+    def params(self):
+        if not self.trainable:
+            return []
+        return [p for layer in self.layers for p in layer.params()]
+
+    def grads(self):
+        if not self.trainable:
+            return []
+        return [g for layer in self.layers for g in layer.grads()]
+
+    def named_params(self):
+        """All parameters as ``{"0.W": W, "0.b": b, "2.W": …}`` (nested: "1.0.W")."""
+        return {f"{i}.{k}": v for i, layer in enumerate(self.layers)
+                for k, v in layer.named_params().items()}
+
+    @property
+    def n_trainable(self):
+        return int(sum(p.size for p in self.params()))
+
+    def freeze(self):
+        """Stop updates to every layer inside; gradients still flow through."""
+        for layer in self.layers:
+            layer.freeze()
+        self.trainable = False
+        return self
+
+    def unfreeze(self):
+        for layer in self.layers:
+            layer.unfreeze()
+        self.trainable = True
+        return self
+
+    # -- persistence (np.savez: arrays only, never pickle) ------------------
+    def save(self, path):
+        """Write every parameter to an ``.npz`` file."""
+        np.savez(path, **self.named_params())
+
+    def load(self, path):
+        """Copy parameters from an ``.npz`` file written by :meth:`save`.
+
+        The file must describe a network of exactly this shape.
+        """
+        mine = self.named_params()
+        with np.load(path, allow_pickle=False) as f:
+            theirs = {k: f[k] for k in f.files}
+        missing, extra = sorted(set(mine) - set(theirs)), sorted(set(theirs) - set(mine))
+        if missing or extra:
+            raise ValueError(f"weights file {path} does not fit this network: "
+                             f"missing {missing or 'nothing'}, unexpected {extra or 'nothing'}")
+        for k, v in mine.items():
+            if theirs[k].shape != v.shape:
+                raise ValueError(f"weights file {path} has {k} of shape {theirs[k].shape} "
+                                 f"but this network has {v.shape}")
+        for k, v in mine.items():
+            v[...] = theirs[k]
+        return self
+
+    # -- display -----------------------------------------------------------
+    def __repr__(self):
+        lines = ["Sequential("]
+        for i, layer in enumerate(self.layers):
+            inner = repr(layer).replace("\n", "\n    ")
+            n = layer.n_params
+            count = f"  # {n} params" + ("" if layer.trainable or not n else ", frozen") if n else ""
+            lines.append(f"  ({i}): {inner}{count}")
+        lines.append(f")  total: {self.n_params} parameters, {self.n_trainable} trainable")
+        return "\n".join(lines)
+
+    def __len__(self):
+        return len(self.layers)
+
+    def __getitem__(self, i):
+        return self.layers[i]

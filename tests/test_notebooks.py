@@ -1,0 +1,71 @@
+"""The chapters are stored executed, in order, in the course's shape, and the
+table of contents lists exactly the files that exist."""
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "book").glob("[0-9][0-9]_*.ipynb"))
+ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:work|root|home|tmp|Users)/")
+
+
+def _code_cells(path):
+    cells = json.loads(path.read_text())["cells"]
+    return [c for c in cells if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+
+
+def _toc_files():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [ch["file"] for ch in part["chapters"]]
+    return files
+
+
+def test_there_are_chapters():
+    assert NOTEBOOKS, "no chapter notebooks found in book/"
+
+
+def test_toc_lists_existing_files_and_every_chapter():
+    listed = _toc_files()
+    for f in listed:
+        assert any((ROOT / f).with_suffix(s).exists() for s in (".md", ".ipynb")), f"{f} in _toc.yml does not exist"
+    for nb in NOTEBOOKS:
+        assert f"book/{nb.stem}" in listed, f"{nb.name} is not in _toc.yml"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_code_cell_is_stored_executed_in_order(path):
+    counts = [c["execution_count"] for c in _code_cells(path)]
+    unrun = [i for i, n in enumerate(counts) if n is None]
+    assert not unrun, f"{path.name}: code cells {unrun} were saved without being run (make execute)"
+    assert counts == sorted(counts) and len(set(counts)) == len(counts) and counts[0] == 1, \
+        f"{path.name}: cells were run out of order ({counts}); re-run top to bottom (make execute)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_ignored_outputs_are_followed_by_an_assertion(path):
+    cells = _code_cells(path)
+    for i, c in enumerate(cells):
+        if "nbval-ignore-output" in c["metadata"].get("tags", []):
+            nxt = "".join(cells[i + 1]["source"]) if i + 1 < len(cells) else ""
+            assert "assert" in nxt, f"{path.name}: cell {i} ignores its output but the next cell asserts nothing"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_chapter_shape_and_hygiene(path):
+    text = path.read_text()
+    nb = json.loads(text)
+    md = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    for heading in ("Overview", "Prerequisites", "Summary", "Exercises"):
+        assert re.search(rf"^##+ .*{heading}", md, re.MULTILINE), f"{path.name}: no '{heading}' section"
+    assert "{exercise}" in md and "{solution}" in md, f"{path.name}: exercises need sphinx-exercise"
+    code = "\n".join("".join(c["source"]) for c in _code_cells(path))
+    assert "default_rng(" in code, f"{path.name}: make an explicit rng"
+    assert "np.random.seed" not in code, f"{path.name}: no global seeding"
+    assert not ABSOLUTE_PATH.search(text), f"{path.name}: contains an absolute path of this machine"
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    assert len(text) < 3_000_000, f"{path.name} is {len(text) / 1e6:.1f} MB"

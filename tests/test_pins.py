@@ -1,0 +1,65 @@
+"""One pinned source of versions: requirements.txt and environment.yml agree,
+and the Binder files are in place."""
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+from packaging.requirements import Requirement
+
+ROOT = Path(__file__).resolve().parents[1]
+REQUIRED = {"numpy", "matplotlib", "ipywidgets", "scikit-learn", "jupyter-book", "nbval",
+            "pytest", "ipykernel", "tqdm"}
+
+
+def _pins(lines):
+    pins = {}
+    for line in lines:
+        line = line.split("#", 1)[0].strip()
+        if line:
+            req = Requirement(line)
+            specs = list(req.specifier)
+            assert len(specs) == 1 and specs[0].operator == "==", f"{line!r} is not pinned with =="
+            pins[req.name.lower()] = specs[0].version
+    return pins
+
+
+def requirements():
+    return _pins((ROOT / "requirements.txt").read_text().splitlines())
+
+
+def environment():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip = [d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d]
+    assert len(pip) == 1, "environment.yml needs exactly one pip section"
+    return env, _pins(pip[0])
+
+
+def test_environment_yml_and_requirements_agree():
+    assert environment()[1] == requirements()
+
+
+def test_required_packages_are_pinned():
+    pins = requirements()
+    assert REQUIRED <= set(pins), f"not pinned: {REQUIRED - set(pins)}"
+    assert pins["jupyter-book"] == "1.0.4.post1"
+
+
+def test_environment_uses_python_311():
+    env, _ = environment()
+    assert "python=3.11" in env["dependencies"]
+
+
+def test_library_ranges_admit_the_pins():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pins = requirements()
+    for dep in project["dependencies"]:
+        req = Requirement(dep)
+        assert req.name.lower() in pins, f"{req.name} is a geonn dependency but is not pinned"
+        assert req.specifier.contains(pins[req.name.lower()]), f"{req.name} pin outside {req.specifier}"
+
+
+def test_binder_layout():
+    assert not (ROOT / "binder").exists(), "a binder/ folder hides environment.yml and postBuild"
+    post = (ROOT / "postBuild").read_text()
+    assert re.search(r"pip install --no-deps -e \.", post)

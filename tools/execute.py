@@ -1,0 +1,35 @@
+"""Re-run notebooks in place, top to bottom, storing outputs and widget state.
+
+    python tools/execute.py book/01_neurons.ipynb [...]
+
+Runs from the notebook's own folder, as Jupyter and nbval do, with one BLAS
+thread so that stored outputs match what CI replays.
+"""
+import os
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def execute(path):
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=True,
+                            resources={"metadata": {"path": str(path.parent)}})
+    start = time.perf_counter()
+    client.execute()
+    nbformat.write(nb, path)
+    print(f"{path}: {time.perf_counter() - start:.1f} s")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    for p in sys.argv[1:]:
+        execute(p)
