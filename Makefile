@@ -38,7 +38,8 @@ test: setup
 		--nbval-cell-timeout=120 --durations=10 tests book; \
 	rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests (exit code 5): failing, since CI must test something"; exit 1; fi; \
 	[ $$rc -eq 0 ] || exit $$rc
-	$(JB) build . -W --keep-going
+	@# --all: an incremental build would not repeat the warnings of unchanged pages
+	$(JB) build . -W --keep-going --all
 
 execute: setup
 	$(PY) tools/execute.py book/*.ipynb

@@ -72,7 +72,7 @@ def draw_network(sizes, weights=None, biases=None, labels=None, values=None,
                 ax.plot([x0, x1], [y0, y1], color="#2166ac" if w >= 0 else "#b2182b",
                         lw=0.5 + 4.5 * abs(w) / wmax, alpha=0.8, zorder=1)
                 if show_weights:
-                    t = 0.3  # near the start of the edge, where edges are apart
+                    t = 0.36  # past the node, before edges from neighbours cross
                     ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), f"{w:.2f}", fontsize=8,
                             ha="center", va="center", zorder=3,
                             bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.8))
