@@ -17,7 +17,7 @@ export MKL_NUM_THREADS := 1
 export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: setup book test unit nbval build execute bench clean
+.PHONY: setup book test execute bench clean
 
 setup: $(STAMP)
 
