@@ -30,7 +30,7 @@ def test_vjp_is_grad_times_upstream(name):
     np.testing.assert_allclose(act.vjp(Z, act.forward(Z), g), g * act.grad(Z))
 
 
-@pytest.mark.parametrize("name", ["identity", "sigmoid", "tanh", "relu", "leaky_relu"])
+@pytest.mark.parametrize("name", ["identity", "step", "sigmoid", "tanh", "relu", "leaky_relu"])
 def test_output_form_derivative_equals_input_form(name):
     act = activations.get(name)
     np.testing.assert_allclose(act.grad_from_output(act.forward(Z)), act.grad(Z), atol=1e-15)
@@ -77,3 +77,13 @@ def test_unknown_activation_name_is_a_clear_error():
         activations.get("relux")
     with pytest.raises(TypeError, match="activation must be a name"):
         activations.get(3)
+
+
+def test_softmax_has_no_output_form_derivative():
+    with pytest.raises(NotImplementedError, match="use grad"):
+        activations.Softmax().grad_from_output(np.ones((1, 2)))
+
+
+def test_sigmoid_derivative_is_exact_in_the_tails():
+    # σ(40) rounds to 1, so a(1 − a) would give 0; the true slope is ≈ e^{−40}
+    assert activations.Sigmoid().grad(np.array([40.0]))[0] == pytest.approx(np.exp(-40), rel=1e-12)

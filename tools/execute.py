@@ -14,7 +14,6 @@ import nbformat
 from nbclient import NotebookClient
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 def execute(path):

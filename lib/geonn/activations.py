@@ -27,6 +27,10 @@ class Activation:
     def grad(self, z):
         raise NotImplementedError
 
+    def grad_from_output(self, a):
+        raise NotImplementedError(f"{self.name}'s derivative is not a function of its output alone; "
+                                  "use grad(z)")
+
     def vjp(self, z, a, grad_a):
         """∂L/∂z = ∂L/∂a ⊙ α'(z) for an element-wise activation."""
         return grad_a * self.grad(z)
@@ -69,6 +73,9 @@ class Step(Activation):
     def grad(self, z):
         return np.zeros_like(z, dtype=float)
 
+    def grad_from_output(self, a):
+        return np.zeros_like(a, dtype=float)
+
 
 class Sigmoid(Activation):
     """Logistic function σ(z) = 1 / (1 + e^{−z}), with σ'(z) = σ(z)(1 − σ(z)).
@@ -83,7 +90,9 @@ class Sigmoid(Activation):
         return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
     def grad(self, z):
-        return self.grad_from_output(self.forward(z))
+        # e/(1+e)² with e = e^{−|z|} (σ' is even) stays exact where σ rounds to 1
+        e = np.exp(-np.abs(np.asarray(z, dtype=float)))
+        return e / (1.0 + e) ** 2
 
     def grad_from_output(self, a):
         return a * (1.0 - a)

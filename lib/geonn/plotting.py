@@ -134,7 +134,7 @@ def plot_activation(activation, z=None, ax=None, derivative=True, **kwargs):
     ax.plot(z, a, lw=2, label=label)
     if derivative:
         ax.plot(z, da, lw=2, ls="--", label=r"$\alpha'(z)$")
-    ax.set(xlabel="pre-activation $z$", title=act.name)
+    ax.set(xlabel="pre-activation $z$", ylabel=r"$\alpha(z)$, $\alpha'(z)$", title=act.name)
     ax.legend(loc="upper left")
     ax.grid(alpha=0.3)
     return ax
