@@ -1,4 +1,6 @@
-"""pytest settings shared by the unit tests and the nbval notebook run."""
+"""pytest settings shared by the unit tests (tests/) and the nbval run over book/.
+
+It lives at the root because a conftest.py under tests/ would not apply to book/."""
 import time
 
 import pytest
