@@ -85,3 +85,13 @@ def test_divergence_raises_with_epoch_and_hint(rng):
     net = Sequential([Dense(1, 8, rng=rng), Activation("relu"), Dense(8, 1, rng=rng)])
     with pytest.raises(TrainingDiverged, match=r"loss became (nan|inf) at epoch \d+.*lower the learning rate"):
         _fit(net, rng, X, 3 * X, opt=SGD(50.0), epochs=50)
+
+
+def test_validation_rows_differ(net, rng):
+    with pytest.raises(ValueError, match="X_val has 4 rows but y_val has 3"):
+        _fit(net, rng, np.zeros((8, 1)), np.zeros((8, 1)), val=(np.zeros((4, 1)), np.zeros((3, 1))))
+
+
+def test_dense_alone_refuses_one_dimensional_input(rng):
+    with pytest.raises(ValueError, match=r"needs 2-D input \(n, 3\); got shape \(3,\)"):
+        Dense(3, 2, rng=rng).forward(np.zeros(3))

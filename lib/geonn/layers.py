@@ -78,9 +78,11 @@ class Dense(Layer):
         self.x = None
 
     def forward(self, x, train=False):
-        if x.ndim != 2 or x.shape[1] != self.n_in:
-            got = x.shape[1] if x.ndim == 2 else f"shape {x.shape}"
-            raise ValueError(f"X has {got} features but Dense({self.n_in}→{self.n_out}) "
+        if x.ndim != 2:
+            raise ValueError(f"Dense({self.n_in}→{self.n_out}) needs 2-D input (n, {self.n_in}); "
+                             f"got shape {x.shape}")
+        if x.shape[1] != self.n_in:
+            raise ValueError(f"X has {x.shape[1]} features but Dense({self.n_in}→{self.n_out}) "
                              f"expects {self.n_in}")
         self.x = x
         return x @ self.W + self.b

@@ -28,7 +28,7 @@ class History:
 
 def check_arrays(X, y, what="X"):
     """Return X, y as float arrays, or raise a ValueError naming the problem."""
-    label = "y" if what == "X" else f"{what} target"
+    label = "y" + what[1:]          # X → y, X_val → y_val
     X = np.asarray(X)
     y = np.asarray(y)
     for name, a in ((what, X), (label, y)):
