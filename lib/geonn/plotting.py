@@ -10,7 +10,7 @@ from . import activations
 from .layers import Dense
 
 __all__ = ["FIGSIZE", "WIDE", "draw_network", "plot_loss", "plot_activation",
-           "network_weights"]
+           "plot_activation_panels", "network_weights"]
 
 FIGSIZE = (6.0, 4.0)
 WIDE = (10.0, 4.0)
@@ -138,3 +138,28 @@ def plot_activation(activation, z=None, ax=None, derivative=True, **kwargs):
     ax.legend(loc="upper left")
     ax.grid(alpha=0.3)
     return ax
+
+
+def plot_activation_panels(activation, zmax=5.0, depth=5, axes=None, **kwargs):
+    """The activation explorer's view: α(z) and α'(z) on the left; on the right
+    |α'(z)|^depth, the factor the activation alone contributes to a gradient
+    that passes through ``depth`` layers sitting at the same z with unit weights.
+
+    Drawn by ``geonn.widgets.activation_explorer`` and, statically, by chapters.
+    """
+    act = activations.get(activation, **kwargs)
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=WIDE, layout="constrained")
+    ax0, ax1 = axes
+    z = np.linspace(-zmax, zmax, 401)
+    plot_activation(act, z, ax=ax0)
+    if isinstance(act, activations.Softmax):
+        ax1.text(0.5, 0.5, "softmax is used at the output only", ha="center",
+                 transform=ax1.transAxes)
+        ax1.axis("off")
+        return axes
+    ax1.semilogy(z, np.maximum(np.abs(act.grad(z)) ** depth, 1e-30))
+    ax1.set(xlabel="pre-activation $z$", ylabel=rf"$|\alpha'(z)|^{{{depth}}}$",
+            title=f"gradient factor through {depth} layers", ylim=(1e-30, 10))
+    ax1.grid(alpha=0.3)
+    return axes
