@@ -9,7 +9,7 @@ from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIRED = {"numpy", "matplotlib", "ipywidgets", "scikit-learn", "jupyter-book", "nbval",
-            "pytest", "ipykernel", "tqdm"}
+            "pytest", "ipykernel", "tqdm", "bruges"}
 
 
 def _pins(lines):

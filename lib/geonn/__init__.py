@@ -8,7 +8,7 @@
     >>> net.n_params
     11
 """
-from . import activations, gradcheck, init, layers, losses, network, optim, train
+from . import activations, datasets, gradcheck, init, layers, losses, network, optim, train
 from .gradcheck import gradcheck as check_gradients
 from .layers import Activation, Dense, Dropout
 from .losses import MSE, BCEWithLogits, SoftmaxCrossEntropy
@@ -18,7 +18,7 @@ from .train import History, TrainingDiverged, fit
 
 __version__ = "0.1.0"
 
-__all__ = ["activations", "gradcheck", "init", "layers", "losses", "network", "optim",
+__all__ = ["activations", "datasets", "gradcheck", "init", "layers", "losses", "network", "optim",
            "train", "check_gradients", "Activation", "Dense", "Dropout", "MSE",
            "BCEWithLogits", "SoftmaxCrossEntropy", "Sequential", "SGD", "Adam", "Momentum",
            "History", "TrainingDiverged", "fit"]

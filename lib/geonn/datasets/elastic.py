@@ -1,0 +1,3 @@
+"""elastic (being written)"""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""mantle (being written)"""
+
+__all__ = []

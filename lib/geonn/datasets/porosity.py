@@ -1,0 +1,3 @@
+"""porosity (being written)"""
+
+__all__ = []
