@@ -19,7 +19,10 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 def execute(path):
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
+    # coalesce_streams: a tqdm bar redraws itself many times; store only its
+    # final state, so the HTML shows one finished bar instead of every redraw
     client = NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=True,
+                            coalesce_streams=True,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute()

@@ -22,3 +22,7 @@ __all__ = ["activations", "datasets", "gradcheck", "init", "layers", "losses", "
            "train", "check_gradients", "Activation", "Dense", "Dropout", "MSE",
            "BCEWithLogits", "SoftmaxCrossEntropy", "Sequential", "SGD", "Adam", "Momentum",
            "History", "TrainingDiverged", "fit"]
+
+# chapter 4: 2-D loss surfaces and gradient descent on them
+from . import surfaces  # noqa: E402
+__all__ += ["surfaces"]

@@ -51,6 +51,9 @@ class Dense(Layer):
 
     Weights come from ``init`` (default: the lecture's Xavier) drawn with
     ``rng``, or are given explicitly as ``W`` and ``b``.  Biases start at 0.
+    ``dtype`` (default float64) is the dtype of W and b and of the layer's
+    arithmetic: inputs and gradients of another dtype are converted to it, so
+    ``dtype=np.float32`` gives a float32 layer (half the memory, faster BLAS).
     """
 
     def __init__(self, n_in, n_out, *, rng=None, init="xavier", W=None, b=None, dtype=float):
@@ -84,15 +87,21 @@ class Dense(Layer):
         if x.shape[1] != self.n_in:
             raise ValueError(f"X has {x.shape[1]} features but Dense({self.n_in}→{self.n_out}) "
                              f"expects {self.n_in}")
+        if x.dtype != self.W.dtype:
+            # compute in the layer's dtype: a float32 layer fed float64 stays on the
+            # fast float32 BLAS path instead of a slow mixed-type matmul
+            x = x.astype(self.W.dtype)
         self.x = x
         return x @ self.W + self.b
 
     def backward(self, grad_out):
         if self.x is None:
             raise RuntimeError("Dense.backward called before forward")
+        if grad_out.dtype != self.W.dtype:
+            grad_out = grad_out.astype(self.W.dtype)
         if self.trainable:
             np.matmul(self.x.T, grad_out, out=self.dW)
-            np.sum(grad_out, axis=0, out=self.db)
+            np.add.reduce(grad_out, axis=0, out=self.db)   # np.sum without its wrapper
         return grad_out @ self.W.T
 
     def params(self):

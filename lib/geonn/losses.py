@@ -12,8 +12,11 @@ __all__ = ["Loss", "MSE", "BCEWithLogits", "SoftmaxCrossEntropy", "get"]
 
 
 def _check(pred, target, name):
-    pred = np.asarray(pred, dtype=float)
-    target = np.asarray(target, dtype=float)
+    pred = np.asarray(pred)
+    if pred.dtype.kind != "f":
+        pred = pred.astype(float)
+    # the prediction's float dtype wins, so a float32 network gets float32 gradients
+    target = np.asarray(target, dtype=pred.dtype)
     if pred.shape != target.shape:
         raise ValueError(f"{name}: prediction has shape {pred.shape} but target has shape "
                          f"{target.shape}; they must match (reshape y to (n, 1) for one output)")

@@ -119,8 +119,10 @@ class Adam(Optimizer):
     def step(self, params, grads):
         # the bias corrections are shared by every array, so fold them into η once
         t = self.t + 1
-        self._eta_t = self.eta * np.sqrt(1 - self.beta2 ** t) / (1 - self.beta1 ** t)
-        self._eps_t = self.eps * np.sqrt(1 - self.beta2 ** t)
+        # (Python floats, not NumPy scalars: a float64 scalar would promote float32 arrays)
+        root = float(np.sqrt(1 - self.beta2 ** t))
+        self._eta_t = self.eta * root / (1 - self.beta1 ** t)
+        self._eps_t = self.eps * root
         super().step(params, grads)
 
     def _update(self, i, p, g):

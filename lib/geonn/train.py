@@ -1,4 +1,14 @@
-"""``fit``: mini-batch training with a history, validation and a progress bar."""
+"""``fit``: mini-batch training with a history, validation and a progress bar,
+plus two remedies for overfitting: early stopping and L2 weight decay.
+
+L2 weight decay here is a **penalty in the loss** (coupled, not AdamW's
+decoupled decay), applied to the weight matrices ``W`` only, never to biases:
+
+    J(θ) = L(θ) + (λ/2) Σ_layers ‖W‖²,     ∂J/∂W = ∂L/∂W + λ W,   ∂J/∂b = ∂L/∂b.
+
+With plain SGD this equals shrinking W by the factor (1 − ηλ) each step; with
+Adam the λW term is rescaled per parameter like the rest of the gradient.
+"""
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -7,7 +17,7 @@ from tqdm import tqdm
 from .losses import Loss
 from .optim import Optimizer
 
-__all__ = ["fit", "History", "TrainingDiverged", "check_arrays"]
+__all__ = ["fit", "History", "TrainingDiverged", "check_arrays", "l2_pairs", "l2_penalty"]
 
 
 class TrainingDiverged(FloatingPointError):
@@ -16,10 +26,17 @@ class TrainingDiverged(FloatingPointError):
 
 @dataclass
 class History:
-    """Loss per epoch: ``train_loss[ℓ]`` and ``val_loss[ℓ]`` after epoch ℓ + 1."""
+    """Loss per epoch: ``train_loss[ℓ]`` and ``val_loss[ℓ]`` after epoch ℓ + 1.
+
+    With early stopping, ``best_epoch`` is the (1-based) epoch of the lowest
+    validation loss and ``stopped_epoch`` the epoch training stopped at
+    (``None`` if it ran all its epochs).
+    """
     train_loss: list = field(default_factory=list)
     val_loss: list = field(default_factory=list)
     steps: int = 0
+    best_epoch: int = None
+    stopped_epoch: int = None
 
     @property
     def epochs(self):
@@ -27,7 +44,11 @@ class History:
 
 
 def check_arrays(X, y, what="X"):
-    """Return X, y as float arrays, or raise a ValueError naming the problem."""
+    """Return X, y as float arrays, or raise a ValueError naming the problem.
+
+    Floating-point arrays keep their dtype (float32 stays float32, for speed);
+    integer and boolean arrays become float64.
+    """
     label = "y" + what[1:]          # X → y, X_val → y_val
     X = np.asarray(X)
     y = np.asarray(y)
@@ -46,10 +67,23 @@ def check_arrays(X, y, what="X"):
         raise ValueError(f"{what} has {len(X)} rows but {label} has {len(y)}; they must match")
     if len(X) == 0:
         raise ValueError(f"{what} is empty")
-    return X.astype(float, copy=False), y.astype(float, copy=False)
+    return tuple(a if a.dtype.kind == "f" else a.astype(np.float64) for a in (X, y))
 
 
-def fit(net, loss, opt, X, y, epochs, batch_size, rng, val=None, progress=True):
+def l2_pairs(net):
+    """``[(W, dW), …]`` for the trainable weight matrices of ``net`` (every
+    parameter named ``W``, biases excluded): what L2 weight decay acts on."""
+    weights = {id(v) for k, v in net.named_params().items() if k.split(".")[-1] == "W"}
+    return [(p, g) for p, g in zip(net.params(), net.grads()) if id(p) in weights]
+
+
+def l2_penalty(net, weight_decay):
+    """The penalty (λ/2) Σ ‖W‖² that ``fit(..., weight_decay=λ)`` adds to the loss."""
+    return 0.5 * weight_decay * sum(float(np.sum(W * W)) for W, _ in l2_pairs(net))
+
+
+def fit(net, loss, opt, X, y, epochs, batch_size, rng, val=None, progress=True, *,
+        patience=None, weight_decay=0.0, restore_best=True):
     """Train ``net`` in place by mini-batch gradient descent.
 
     Parameters
@@ -63,11 +97,18 @@ def fit(net, loss, opt, X, y, epochs, batch_size, rng, val=None, progress=True):
     rng : ``np.random.default_rng(seed)``, shuffles the rows each epoch
     val : optional ``(X_val, y_val)``, scored after every epoch
     progress : show a tqdm bar over epochs
+    patience : early stopping: stop when the validation loss has not improved
+        (strictly decreased) for ``patience`` epochs; needs ``val``
+    weight_decay : λ ≥ 0 of the L2 penalty (λ/2) Σ‖W‖² on the weights (not the
+        biases), added to the loss gradient; see the module docstring
+    restore_best : with ``patience``, copy back the weights of the epoch with
+        the lowest validation loss when training ends
 
     Returns
     -------
     History with ``train_loss`` and ``val_loss`` per epoch, both measured on the
-    whole set in evaluation mode after the epoch's updates.
+    whole set in evaluation mode after the epoch's updates.  They are the data
+    loss only: the L2 penalty is not included (see :func:`l2_penalty`).
 
     Raises
     ------
@@ -83,12 +124,25 @@ def fit(net, loss, opt, X, y, epochs, batch_size, rng, val=None, progress=True):
         raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
         raise ValueError(f"epochs must be a non-negative integer; got {epochs!r}")
+    if isinstance(weight_decay, bool) \
+            or not isinstance(weight_decay, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(weight_decay) or weight_decay < 0:
+        raise ValueError(f"weight_decay must be a finite number ≥ 0; got {weight_decay!r}")
+    if patience is not None:
+        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)) \
+                or patience < 1:
+            raise ValueError(f"patience must be a positive integer (epochs); got {patience!r}")
+        if val is None:
+            raise ValueError("early stopping (patience=…) monitors the validation loss: "
+                             "pass val=(X_val, y_val)")
     X, y = check_arrays(X, y)
     if val is not None:
         X_val, y_val = check_arrays(*val, what="X_val")
     n = len(X)
     history = History()
     params, grads = net.params(), net.grads()   # the same arrays every step
+    decay = l2_pairs(net) if weight_decay > 0 else []
+    best, best_params = np.inf, None
 
     def score(Xs, ys, epoch, which):
         value = loss.value(net.forward(Xs, train=False), ys)
@@ -109,6 +163,8 @@ def fit(net, loss, opt, X, y, epochs, batch_size, rng, val=None, progress=True):
                 idx = order[start:start + batch_size]
                 out = net.forward(X[idx], train=True)
                 net.backward(loss.grad(out, y[idx]))
+                for W, dW in decay:
+                    dW += weight_decay * W
                 opt.step(params, grads)
             history.steps += -(-n // batch_size)
             history.train_loss.append(score(X, y, epoch, "training"))
@@ -116,5 +172,15 @@ def fit(net, loss, opt, X, y, epochs, batch_size, rng, val=None, progress=True):
                 history.val_loss.append(score(X_val, y_val, epoch, "validation"))
             if progress:
                 bar.set_postfix(loss=f"{history.train_loss[-1]:.4g}", refresh=False)
+            if patience is not None:
+                if history.val_loss[-1] < best:
+                    best, history.best_epoch = history.val_loss[-1], epoch
+                    best_params = [p.copy() for p in params] if restore_best else None
+                elif epoch - history.best_epoch >= patience:
+                    history.stopped_epoch = epoch
+                    break
     bar.close()
+    if best_params is not None:
+        for p, saved in zip(params, best_params):
+            p[...] = saved
     return history

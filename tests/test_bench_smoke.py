@@ -1,0 +1,70 @@
+"""benchmarks/bench_mlp.py keeps working: every implementation trains a tiny
+case to the same place, and the table renders.  No timing is asserted."""
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_mlp", ROOT / "benchmarks" / "bench_mlp.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+NAMES = ["geonn", "geonn, own loop", "numpy loop", "scikit-learn"]   # never PyTorch here
+
+
+@pytest.fixture(scope="module")
+def tiny(bench):
+    return [bench.small_problem(epochs=3),
+            bench.wide_problem(epochs=1, batch_size=16, n_train=64, n_test=16, sizes=(8, 16, 16, 4))]
+
+
+def test_problems_have_the_stated_shapes(tiny):
+    small, wide = tiny
+    assert small.X.shape == (144, 1) and small.X_test.shape == (36, 1)
+    assert np.abs(small.X).max() <= 1 + 1e-12 and np.abs(small.y).max() <= 1 + 1e-12
+    assert small.steps == 3 * 29 and small.dtype == np.float64
+    assert wide.dtype == np.float32 and wide.steps == 4
+    assert [W.shape for W, _ in wide.init] == [(8, 16), (16, 16), (16, 4)]
+
+
+def test_numpy_loops_reproduce_geonn_and_the_table_renders(bench, tiny):
+    results = {}
+    for problem in tiny:
+        results[problem.name] = bench.benchmark(problem, NAMES, repeats=1, warmup=False)
+        mse = {name: r["mse"] for name, r in results[problem.name].items()}
+        # the same weights, batches and Adam: the same math up to rounding
+        rtol = 1e-9 if problem.dtype == np.float64 else 1e-3
+        assert mse["numpy loop"] == pytest.approx(mse["geonn"], rel=rtol)
+        assert mse["geonn, own loop"] == pytest.approx(mse["geonn"], rel=rtol)
+        assert all(np.isfinite(list(mse.values())))
+        assert all(r["us_per_step"] > 0 for r in results[problem.name].values())
+    text = bench.table(tiny, results)
+    markdown = bench.table(tiny, results, markdown=True)
+    assert "scikit-learn" in text and text.count("\n") == 2 * (len(NAMES) + 2)
+    assert markdown.count("\n|") == 2 * (len(NAMES) + 2)        # header, rule, rows
+    assert bench.verdicts(results)          # the small-case targets are checked
+
+
+def test_update_docs_rewrites_only_between_the_markers(bench, tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(f"# Title\n\nbefore\n{bench.START}\nold table\n{bench.END}\nafter\n")
+    bench.update_docs("new table", page)
+    assert page.read_text() == f"# Title\n\nbefore\n{bench.START}\nnew table\n{bench.END}\nafter\n"
+    page.write_text("no markers")
+    with pytest.raises(ValueError, match="markers"):
+        bench.update_docs("x", page)
+
+
+def test_quick_flags(bench):
+    args = bench.parse_args(["--quick"])
+    assert (args.repeats, args.epochs, args.wide_epochs) == (2, 20, 2)
+    args = bench.parse_args(["--repeats", "7"])
+    assert (args.repeats, args.epochs, args.wide_epochs) == (7, 300, 10)
