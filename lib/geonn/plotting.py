@@ -279,9 +279,10 @@ def plot_backprop(trace, epoch=0, show_weights=True, show_values=True, show_grad
     ax_net.text(0.5, 0.0, "edges: blue λ > 0, red λ < 0, width ∝ |λ|;  purple: ∂L/∂λ on edges, "
                 "δ = ∂L/∂(node input) = ∂L/∂b on nodes", transform=ax_net.transAxes,
                 ha="center", va="top", fontsize=7, color="0.3")
-    floor = 1e-16   # a run that converges exactly would leave the log axis
-    ax_loss.semilogy(np.arange(len(loss)), np.maximum(loss, floor), color="0.3", lw=1.5)
-    ax_loss.plot([ell], [max(loss[ell], floor)], "o", color=_GRAD, ms=7, label=f"epoch {ell}")
+    # exact convergence (0) or near-overflow (1e300) would break the log axis
+    shown = np.clip(loss, 1e-16, 1e100)
+    ax_loss.semilogy(np.arange(len(loss)), shown, color="0.3", lw=1.5)
+    ax_loss.plot([ell], [shown[ell]], "o", color=_GRAD, ms=7, label=f"epoch {ell}")
     ax_loss.set(xlabel="epoch ℓ", ylabel="loss L = ½ mean squared error", xlim=(0, trace["epochs"]),
                 title=f"η = {trace['eta']:.3g}" + ("" if trace.get("seed") is None
                                                    else f", seed {trace['seed']}"))

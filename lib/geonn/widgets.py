@@ -165,7 +165,8 @@ def backprop_dashboard(X=None, y=None, sizes=(3, 2, 1), seed=3, eta=0.1, epochs=
     def redraw(*_):
         with out:
             out.clear_output(wait=True)
-            plt.close(box.figure)
+            if box.figure is not None:      # plt.close(None) would close the current figure
+                plt.close(box.figure)
             axes = plot_backprop(trace(), epoch_s.value, show_weights=boxes["weights"].value,
                                  show_values=boxes["forward values"].value,
                                  show_grads=boxes["gradients"].value)
