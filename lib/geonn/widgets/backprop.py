@@ -1,51 +1,17 @@
-"""ipywidgets dashboards.  Each returns the widget so a test can inspect it.
-
-A static figure of the same content should precede each dashboard in a
-chapter, drawn with the same ``geonn.plotting`` function: the HTML book cannot
-run Python.
-"""
+"""The backpropagation dashboard of chapter 3: a training run recorded once per
+(seed, η), so the sliders only redraw."""
 import ipywidgets as w
 import matplotlib.pyplot as plt
+import numpy as np
 
-from . import activations
-from .plotting import plot_activation_panels
+from ..layers import Activation, Dense
+from ..losses import MSE
+from ..network import Sequential
+from ..optim import SGD
+from ..plotting import plot_backprop
 
-__all__ = ["activation_explorer"]
+__all__ = ["trace_training", "backprop_trace", "backprop_dashboard"]
 
-
-def activation_explorer(initial="sigmoid"):
-    """Pick an activation and a z-range; see α(z), α'(z) and the chain of
-    derivatives through ``depth`` stacked layers (the vanishing gradient).
-
-    The figure is :func:`geonn.plotting.plot_activation_panels`.
-    """
-    name = w.Dropdown(options=activations.NAMES, value=initial, description="activation")
-    zmax = w.FloatSlider(value=5.0, min=1.0, max=20.0, step=0.5, description="|z| max")
-    slope = w.FloatSlider(value=0.1, min=0.0, max=0.5, step=0.01, description="leaky slope")
-    depth = w.IntSlider(value=5, min=1, max=20, description="depth")
-    out = w.Output()
-
-    def redraw(*_):
-        kwargs = {"slope": slope.value} if name.value == "leaky_relu" else {}
-        with out:
-            out.clear_output(wait=True)
-            plot_activation_panels(name.value, zmax=zmax.value, depth=depth.value, **kwargs)
-            plt.show()
-
-    for control in (name, zmax, slope, depth):
-        control.observe(redraw, names="value")
-    redraw()
-    return w.VBox([w.HBox([name, zmax]), w.HBox([slope, depth]), out])
-
-
-# -- chapter 3: the backpropagation dashboard ----------------------------------
-import numpy as np  # noqa: E402
-
-from .layers import Activation, Dense  # noqa: E402
-from .losses import MSE  # noqa: E402
-from .network import Sequential  # noqa: E402
-from .optim import SGD  # noqa: E402
-from .plotting import plot_backprop  # noqa: E402
 
 # the lecture's sample: inputs I = (0.5, 0.2, 0.7), target y = 0.3
 LECTURE_X = np.array([[0.5, 0.2, 0.7]])
@@ -180,74 +146,3 @@ def backprop_dashboard(X=None, y=None, sizes=(3, 2, 1), seed=3, eta=0.1, epochs=
         control.observe(redraw, names="value")
     redraw()
     return box
-
-
-__all__ += ["trace_training", "backprop_trace", "backprop_dashboard"]
-
-
-# -- chapter 6: porosity from acoustic impedance ---------------------------------------
-import numpy as np  # noqa: E402
-
-from .layers import Activation, Dense  # noqa: E402
-from .losses import MSE  # noqa: E402
-from .network import Sequential  # noqa: E402
-from .optim import Adam  # noqa: E402
-from .plotting import plot_fit_and_loss  # noqa: E402
-from .train import fit  # noqa: E402
-
-
-def porosity_fit(X_train, y_train, X_test, y_test, width=3, depth=1, epochs=300, eta=0.01,
-                 batch_size=5, seed=0, activation="relu"):
-    """Train 1 → ``depth`` hidden layers of ``width`` nodes → 1 with Adam on the
-    (normalised) data, scoring the test set every epoch.  Returns (net, history)."""
-    rng = np.random.default_rng(seed)
-    sizes = [X_train.shape[1]] + [width] * depth
-    layers = []
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        layers += [Dense(n_in, n_out, rng=rng), Activation(activation)]
-    net = Sequential(layers + [Dense(width, y_train.shape[1], rng=rng)])
-    history = fit(net, MSE(), Adam(eta), X_train, y_train, epochs, batch_size, rng,
-                  val=(X_test, y_test), progress=False)
-    return net, history
-
-
-def porosity_dashboard(X_train, y_train, X_test, y_test, scalers=None, seed=0, **labels):
-    """Hidden width, depth, epochs and learning rate of the porosity network;
-    every change retrains (Adam, batch 5) and redraws
-    :func:`geonn.plotting.plot_fit_and_loss`.  ``scalers=(x_scaler, y_scaler)``
-    (fitted MinMaxScalers) draws the crossplot in the original units."""
-    width = w.IntSlider(value=3, min=1, max=30, description="width", continuous_update=False)
-    depth = w.IntSlider(value=1, min=1, max=3, description="depth", continuous_update=False)
-    epochs = w.IntSlider(value=300, min=10, max=1000, step=10, description="epochs",
-                         continuous_update=False)
-    eta = w.FloatLogSlider(value=0.01, base=10, min=-4, max=-0.5, step=0.25,
-                           description="learning rate", continuous_update=False)
-    out = w.Output()
-    back = (lambda a, i: scalers[i].inverse_transform(a)) if scalers else (lambda a, i: a)
-    x_curve = np.linspace(min(X_train.min(), X_test.min()), max(X_train.max(), X_test.max()),
-                          200).reshape(-1, 1)
-
-    def redraw(*_):
-        net, box.history = porosity_fit(X_train, y_train, X_test, y_test, width.value,
-                                        depth.value, epochs.value, eta.value, seed=seed)
-        with out:
-            out.clear_output(wait=True)
-            if box.figure is not None:   # plt.close(None) would close another figure
-                plt.close(box.figure)
-            axes = plot_fit_and_loss(back(X_train, 0), back(y_train, 1), back(X_test, 0),
-                                     back(y_test, 1),
-                                     (back(x_curve, 0), back(net.predict(x_curve), 1)),
-                                     box.history, **labels)
-            box.figure = axes[0].figure
-            plt.show()
-
-    box = w.VBox([w.HBox([width, depth]), w.HBox([epochs, eta]), out])
-    box.controls = {"width": width, "depth": depth, "epochs": epochs, "eta": eta}
-    box.figure = box.history = None
-    for control in box.controls.values():
-        control.observe(redraw, names="value")
-    redraw()
-    return box
-
-
-__all__ += ["porosity_fit", "porosity_dashboard"]

@@ -1,0 +1,23 @@
+"""Figures shared by the chapters.
+
+Every function takes an optional ``ax`` (or ``axes``) and returns it, and new
+figures use the fixed sizes of :mod:`.style`, so the book's figures look alike.
+The figure a dashboard in :mod:`geonn.widgets` redraws is a function here too,
+so a chapter can draw the same view statically for the HTML book.
+
+- :mod:`.networks`: network diagrams with weights, values and gradients
+- :mod:`.curves`: loss curves, activation functions
+- :mod:`.classification`: confusion matrix, the Rayleigh-number plane
+- :mod:`.maps`: well maps, property maps, crossplots with a fitted curve
+- :mod:`.seismic`: elastic logs, reflectivity against angle
+"""
+from .classification import *  # noqa: F401,F403  (each module lists its names in __all__)
+from .curves import *  # noqa: F401,F403
+from .maps import *  # noqa: F401,F403
+from .networks import *  # noqa: F401,F403
+from .seismic import *  # noqa: F401,F403
+from .style import FIGSIZE, WIDE
+from . import classification, curves, maps, networks, seismic
+
+__all__ = (["FIGSIZE", "WIDE"] + networks.__all__ + curves.__all__ + classification.__all__
+           + maps.__all__ + seismic.__all__)
