@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+import geonn
+
 from geonn import (MSE, Activation, Adam, BCEWithLogits, Dense, Dropout, Sequential,
                    SoftmaxCrossEntropy, activations, fit)
 from geonn.gradcheck import gradcheck, numerical_grad, rel_error
@@ -142,3 +144,21 @@ def test_dense_rejects_bad_construction():
         Dense(0, 2, rng=np.random.default_rng(0))
     with pytest.raises(TypeError, match="not a geonn Layer"):
         Sequential([Dense(3, 2, rng=np.random.default_rng(0)), np.tanh])
+
+
+def test_mlp_builds_the_fully_connected_network_with_a_linear_output():
+    net = geonn.mlp([3, 2, 1], "sigmoid", rng=np.random.default_rng(0))
+    assert [type(layer).__name__ for layer in net.layers] == ["Dense", "Activation", "Dense"]
+    assert net.n_params == 3 * 2 + 2 * 1 + 2 + 1            # |θ| = pm + mk + m + k = 11
+    # the same weights, in the same order, as building the layers by hand
+    rng = np.random.default_rng(0)
+    by_hand = Sequential([Dense(3, 2, rng=rng), Activation("sigmoid"), Dense(2, 1, rng=rng)])
+    for p, q in zip(net.params(), by_hand.params()):
+        np.testing.assert_array_equal(p, q)
+    assert len(geonn.mlp([8, 2], "tanh", rng=np.random.default_rng(0)).layers) == 1
+
+
+@pytest.mark.parametrize("sizes", [[3], [3, 0, 1], [3, 2.5, 1], [3, True, 1]])
+def test_mlp_rejects_bad_sizes(sizes):
+    with pytest.raises(ValueError, match="sizes must list at least two positive integers"):
+        geonn.mlp(sizes, "relu", rng=np.random.default_rng(0))

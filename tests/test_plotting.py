@@ -6,7 +6,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from geonn import Activation, Dense, History, Sequential, activations, plotting  # noqa: E402
+from geonn import (Activation, Dense, History, Sequential, activations, plotting,  # noqa: E402
+                   widgets)
 
 
 def teardown_function():
@@ -32,3 +33,11 @@ def test_activation_panels_for_every_activation(name):
     ax0, ax1 = plotting.plot_activation_panels(name, zmax=3.0, depth=4)
     assert ax0.get_title() == name
     assert ax1.get_title() == ("" if name == "softmax" else "gradient factor through 4 layers")
+
+
+def test_activation_explorer_redraws_and_closes_its_old_figure():
+    box = widgets.activation_explorer()
+    first = box.figure
+    box.children[0].children[1].value = 8.0          # |z| max
+    assert box.figure is not first
+    assert plt.get_fignums() == [box.figure.number], "the old figure must be closed"

@@ -75,13 +75,19 @@ def test_l2_shrinks_the_weights():
 
 
 # -- early stopping -----------------------------------------------------------------
-def test_early_stopping_stops_and_restores_the_best_weights():
+def _early_stopped(**kwargs):
+    """A wide net on 20 rows: it overfits, so patience=50 stops it well before 5000 epochs."""
     rng = np.random.default_rng(8)
     X, y = _data(rng, 20)
     X_val, y_val = _data(rng, 20)
     net = _net(np.random.default_rng(9), width=50)
     h = fit(net, MSE(), Adam(0.02), X, y, 5000, 20, np.random.default_rng(10), val=(X_val, y_val),
-            progress=False, patience=50)
+            progress=False, patience=50, **kwargs)
+    return net, h, X_val, y_val
+
+
+def test_early_stopping_stops_and_restores_the_best_weights():
+    net, h, X_val, y_val = _early_stopped()
     assert h.stopped_epoch is not None and h.stopped_epoch < 5000
     assert h.epochs == h.stopped_epoch == h.best_epoch + 50
     assert h.val_loss[h.best_epoch - 1] == min(h.val_loss)
@@ -89,12 +95,7 @@ def test_early_stopping_stops_and_restores_the_best_weights():
 
 
 def test_early_stopping_without_restoring_keeps_the_last_weights():
-    rng = np.random.default_rng(8)
-    X, y = _data(rng, 20)
-    X_val, y_val = _data(rng, 20)
-    net = _net(np.random.default_rng(9), width=50)
-    h = fit(net, MSE(), Adam(0.02), X, y, 5000, 20, np.random.default_rng(10), val=(X_val, y_val),
-            progress=False, patience=50, restore_best=False)
+    net, h, X_val, y_val = _early_stopped(restore_best=False)
     assert MSE().value(net.predict(X_val), y_val) == pytest.approx(h.val_loss[-1], rel=1e-12)
 
 

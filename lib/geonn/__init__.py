@@ -12,7 +12,7 @@ from . import activations, datasets, gradcheck, init, layers, losses, network, o
 from .gradcheck import gradcheck as check_gradients
 from .layers import Activation, Dense, Dropout
 from .losses import MSE, BCEWithLogits, SoftmaxCrossEntropy
-from .network import Sequential
+from .network import Sequential, mlp
 from .optim import SGD, Adam, Momentum
 from .train import History, TrainingDiverged, fit
 
@@ -20,7 +20,7 @@ __version__ = "0.1.0"
 
 __all__ = ["activations", "datasets", "gradcheck", "init", "layers", "losses", "network", "optim",
            "train", "check_gradients", "Activation", "Dense", "Dropout", "MSE",
-           "BCEWithLogits", "SoftmaxCrossEntropy", "Sequential", "SGD", "Adam", "Momentum",
+           "BCEWithLogits", "SoftmaxCrossEntropy", "Sequential", "mlp", "SGD", "Adam", "Momentum",
            "History", "TrainingDiverged", "fit"]
 
 # chapter 4: 2-D loss surfaces and gradient descent on them

@@ -1,9 +1,10 @@
-"""``Sequential``: a stack of layers, itself usable as a layer."""
+"""``Sequential``: a stack of layers, itself usable as a layer; ``mlp`` builds
+the usual fully connected one from its layer sizes."""
 import numpy as np
 
-from .layers import Layer
+from .layers import Activation, Dense, Layer
 
-__all__ = ["Sequential"]
+__all__ = ["Sequential", "mlp"]
 
 
 class Sequential(Layer):
@@ -114,3 +115,26 @@ class Sequential(Layer):
 
     def __getitem__(self, i):
         return self.layers[i]
+
+
+def mlp(sizes, activation, *, rng, init="xavier"):
+    """A fully connected feed-forward network with a linear (identity) output.
+
+    ``sizes = [p, m₁, …, k]`` gives Dense(p→m₁), α, Dense(m₁→m₂), α, …,
+    Dense(→k): ``activation`` α after every hidden layer and none after the
+    last, so the output is the logits of a classifier or the value of a
+    regression.  The weights are drawn from ``rng`` layer by layer, in order;
+    the biases start at 0.  For one hidden layer of m nodes the network has
+    |θ| = pm + mk + m + k parameters.
+    """
+    sizes = list(sizes)
+    if len(sizes) < 2 or any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1
+                             for s in sizes):
+        raise ValueError(f"sizes must list at least two positive integers (inputs … outputs); "
+                         f"got {sizes}")
+    layers = []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        if layers:                      # α between Dense layers, none after the output
+            layers.append(Activation(activation))
+        layers.append(Dense(n_in, n_out, rng=rng, init=init))
+    return Sequential(layers)

@@ -1,14 +1,14 @@
 """The backpropagation dashboard of chapter 3: a training run recorded once per
 (seed, η), so the sliders only redraw."""
 import ipywidgets as w
-import matplotlib.pyplot as plt
 import numpy as np
 
-from ..layers import Activation, Dense
+from ..layers import Dense
 from ..losses import MSE
-from ..network import Sequential
+from ..network import mlp
 from ..optim import SGD
 from ..plotting import plot_backprop
+from ._redraw import redraw_in
 
 __all__ = ["trace_training", "backprop_trace", "backprop_dashboard"]
 
@@ -89,11 +89,7 @@ def backprop_trace(seed=3, eta=0.1, X=None, y=None, sizes=(3, 2, 1), epochs=100,
             or y.shape != (len(X), sizes[-1]):
         raise ValueError(f"X {X.shape} and y {y.shape} do not fit a {'-'.join(map(str, sizes))} "
                          f"network: expected X (n, {sizes[0]}) and y (n, {sizes[-1]})")
-    rng = np.random.default_rng(seed)
-    layers = []
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        layers += [Dense(n_in, n_out, rng=rng), Activation(activation)]
-    net = Sequential(layers[:-1])            # identity output: no activation after the last layer
+    net = mlp(sizes, activation, rng=np.random.default_rng(seed))
     return trace_training(net, X, y, eta, epochs, seed=seed)
 
 
@@ -129,15 +125,9 @@ def backprop_dashboard(X=None, y=None, sizes=(3, 2, 1), seed=3, eta=0.1, epochs=
         return cache[key]
 
     def redraw(*_):
-        with out:
-            out.clear_output(wait=True)
-            if box.figure is not None:      # plt.close(None) would close the current figure
-                plt.close(box.figure)
-            axes = plot_backprop(trace(), epoch_s.value, show_weights=boxes["weights"].value,
-                                 show_values=boxes["forward values"].value,
-                                 show_grads=boxes["gradients"].value)
-            box.figure = axes[0].figure
-            plt.show()
+        redraw_in(out, box, lambda: plot_backprop(
+            trace(), epoch_s.value, show_weights=boxes["weights"].value,
+            show_values=boxes["forward values"].value, show_grads=boxes["gradients"].value))
 
     box = w.VBox([w.HBox([epoch_s, eta_s, seed_s]), w.HBox(list(boxes.values())), out])
     box.controls = {"epoch": epoch_s, "eta": eta_s, "seed": seed_s, **boxes}

@@ -1,9 +1,9 @@
 """The activation explorer of chapter 2."""
 import ipywidgets as w
-import matplotlib.pyplot as plt
 
 from .. import activations
 from ..plotting import plot_activation_panels
+from ._redraw import redraw_in
 
 __all__ = ["activation_explorer"]
 
@@ -19,15 +19,15 @@ def activation_explorer(initial="sigmoid"):
     slope = w.FloatSlider(value=0.1, min=0.0, max=0.5, step=0.01, description="leaky slope")
     depth = w.IntSlider(value=5, min=1, max=20, description="depth")
     out = w.Output()
+    box = w.VBox([w.HBox([name, zmax]), w.HBox([slope, depth]), out])
+    box.figure = None
 
     def redraw(*_):
         kwargs = {"slope": slope.value} if name.value == "leaky_relu" else {}
-        with out:
-            out.clear_output(wait=True)
-            plot_activation_panels(name.value, zmax=zmax.value, depth=depth.value, **kwargs)
-            plt.show()
+        redraw_in(out, box, lambda: plot_activation_panels(name.value, zmax=zmax.value,
+                                                           depth=depth.value, **kwargs))
 
     for control in (name, zmax, slope, depth):
         control.observe(redraw, names="value")
     redraw()
-    return w.VBox([w.HBox([name, zmax]), w.HBox([slope, depth]), out])
+    return box

@@ -1,15 +1,14 @@
 """The porosity dashboard of chapter 6: width, depth, epochs and η of the
 network, with the fit redrawn."""
 import ipywidgets as w
-import matplotlib.pyplot as plt
 import numpy as np
 
-from ..layers import Activation, Dense
 from ..losses import MSE
-from ..network import Sequential
+from ..network import mlp
 from ..optim import Adam
 from ..plotting import plot_fit_and_loss
 from ..train import fit
+from ._redraw import redraw_in
 
 __all__ = ["porosity_fit", "porosity_dashboard"]
 
@@ -19,11 +18,7 @@ def porosity_fit(X_train, y_train, X_test, y_test, width=3, depth=1, epochs=300,
     """Train 1 → ``depth`` hidden layers of ``width`` nodes → 1 with Adam on the
     (normalised) data, scoring the test set every epoch.  Returns (net, history)."""
     rng = np.random.default_rng(seed)
-    sizes = [X_train.shape[1]] + [width] * depth
-    layers = []
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        layers += [Dense(n_in, n_out, rng=rng), Activation(activation)]
-    net = Sequential(layers + [Dense(width, y_train.shape[1], rng=rng)])
+    net = mlp([X_train.shape[1]] + [width] * depth + [y_train.shape[1]], activation, rng=rng)
     history = fit(net, MSE(), Adam(eta), X_train, y_train, epochs, batch_size, rng,
                   val=(X_test, y_test), progress=False)
     return net, history
@@ -48,16 +43,9 @@ def porosity_dashboard(X_train, y_train, X_test, y_test, scalers=None, seed=0, *
     def redraw(*_):
         net, box.history = porosity_fit(X_train, y_train, X_test, y_test, width.value,
                                         depth.value, epochs.value, eta.value, seed=seed)
-        with out:
-            out.clear_output(wait=True)
-            if box.figure is not None:   # plt.close(None) would close another figure
-                plt.close(box.figure)
-            axes = plot_fit_and_loss(back(X_train, 0), back(y_train, 1), back(X_test, 0),
-                                     back(y_test, 1),
-                                     (back(x_curve, 0), back(net.predict(x_curve), 1)),
-                                     box.history, **labels)
-            box.figure = axes[0].figure
-            plt.show()
+        redraw_in(out, box, lambda: plot_fit_and_loss(
+            back(X_train, 0), back(y_train, 1), back(X_test, 0), back(y_test, 1),
+            (back(x_curve, 0), back(net.predict(x_curve), 1)), box.history, **labels))
 
     box = w.VBox([w.HBox([width, depth]), w.HBox([epochs, eta]), out])
     box.controls = {"width": width, "depth": depth, "epochs": epochs, "eta": eta}
