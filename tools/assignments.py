@@ -101,7 +101,7 @@ def first_error(nb):
         return ""
     for cell in nb.cells:
         source = cell.source.strip() if cell.cell_type == "code" else ""
-        if not source or "otter" in source.splitlines()[0] or source.startswith("grader."):
+        if not source or "otter" in source.splitlines()[0].lower() or source.startswith("grader."):
             continue
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
