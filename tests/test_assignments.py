@@ -228,7 +228,7 @@ def test_submissions_that_do_not_run_get_a_row_with_their_error(graded):
 def test_command_line(tmp_path, capsys):
     A.main(["build", "06", "--out", str(tmp_path)])
     printed = capsys.readouterr().out
-    assert str(tmp_path / "06_porosity" / "student" / "06_porosity.ipynb") in printed
+    assert str(tmp_path / "06_porosity" / "student") in printed
     assert str(tmp_path / "06_porosity" / "autograder" / "06_porosity-autograder.zip") in printed
     with pytest.raises(SystemExit, match="no single assignment matches '99'"):
         A.main(["build", "99", "--out", str(tmp_path)])

@@ -157,6 +157,12 @@ def grade(master, submissions, csv_path=None, out=BUILD):
     return csv_path
 
 
+def _shown(path):
+    """``path`` relative to the working directory when it lies below it."""
+    path = Path(path).resolve()
+    return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -174,11 +180,11 @@ def main(argv=None):
         chosen = [find_master(k) for k in args.assignments] or masters()
         for master in chosen:
             result = build(master, args.out)
-            print(f"{master.stem}:\n  hand out  {result / 'student' / master.name} (with its geonn/ folder)"
-                  f"\n  grade     {autograder_zip(result)}")
+            print(f"{master.stem}:\n  hand out  {_shown(result / 'student')}/ (the notebook and its geonn/)"
+                  f"\n  grade     {_shown(autograder_zip(result))}")
     else:
         path = grade(find_master(args.assignment), args.submissions, args.csv, args.out)
-        print(f"scores: {path}")
+        print(f"scores: {_shown(path)}")
 
 
 if __name__ == "__main__":
