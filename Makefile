@@ -51,7 +51,7 @@ clean:
 
 # Instructor assignments (otter-grader; not part of the book): see book/instructor_guide.md
 #   make assignments                                 student notebooks + autograder zips
-#   make grade ASSIGNMENT=06 SUBMISSIONS=folder/     one CSV of scores (CSV=path to choose it)
+#   make grade ASSIGNMENT=06 SUBMISSIONS=folder/     one CSV of scores (CSV=path, TIMEOUT=s per submission)
 .PHONY: assignments grade
 
 assignments: setup
@@ -60,4 +60,5 @@ assignments: setup
 grade: setup
 	@[ -n "$(ASSIGNMENT)" ] && [ -n "$(SUBMISSIONS)" ] || \
 		{ echo "usage: make grade ASSIGNMENT=06 SUBMISSIONS=folder/ [CSV=scores.csv]"; exit 2; }
-	$(PY) tools/assignments.py grade $(ASSIGNMENT) $(SUBMISSIONS) $(if $(CSV),--csv $(CSV))
+	$(PY) tools/assignments.py grade $(ASSIGNMENT) $(SUBMISSIONS) $(if $(CSV),--csv $(CSV)) \
+		$(if $(TIMEOUT),--timeout $(TIMEOUT))

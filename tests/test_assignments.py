@@ -225,6 +225,15 @@ def test_submissions_that_do_not_run_get_a_row_with_their_error(graded):
                                             "q4 (manual, 2 pts)", "error"]
 
 
+def test_a_submission_that_never_finishes_is_stopped(built, tmp_path):
+    result = built[0][REPRESENTATIVE]
+    nb = nbformat.read(result / "autograder" / f"{REPRESENTATIVE}.ipynb", as_version=4)
+    nb.cells.insert(1, nbformat.v4.new_code_cell("while True:\n    pass"))
+    nbformat.write(nb, tmp_path / "endless.ipynb")
+    scores, error = A.grade_one(tmp_path / "endless.ipynb", A.autograder_zip(result), ["q1"], timeout=3)
+    assert scores == {"q1": 0} and error == "not graded: still running after 3 s"
+
+
 def test_command_line(tmp_path, capsys):
     A.main(["build", "06", "--out", str(tmp_path)])
     printed = capsys.readouterr().out

@@ -17,7 +17,11 @@ Gradescope, which build their own environment). `otter run` uses the current one
 """
 import argparse
 import csv
+import json
+import os
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 import tomllib
@@ -30,6 +34,7 @@ from packaging.requirements import Requirement
 ROOT = Path(__file__).resolve().parents[1]
 MASTERS = ROOT / "assignments"
 BUILD = ROOT / "_build" / "assignments"
+TIMEOUT = 600.0  # s per submission; a chapter runs in under 60 s
 
 
 def masters():
@@ -110,9 +115,8 @@ def first_error(nb):
     return ""
 
 
-def grade_one(path, ag_zip, auto):
-    """({question: score}, error) for one submission; a submission that cannot be graded
-    scores 0 with the reason, instead of stopping the run."""
+def _grade_here(ag_zip, path, auto):
+    """(scores, error) from otter run, in this process; any failure becomes the error."""
     from otter.api import grade_submission
 
     try:
@@ -127,7 +131,30 @@ def grade_one(path, ag_zip, auto):
     return scores, first_error(results.notebook)
 
 
-def grade(master, submissions, csv_path=None, out=BUILD):
+def grade_one(path, ag_zip, auto, timeout=TIMEOUT):
+    """({question: score}, error) for one submission, graded in a child process so that a
+    submission that never finishes is stopped after ``timeout`` s (with its kernel); a
+    submission that cannot be graded scores 0 with the reason, and the run goes on."""
+    cmd = [sys.executable, __file__, "_one", str(ag_zip), str(path), *auto]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # its kernel notices its parent's end and exits
+        proc.communicate()
+        return dict.fromkeys(auto, 0), f"not graded: still running after {timeout:g} s"
+    except BaseException:  # e.g. Ctrl-C: do not leave the child grading on its own
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise
+    if proc.returncode != 0:
+        last = (err.strip().splitlines() or ["no message"])[-1]
+        return dict.fromkeys(auto, 0), f"not graded: the grader failed: {last}"
+    answer = json.loads(out.strip().splitlines()[-1])
+    return answer["scores"], answer["error"]
+
+
+def grade(master, submissions, csv_path=None, out=BUILD, timeout=TIMEOUT):
     """Grade every .ipynb/.zip in ``submissions``; write and return the CSV path."""
     submissions = Path(submissions)
     if not submissions.is_dir():
@@ -150,7 +177,7 @@ def grade(master, submissions, csv_path=None, out=BUILD):
         writer = csv.writer(f)
         writer.writerow(["submission", *auto, "total", "possible", *manual, "error"])
         for path in files:
-            scores, error = grade_one(path, ag_zip, auto)
+            scores, error = grade_one(path, ag_zip, auto, timeout)
             writer.writerow([path.name, *(f"{scores[q]:g}" for q in auto),
                              f"{sum(scores.values()):g}", f"{possible:g}", *[""] * len(manual), error])
             print(f"{path.name}: {sum(scores.values()):g} / {possible:g}" + (f"  ({error})" if error else ""))
@@ -174,7 +201,17 @@ def main(argv=None):
     g.add_argument("submissions", type=Path)
     g.add_argument("--csv", type=Path, help="default: _build/assignments/<master>/scores.csv")
     g.add_argument("--out", default=BUILD, type=Path)
+    g.add_argument("--timeout", default=TIMEOUT, type=float, help="s per submission (default 600)")
+    one = sub.add_parser("_one")  # internal: grade_one's child process
+    one.add_argument("ag_zip", type=Path)
+    one.add_argument("path", type=Path)
+    one.add_argument("auto", nargs="*")
     args = parser.parse_args(argv)
+
+    if args.command == "_one":
+        scores, error = _grade_here(args.ag_zip, args.path, args.auto)
+        print(json.dumps({"scores": scores, "error": error}))
+        return
 
     if args.command == "build":
         chosen = [find_master(k) for k in args.assignments] or masters()
@@ -183,7 +220,7 @@ def main(argv=None):
             print(f"{master.stem}:\n  hand out  {_shown(result / 'student')}/ (the notebook and its geonn/)"
                   f"\n  grade     {_shown(autograder_zip(result))}")
     else:
-        path = grade(find_master(args.assignment), args.submissions, args.csv, args.out)
+        path = grade(find_master(args.assignment), args.submissions, args.csv, args.out, args.timeout)
         print(f"scores: {_shown(path)}")
 
 
