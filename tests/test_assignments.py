@@ -5,7 +5,8 @@ graded there with otter run, as an instructor would: its own solutions must scor
 marks on every auto-graded question with no cell raising, the unanswered student notebook
 must score 0, and a copy with one deliberately wrong answer must lose exactly that
 question's points. Chapter 6 also gets a submission with a syntax error and a file that is
-no notebook. That is 22 otter runs of about 5 s each: the costly part of this file.
+no notebook. That is 22 otter runs of about 4 s of CPU each, two at a time: the costly
+part of this file (about 90 s of CPU in all).
 """
 import csv
 import io
@@ -14,6 +15,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import importlib.util
@@ -104,24 +106,29 @@ def built(tmp_path_factory):
 @pytest.fixture(scope="session")
 def graded(built, tmp_path_factory):
     """CSV rows {master: {submission: row}} from `tools/assignments.py grade`, run on a
-    folder of submissions per master in a temporary folder outside the repository."""
+    folder of submissions per master in a temporary folder outside the repository. Each
+    submission is graded in its own process, so two folders are graded at a time."""
     results, out = built
-    rows = {}
+    folders = {}
     for master in MASTERS:
-        folder = tmp_path_factory.mktemp(f"submissions_{master.stem}")
+        folder = folders[master] = tmp_path_factory.mktemp(f"submissions_{master.stem}")
         result = results[master.stem]
-        (folder / "solution.ipynb").write_text((result / "autograder" / master.name).read_text())
+        text = (result / "autograder" / master.name).read_text()
+        (folder / "solution.ipynb").write_text(text)
         (folder / "unanswered.ipynb").write_text((result / "student" / master.name).read_text())
         question, right, wrong = WRONG[master.stem]
-        text = (result / "autograder" / master.name).read_text()
-        assert text.count(json.dumps(right)[1:-1]) == 1, f"{master.stem}: {right!r} must occur once"
-        (folder / f"wrong_{question}.ipynb").write_text(text.replace(json.dumps(right)[1:-1],
-                                                                     json.dumps(wrong)[1:-1]))
+        right, wrong = json.dumps(right)[1:-1], json.dumps(wrong)[1:-1]  # as stored in JSON
+        assert text.count(right) == 1, f"{master.stem}: {right!r} must occur once"
+        (folder / f"wrong_{question}.ipynb").write_text(text.replace(right, wrong))
         if master.stem == REPRESENTATIVE:
-            (folder / "syntax_error.ipynb").write_text(
-                text.replace("test_rmse = float(", "test_rmse = float(("))
+            assert text.count("test_rmse = float(") == 1
+            (folder / "syntax_error.ipynb").write_text(text.replace("test_rmse = float(", "test_rmse = float(("))
             (folder / "not_a_notebook.ipynb").write_text('{"cells": [')
-        csv_path = A.grade(master, folder, folder / "scores.csv", out)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        csvs = dict(zip(MASTERS, pool.map(lambda m: A.grade(m, folders[m], folders[m] / "scores.csv", out),
+                                          MASTERS)))
+    rows = {}
+    for master, csv_path in csvs.items():
         text = csv_path.read_text()
         if master.stem == REPRESENTATIVE:
             print(f"\n{csv_path.name} for {master.stem}:\n{text}")  # the guide's example
