@@ -56,3 +56,17 @@ bench: setup
 
 clean:
 	rm -rf _build
+
+# Instructor assignments (otter-grader; not part of the book): see book/instructor_guide.md
+#   make assignments                                 student notebooks + autograder zips
+#   make grade ASSIGNMENT=06 SUBMISSIONS=folder/     one CSV of scores (CSV=path, TIMEOUT=s per submission)
+.PHONY: assignments grade
+
+assignments: setup
+	$(PY) tools/assignments.py build
+
+grade: setup
+	@[ -n "$(ASSIGNMENT)" ] && [ -n "$(SUBMISSIONS)" ] || \
+		{ echo "usage: make grade ASSIGNMENT=06 SUBMISSIONS=folder/ [CSV=scores.csv]"; exit 2; }
+	$(PY) tools/assignments.py grade $(ASSIGNMENT) $(SUBMISSIONS) $(if $(CSV),--csv $(CSV)) \
+		$(if $(TIMEOUT),--timeout $(TIMEOUT))
