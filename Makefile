@@ -1,7 +1,7 @@
 # Neural Networks for the Subsurface: build the book, run the tests.
 #   make book     set up .venv (first time) and build the HTML into _build/html
-#   make test     unit tests + strict nbval over book/ + the -W book build
-#   make execute  re-run every chapter in place, storing outputs and widget state
+#   make test     unit tests + strict nbval over book/ + the -W book build + the browser test
+#   make execute  re-run every chapter in place, storing outputs (never widget state)
 #   make bench    geonn against scikit-learn / PyTorch (not part of make test)
 
 PYTHON ?= python3
@@ -32,13 +32,15 @@ book: setup
 	@echo "HTML book: _build/html/index.html"
 
 # pytest's exit code 5 means "no tests collected": never a pass for CI.
+# The browser test needs the built HTML, so it runs last, after the -W build.
 test: setup
 	$(PY) -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
-		--nbval-cell-timeout=120 --durations=10 tests book; \
+		--nbval-cell-timeout=120 --durations=10 --ignore=tests/test_browser.py tests book; \
 	rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests (exit code 5): failing, since CI must test something"; exit 1; fi; \
 	[ $$rc -eq 0 ] || exit $$rc
 	@# --all: an incremental build would not repeat the warnings of unchanged pages
 	$(JB) build . -W --keep-going --all
+	$(PY) -m pytest -ra tests/test_browser.py
 
 execute: setup
 	$(PY) tools/execute.py book/*.ipynb
