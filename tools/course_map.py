@@ -37,8 +37,12 @@ LIBRARY = ("geonn, the course library in pure NumPy, under every chapter:\n"
 W, H = 1.7, 0.75
 
 
+# matplotlib's defaults plus these, whatever style the caller has set; the
+# fixed hash salt makes the SVG's clip-path ids the same on every run
+STYLE = ["default", {"svg.hashsalt": "course-map", "svg.fonttype": "none", "font.size": 10}]
+
+
 def draw():
-    plt.rcParams.update({"svg.hashsalt": "course-map", "svg.fonttype": "none", "font.size": 10})
     fig, ax = plt.subplots(figsize=(7.5, 4.6))
     ax.set_xlim(-0.1, 8.1)
     ax.set_ylim(-0.9, 3.45)
@@ -69,7 +73,10 @@ def draw():
 def main(out=OUT):
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    draw().savefig(out, format="svg", metadata={"Date": None})
+    with plt.style.context(STYLE):
+        fig = draw()
+        fig.savefig(out, format="svg", metadata={"Date": None})
+    plt.close(fig)
     return out
 
 
