@@ -32,15 +32,18 @@ book: setup
 	@echo "HTML book: _build/html/index.html"
 
 # pytest's exit code 5 means "no tests collected": never a pass for CI.
-# The browser test needs the built HTML, so it runs last, after the -W build.
+# The browser test needs the built HTML, so it runs last, after the -W build
+# (--all: an incremental build would not repeat the warnings of unchanged pages).
+# All three steps run, so one failure does not hide another; any failure fails.
 test: setup
+	@rc=0; \
 	$(PY) -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		--nbval-cell-timeout=120 --durations=10 --ignore=tests/test_browser.py tests book; \
-	rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests (exit code 5): failing, since CI must test something"; exit 1; fi; \
-	[ $$rc -eq 0 ] || exit $$rc
-	@# --all: an incremental build would not repeat the warnings of unchanged pages
-	$(JB) build . -W --keep-going --all
-	$(PY) -m pytest -ra tests/test_browser.py
+	r=$$?; if [ $$r -eq 5 ]; then echo "pytest collected no tests (exit code 5): failing, since CI must test something"; fi; \
+	[ $$r -eq 0 ] || rc=1; \
+	echo "$(JB) build . -W --keep-going --all"; $(JB) build . -W --keep-going --all || rc=1; \
+	$(PY) -m pytest -ra tests/test_browser.py || rc=1; \
+	exit $$rc
 
 execute: setup
 	$(PY) tools/execute.py book/*.ipynb
