@@ -140,3 +140,24 @@ def test_each_check_fails_on_a_broken_page(driver, fixture_site, expected):
     notebook = "book/page.ipynb" if expected == "Binder URL" else None
     problems = fixture_problems(driver, fixture_site, name, notebook)
     assert any(p.startswith(expected) for p in problems), problems
+
+
+def test_chapters_and_their_exercises_are_numbered_appendices_are_not():
+    """_toc.yml numbers the chapter parts (continuously, across parts) and not
+    the appendices; exercises and figures then read "Exercise 7.1", "Figure 6.3"."""
+    import re
+    if not (HTML / "index.html").is_file():
+        pytest.fail("no built book in _build/html: run `make book` first (make test does)")
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    n = 0
+    for part in toc["parts"]:
+        for chapter in part["chapters"]:
+            html = (HTML / (chapter["file"] + ".html")).read_text()
+            number = re.search(r'<h1><span class="section-number">(\d+)\. </span>', html)
+            if part.get("numbered"):
+                n += 1
+                assert number and int(number[1]) == n, f"{chapter['file']} is not chapter {n}"
+                for label in re.findall(r'caption-number">(?:Exercise|Figure|Table) ([\d.]+)', html):
+                    assert label.split(".")[0] == str(n), f"{chapter['file']}: {label} is not numbered {n}.k"
+            else:
+                assert number is None, f"appendix {chapter['file']} is numbered as a chapter"
