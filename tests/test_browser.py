@@ -94,6 +94,7 @@ BROKEN = {
     "image not loaded": GOOD_BODY + '<img src="missing.png" alt="a figure">',
     "failed request": GOOD_BODY + '<img src="missing.png" alt="a figure">',
     "console": GOOD_BODY + "<script>undefined_function();</script>",
+    "console: net::ERR_NAME_NOT_RESOLVED": GOOD_BODY + '<script src="https://cdn.example.org/lib.js"></script>',
     "MathJax error nodes": GOOD_BODY.replace(r"z = W a + b", r"z = \left( W a + b"),
     "broken anchor": GOOD_BODY.replace('href="#top"', 'href="#nowhere"'),
     "broken link": GOOD_BODY.replace('href="#top"', 'href="nowhere.html"'),
@@ -139,7 +140,8 @@ def test_each_check_fails_on_a_broken_page(driver, fixture_site, expected):
     name = f"broken{list(BROKEN).index(expected)}.html"
     notebook = "book/page.ipynb" if expected == "Binder URL" else None
     problems = fixture_problems(driver, fixture_site, name, notebook)
-    assert any(p.startswith(expected) for p in problems), problems
+    prefix, _, detail = expected.partition(": ")
+    assert any(p.startswith(prefix) and detail in p for p in problems), problems
 
 
 def test_chapters_and_their_exercises_are_numbered_appendices_are_not():
