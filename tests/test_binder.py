@@ -45,6 +45,18 @@ def test_every_geonn_package_is_installed():
     assert found | {"geonn.data"} == listed
 
 
+def test_a_non_editable_install_finds_the_data(tmp_path):
+    """`pip install .` copies data/ into the package (as geonn.data); the
+    loaders find it there, away from the source tree."""
+    target = tmp_path / "site"
+    run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
+         "--target", str(target), "."])
+    env = dict(os.environ, PYTHONPATH=str(target))
+    where = run([sys.executable, "-c", "import geonn.datasets as d; d.load_porosity_wells(); "
+                                       "d.load_ai_map(); print(d.DATA_DIR)"], cwd=tmp_path, env=env)
+    assert Path(where.strip()) == target / "geonn" / "data"
+
+
 def run(cmd, cwd=ROOT, env=None):
     out = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, shell=isinstance(cmd, str))
     assert out.returncode == 0, f"{cmd} failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}"
@@ -78,4 +90,4 @@ def test_binder_install_runs_chapters_1_and_7(tmp_path):
     run(pip + ["install", "--no-deps", "--force-reinstall", "."], env=env)
     where = run([py, "-c", "from geonn.datasets import DATA_DIR, load_porosity_wells as w; "
                            "w(); print(DATA_DIR)"], cwd=tmp_path, env=env)
-    assert "site-packages" in where
+    assert "site-packages" in where, where

@@ -10,7 +10,6 @@ Units: X, Y and depth in m; porosity as a fraction (v/v); AI in
 centres at X = 5 + 10·ix, Y = 5 + 10·iy (plot with ``origin="lower"``).
 """
 import csv
-import importlib.resources
 from pathlib import Path
 
 import numpy as np
@@ -26,10 +25,11 @@ def _data_dir():
     """The repository's data/ folder in a source checkout (or an editable install);
     otherwise the same files installed with geonn as the package ``geonn.data``
     (pyproject.toml maps it onto data/), so ``pip install .`` finds them too."""
-    source = Path(__file__).resolve().parents[3] / "data"   # lib/geonn/datasets/ → data/
+    here = Path(__file__).resolve().parent
+    source = here.parents[2] / "data"            # lib/geonn/datasets/ → data/
     if (source / "make_data.py").is_file():
         return source
-    return Path(str(importlib.resources.files("geonn.data")))
+    return here.parent / "data"                  # site-packages/geonn/data/
 
 
 DATA_DIR = _data_dir()
