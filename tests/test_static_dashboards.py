@@ -35,6 +35,7 @@ def test_the_three_dashboards_are_known():
 def test_execute_does_not_store_widget_state():
     text = (ROOT / "tools" / "execute.py").read_text()
     assert "store_widget_state=False" in text
+    assert 'nb.metadata.pop("widgets", None)' in text, "an earlier run's widget state must go too"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

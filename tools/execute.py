@@ -29,6 +29,7 @@ def execute(path):
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute()
+    nb.metadata.pop("widgets", None)   # drop state that an earlier run stored
     nbformat.write(nb, path)
     print(f"{path}: {time.perf_counter() - start:.1f} s")
 
