@@ -109,7 +109,8 @@ const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 for (let n; (n = walker.nextNode());) {
   const p = n.parentElement;
   if (!p || p.closest(skip) || p.closest('[hidden]')) continue;
-  const m = n.textContent.match(/\\[()\[\]]|\$\$|\\(?:frac|partial|lambda|sigma|eta|delta|mathbf|sum|cdot|approx|times)\b/);
+  // TeX delimiters, or a TeX command (\partial, \hat, ...) outside code and typeset math
+  const m = n.textContent.match(/\\[()\[\]]|\$\$|\\[A-Za-z]{2,}/);
   if (m) raw.push((p.closest('a') ? 'link text: ' : '') + n.textContent.trim().slice(0, 60));
 }
 const wide = [];
