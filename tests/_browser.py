@@ -99,7 +99,9 @@ const mathjax = () => new Promise(r => {
 Promise.all(loaded).then(mathjax).then(done);
 """
 
+SHRINK = 0.9   # a figure shown below 90 % of its size: 10 pt fonts read under 9 pt
 PAGE_JS = r"""
+const SHRINK = __SHRINK__;
 const col = document.querySelector('article.bd-article') || document.body;
 const cs = getComputedStyle(col);
 const colWidth = col.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
@@ -128,6 +130,13 @@ col.querySelectorAll('mjx-container[display="true"] > mjx-math, table, figure, i
   const w = e.getBoundingClientRect().width;
   if (w > colWidth + 1) wide.push(describe(e) + ` ${Math.round(w)} px`);
 });
+// an output figure drawn wider than the column is shrunk, its fonts with it
+// (a retina PNG declares its 1x size in the width attribute)
+const shrunk = Array.from(col.querySelectorAll('.cell_output img')).filter(i => i.naturalWidth > 0)
+  .map(i => [i, parseFloat(i.getAttribute('width')) || i.naturalWidth])
+  .filter(([i, w]) => i.getBoundingClientRect().width < SHRINK * w)
+  .map(([i, w]) => describe(i) + ` drawn ${Math.round(w)} px wide, shown at `
+                   + Math.round(100 * i.getBoundingClientRect().width / w) + ' %');
 const untypeset = Array.from(document.querySelectorAll('.math')).filter(
   e => !e.querySelector('mjx-container') && !e.closest('pre, code')).length;
 const cells = Array.from(document.querySelectorAll('.cell')).filter(
@@ -143,6 +152,7 @@ return {
   untypeset: untypeset,
   raw: raw,
   wide: wide,
+  shrunk: shrunk,
   codelessOutputs: cells.map(c => c.querySelector('.cell_output').textContent.trim().slice(0, 40)),
   binder: Array.from(document.querySelectorAll('a[href*="mybinder"]')).map(a => a.href),
 };
@@ -186,7 +196,7 @@ def check_page(driver, server, url, notebook=None, repo=None, branch="main"):
     state = driver.execute_async_script(SETTLE_JS)
     if state not in ("ok", "none"):
         problems.append(f"MathJax: {state}")
-    info = driver.execute_script(PAGE_JS)
+    info = driver.execute_script(PAGE_JS.replace("__SHRINK__", str(SHRINK)))
 
     for entry in driver.get_log("browser"):
         if entry["level"] == "SEVERE":
@@ -201,6 +211,7 @@ def check_page(driver, server, url, notebook=None, repo=None, branch="main"):
     problems += [f"wider than the {info['colWidth']:.0f} px text column at {WIDE} px: {w}"
                  for w in info["wide"]]
     problems += [f"output shown without its code: {t!r}" for t in info["codelessOutputs"]]
+    problems += [f"figure shrunk to fit the column (fonts shrink too): {t}" for t in info["shrunk"]]
 
     for sol in driver.execute_script(SOLUTIONS_JS):
         if not sol["hiddenFirst"]:

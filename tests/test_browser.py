@@ -76,7 +76,8 @@ def test_every_page_of_the_book(driver, capsys):
 
 # ---------------------------------------------------------------- fixture pages
 # A page shaped like the book's: Sphinx's MathJax set-up, served from _static/.
-MATHJAX_CONFIG = ('<script>window.MathJax = {"options": {"processHtmlClass": '
+MATHJAX_CONFIG = ('<style>img { max-width: 100%; }</style>\n'   # as the theme does
+                  '<script>window.MathJax = {"options": {"processHtmlClass": '
                   '"tex2jax_process|mathjax_process|math|output_area"}}</script>\n'
                   '<script defer src="_static/mathjax/tex-chtml.js"></script>')
 GOOD_BODY = r"""<article class="bd-article" style="max-width: 772px">
@@ -104,6 +105,9 @@ BROKEN = {
     "output shown without its code": GOOD_BODY + (
         '<div class="cell tag_remove-input"><div class="cell_output docutils container">'
         '<div class="output stream highlight-myst-ansi"><pre>Check passed</pre></div></div></div>'),
+    "figure shrunk": GOOD_BODY.replace("</article>", (
+        '<div class="cell"><div class="cell_output"><img src="wide.png" alt="a wide figure"></div></div>'
+        "</article>")),
     "Binder URL": GOOD_BODY + ('<a href="https://mybinder.org/v2/gh/nn-subsurface/nn-subsurface/main'
                                '?urlpath=lab/tree/./book/page.ipynb">launch</a>'),
 }
@@ -117,6 +121,13 @@ def fixture_site(tmp_path_factory):
     shutil.copytree(Path(spec.origin).parent / "static" / "mathjax", site / "_static" / "mathjax")
     page = "<!DOCTYPE html><html><head><meta charset='utf-8'><link rel='icon' href='data:,'>{}</head><body>{}</body></html>"
     (site / "index.html").write_text(page.format(MATHJAX_CONFIG, GOOD_BODY))
+    # a 1500 px figure (15 inches at 100 dpi), shown in the 772 px column
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig = plt.figure(figsize=(15, 1), dpi=100)
+    fig.savefig(site / "wide.png")
+    plt.close(fig)
     for i, body in enumerate(BROKEN.values()):
         (site / f"broken{i}.html").write_text(page.format(MATHJAX_CONFIG, body))
     server = _browser.Server(site)
