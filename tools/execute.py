@@ -1,4 +1,4 @@
-"""Re-run notebooks in place, top to bottom, storing outputs and widget state.
+"""Re-run notebooks in place, top to bottom, storing outputs but no widget state.
 
     python tools/execute.py book/01_neurons.ipynb [...]
 
@@ -19,13 +19,17 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 def execute(path):
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
+    # store_widget_state=False: a stored dashboard shows dead sliders in the
+    # static HTML (and whatever state a hidden cell left); the book shows a
+    # static figure instead, and the dashboard runs on Binder
     # coalesce_streams: a tqdm bar redraws itself many times; store only its
     # final state, so the HTML shows one finished bar instead of every redraw
-    client = NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=True,
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=False,
                             coalesce_streams=True,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute()
+    nb.metadata.pop("widgets", None)   # drop state that an earlier run stored
     nbformat.write(nb, path)
     print(f"{path}: {time.perf_counter() - start:.1f} s")
 

@@ -14,6 +14,7 @@ reflectivity from bruges.  The log is cheap, so chapters make it on the fly:
 import importlib.metadata
 import sys
 import types
+import warnings
 from typing import NamedTuple
 
 import numpy as np
@@ -166,12 +167,15 @@ def bruges_reflection():
     """Return ``bruges.reflection``.
 
     bruges 0.5.4 reads its version with ``pkg_resources``, which setuptools no
-    longer ships (removed in setuptools 82).  If that import is what fails,
+    longer ships (removed in setuptools 82; requirements.txt pins 81 so that a
+    plain ``import bruges`` works too).  If that import is what fails,
     bruges is imported with a two-name stand-in built on ``importlib.metadata``,
     which is removed from ``sys.modules`` straight afterwards.
     """
     try:
-        from bruges import reflection
+        with warnings.catch_warnings():   # setuptools 80-81 warn that pkg_resources is deprecated
+            warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+            from bruges import reflection
     except ModuleNotFoundError as err:
         if err.name != "pkg_resources":
             raise

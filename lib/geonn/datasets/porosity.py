@@ -20,8 +20,19 @@ __all__ = ["DATA_DIR", "CELL", "SHAPE", "AI_NOISE_SIGMA", "PHI_NOISE_SIGMA_1D",
            "make_porosity_depth", "generate_porosity_data", "map_extent",
            "load_porosity_wells", "load_ai_map", "load_porosity_map", "load_porosity_depth"]
 
-# lib/geonn/datasets/porosity.py → the repository's data/ folder
-DATA_DIR = Path(__file__).resolve().parents[3] / "data"
+
+def _data_dir():
+    """The repository's data/ folder in a source checkout (or an editable install);
+    otherwise the same files installed with geonn as the package ``geonn.data``
+    (pyproject.toml maps it onto data/), so ``pip install .`` finds them too."""
+    here = Path(__file__).resolve().parent
+    source = here.parents[2] / "data"            # lib/geonn/datasets/ → data/
+    if (source / "make_data.py").is_file():
+        return source
+    return here.parent / "data"                  # site-packages/geonn/data/
+
+
+DATA_DIR = _data_dir()
 CELL = 10.0                 # m, grid spacing
 SHAPE = (100, 100)          # (ny, nx): 1 km × 1 km
 AI_NOISE_SIGMA = 150.0      # (m/s)·(g/cm³), Gaussian noise added to the AI map

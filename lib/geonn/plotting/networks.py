@@ -109,7 +109,7 @@ def plot_backprop(trace, epoch=0, show_weights=True, show_values=True, show_grad
     Drawn by :func:`geonn.widgets.backprop_dashboard` and, statically, by chapter 3.
     """
     if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(WIDE[0] + 1, WIDE[1] + 1.5), width_ratios=[5, 2],
+        _, axes = plt.subplots(1, 2, figsize=(WIDE[0], WIDE[1] + 2), width_ratios=[5, 2],
                                layout="constrained")
     ax_net, ax_loss = axes
     loss = np.asarray(trace["loss"])

@@ -2,7 +2,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .style import new_ax
+from .style import TEXT_WIDTH, new_ax
 
 __all__ = ["plot_elastic_log", "plot_reflectivity"]
 
@@ -16,7 +16,7 @@ def plot_elastic_log(log, intervals=None, axes=None, title="Elastic well log"):
     drawn as a bracket on every track.
     """
     if axes is None:
-        _, axes = plt.subplots(1, 3, figsize=(8.0, 6.0), sharey=True, layout="constrained")
+        _, axes = plt.subplots(1, 3, figsize=(TEXT_WIDTH, 5.6), sharey=True, layout="constrained")
     ax_v, ax_r, ax_k = axes
     z = np.asarray(log.depth)
     velocity_lines = ax_v.plot(log.vp, z, lw=0.8, label="$V_P$") + \

@@ -1,0 +1,299 @@
+"""Load pages of a built site in headless Chromium and list what a reader would see broken.
+
+Used by ``tests/test_browser.py`` on ``_build/html`` and on small fixture pages.
+Every check returns short problem strings; an empty list means the page is fine.
+The browser runs with every host name but 127.0.0.1 unresolvable, so a page
+that needs the internet (a CDN script, a remote font) fails here as it would
+for a reader offline.
+"""
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import parse_qs, urldefrag, urlparse
+
+WIDE, NARROW = 1400, 400
+INSTALL_HINT = ("headless Chromium is needed for the browser test: on Debian/Ubuntu run "
+                "`sudo apt-get install chromium chromium-driver` (pip's selenium is in "
+                "requirements.txt); .ci/run installs them when missing")
+REFRESH = re.compile(r'<meta http-equiv="refresh" content="\d+;\s*url=([^"]+)"', re.I)
+BINDER = re.compile(r"^https://mybinder\.org/v2/gh/(?P<repo>[\w.-]+/[\w.-]+)/(?P<branch>[\w.-]+)$")
+
+
+def find_browser():
+    """(chromium binary, chromedriver) or None when either is missing."""
+    chrome = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
+    driver = shutil.which("chromedriver") or next(
+        (p for p in ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver") if os.path.exists(p)), None)
+    return (chrome, driver) if chrome and driver else None
+
+
+class Server:
+    """``http.server`` on 127.0.0.1 (a free port) serving ``root``; records failed requests."""
+
+    def __init__(self, root):
+        failed = self.failed = []
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def send_error(self, code, *args, **kwargs):
+                failed.append(f"{code} {self.path}")
+                super().send_error(code, *args, **kwargs)
+
+        self.httpd = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def start_driver(chrome, chromedriver):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = chrome
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-extensions", "--no-first-run", "--force-device-scale-factor=1",
+                f"--window-size={WIDE},1000",
+                # no internet: only the local server resolves
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"):
+        opts.add_argument(arg)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=opts, service=Service(executable_path=chromedriver))
+    driver.set_page_load_timeout(30)
+    driver.set_script_timeout(30)
+    return driver
+
+
+def set_width(driver, width):
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": 1000, "deviceScaleFactor": 1, "mobile": False})
+
+
+# Waits for the images (lazy ones made eager) and for MathJax, if the page loads it.
+SETTLE_JS = """
+const done = arguments[arguments.length - 1];
+const imgs = Array.from(document.images);
+imgs.forEach(i => { if (i.loading === 'lazy') i.loading = 'eager'; });
+const loaded = imgs.map(i => i.complete ? Promise.resolve() :
+    new Promise(r => { i.addEventListener('load', r); i.addEventListener('error', r); }));
+const mathjax = () => new Promise(r => {
+  const t0 = Date.now();
+  (function poll() {
+    if (!document.querySelector('script[src*="mathjax"]')) return r('none');
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise)
+      return MathJax.startup.promise.then(() => r('ok'), e => r('error ' + e));
+    if (Date.now() - t0 > 15000) return r('MathJax never started');
+    setTimeout(poll, 50);
+  })();
+});
+Promise.all(loaded).then(mathjax).then(done);
+"""
+
+SHRINK = 0.9   # a figure shown below 90 % of its size: 10 pt fonts read under 9 pt
+PAGE_JS = r"""
+const SHRINK = __SHRINK__;
+const col = document.querySelector('article.bd-article') || document.body;
+const cs = getComputedStyle(col);
+const colWidth = col.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+const skip = 'pre, code, script, style, textarea, mjx-container, .highlight, .MathJax';
+const raw = [];
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let n; (n = walker.nextNode());) {
+  const p = n.parentElement;
+  if (!p || p.closest(skip) || p.closest('[hidden]')) continue;
+  // TeX delimiters, or a TeX command (\partial, \hat, ...) outside code and typeset math
+  const m = n.textContent.match(/\\[()\[\]]|\$\$|\\[A-Za-z]{2,}/);
+  if (m) raw.push((p.closest('a') ? 'link text: ' : '') + n.textContent.trim().slice(0, 60));
+}
+const wide = [];
+const tex = e => {   // the TeX source of a typeset equation, to name it
+  try { return MathJax.startup.document.getMathItemsWithin(e.closest('mjx-container'))[0].math; }
+  catch (err) { return ''; }
+};
+const describe = e => {
+  const sec = e.closest('section[id]');
+  const what = e.tagName === 'MJX-MATH' ? 'equation ' + tex(e)
+             : e.tagName.toLowerCase() + ' ' + (e.textContent || e.getAttribute('alt') || '');
+  return (sec ? '#' + sec.id + ' ' : '') + JSON.stringify(what.replace(/\s+/g, ' ').trim().slice(0, 50));
+};
+col.querySelectorAll('mjx-container[display="true"] > mjx-math, table, figure, img').forEach(e => {
+  const w = e.getBoundingClientRect().width;
+  if (w > colWidth + 1) wide.push(describe(e) + ` ${Math.round(w)} px`);
+});
+// an output figure drawn wider than the column is shrunk, its fonts with it
+// (a retina PNG declares its 1x size in the width attribute)
+const shrunk = Array.from(col.querySelectorAll('.cell_output img')).filter(i => i.naturalWidth > 0)
+  .map(i => [i, parseFloat(i.getAttribute('width')) || i.naturalWidth])
+  .filter(([i, w]) => i.getBoundingClientRect().width < SHRINK * w)
+  .map(([i, w]) => describe(i) + ` drawn ${Math.round(w)} px wide, shown at `
+                   + Math.round(100 * i.getBoundingClientRect().width / w) + ' %');
+const untypeset = Array.from(document.querySelectorAll('.math')).filter(
+  e => !e.querySelector('mjx-container') && !e.closest('pre, code')).length;
+const cells = Array.from(document.querySelectorAll('.cell')).filter(
+  c => !c.querySelector('.cell_input') && c.querySelector('.output.stream, .output.text_plain')
+       && c.querySelector('.cell_output').textContent.trim());
+return {
+  colWidth: colWidth,
+  brokenImgs: Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0)
+                   .map(i => i.getAttribute('src')),
+  links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
+  ids: Array.from(document.querySelectorAll('[id], a[name]')).map(e => e.id || e.getAttribute('name')),
+  mathErrors: document.querySelectorAll('mjx-merror, [data-mjx-error]').length,
+  untypeset: untypeset,
+  raw: raw,
+  wide: wide,
+  shrunk: shrunk,
+  codelessOutputs: cells.map(c => c.querySelector('.cell_output').textContent.trim().slice(0, 40)),
+  binder: Array.from(document.querySelectorAll('a[href*="mybinder"]')).map(a => a.href),
+};
+"""
+
+SOLUTIONS_JS = """
+const visible = e => e.offsetHeight > 0 && getComputedStyle(e).visibility !== "hidden";
+const sols = Array.from(document.querySelectorAll('.solution'));
+const out = [];
+for (const s of sols) {
+  const body = Array.from(s.children).filter(c => !c.classList.contains('admonition-title')
+                                              && !c.matches('button'));
+  const shown = body.some(visible);
+  const btn = s.querySelector('.toggle-button, .admonition-title, summary');
+  if (btn) btn.click();
+  out.push({id: s.id, hiddenFirst: !shown, openAfterClick: body.some(visible)});
+}
+return out;
+"""
+
+
+class Page:
+    """The result of loading one page: ``problems`` and what the crawl needs."""
+
+    def __init__(self, url, problems, links, ids):
+        self.url, self.problems, self.links, self.ids = url, problems, links, ids
+
+
+def check_page(driver, server, url, notebook=None, repo=None, branch="main"):
+    """Load ``url`` at 1400 px and at 400 px; return a Page.
+
+    ``notebook``: the page's notebook path in the repository (e.g.
+    ``book/01_neurons.ipynb``), whose Binder launch URL must be on the page;
+    ``repo``: "owner/name" the launch URL must point at.
+    """
+    problems = []
+    set_width(driver, WIDE)
+    driver.get_log("browser")                   # drop what the previous page logged
+    n_failed = len(server.failed)
+    driver.get(url)
+    state = driver.execute_async_script(SETTLE_JS)
+    if state not in ("ok", "none"):
+        problems.append(f"MathJax: {state}")
+    info = driver.execute_script(PAGE_JS.replace("__SHRINK__", str(SHRINK)))
+
+    for entry in driver.get_log("browser"):
+        if entry["level"] == "SEVERE":
+            problems.append(f"console: {entry['message'][:160]}")
+    problems += [f"failed request: {r}" for r in server.failed[n_failed:]]
+    problems += [f"image not loaded: {src}" for src in info["brokenImgs"]]
+    if info["mathErrors"]:
+        problems.append(f"MathJax error nodes: {info['mathErrors']}")
+    if info["untypeset"]:
+        problems.append(f"math not typeset: {info['untypeset']} expressions")
+    problems += [f"raw TeX in the text: {t!r}" for t in info["raw"]]
+    problems += [f"wider than the {info['colWidth']:.0f} px text column at {WIDE} px: {w}"
+                 for w in info["wide"]]
+    problems += [f"output shown without its code: {t!r}" for t in info["codelessOutputs"]]
+    problems += [f"figure shrunk to fit the column (fonts shrink too): {t}" for t in info["shrunk"]]
+
+    for sol in driver.execute_script(SOLUTIONS_JS):
+        if not sol["hiddenFirst"]:
+            problems.append(f"solution {sol['id']} is not hidden by default")
+        elif not sol["openAfterClick"]:
+            problems.append(f"solution {sol['id']} does not open on click")
+
+    problems += check_binder(info["binder"], notebook, repo, branch)
+
+    set_width(driver, NARROW)
+    overflow = driver.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    if overflow > 1:
+        problems.append(f"horizontal page scroll at {NARROW} px: {overflow} px too wide")
+    set_width(driver, WIDE)
+    return Page(url, problems, info["links"], set(info["ids"]))
+
+
+def check_binder(urls, notebook, repo, branch):
+    """The Binder launch links: well formed, for this page's notebook."""
+    problems = []
+    if notebook and not urls:
+        return [f"no Binder launch button for {notebook}"]
+    for url in urls:
+        base, _, query = url.partition("?")
+        m = BINDER.match(base)
+        path = parse_qs(query).get("urlpath", [""])[0]
+        if not m or (repo and m["repo"] != repo) or m["branch"] != branch:
+            problems.append(f"Binder URL does not point at {repo}@{branch}: {url}")
+        elif path != f"lab/tree/{notebook}":
+            problems.append(f"Binder URL opens {path!r}, not lab/tree/{notebook}: {url}")
+    return problems
+
+
+def crawl(driver, server, root, start="index.html", notebooks=None, repo=None, branch="main",
+          report=print):
+    """Check every HTML page reachable from ``start``; then every internal link and anchor.
+
+    ``notebooks`` maps a page path (``book/01_neurons.html``) to its notebook
+    path. Returns {page path: [problems]}.
+    """
+    root = Path(root)
+    notebooks = notebooks or {}
+    todo, seen, pages = [start], {start}, {}
+    while todo:
+        path = todo.pop(0)
+        redirect = REFRESH.search((root / path).read_text(errors="replace"))
+        if redirect:                # Jupyter Book's index.html: a redirect to the root page
+            target = (Path(path).parent / redirect[1]).as_posix()
+            pages[path] = Page(server.url + path, [] if (root / target).is_file()
+                               else [f"redirect to a missing page: {target}"], [], set())
+            report(f"{path:42s} redirect to {target}")
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+            continue
+        page = check_page(driver, server, server.url + path, notebooks.get(path), repo, branch)
+        pages[path] = page
+        report(f"{path:42s} {'ok' if not page.problems else f'{len(page.problems)} problem(s)'}")
+        for link in page.links:
+            target = _internal(link, server.url)
+            if target and target.endswith(".html") and target not in seen and (root / target).is_file():
+                seen.add(target)
+                todo.append(target)
+
+    result = {path: list(page.problems) for path, page in pages.items()}
+    for path, page in pages.items():
+        for link in page.links:
+            target = _internal(link, server.url)
+            if target is None:
+                continue
+            fragment = urldefrag(link).fragment
+            if not (root / target).is_file():
+                result[path].append(f"broken link: {target}")
+            elif fragment and target in pages and fragment not in pages[target].ids:
+                result[path].append(f"broken anchor: {target}#{fragment}")
+    return result
+
+
+def _internal(link, base):
+    """The site-relative path of ``link`` if it is on the local server, else None."""
+    if not link.startswith(base):
+        return None
+    path = urlparse(urldefrag(link).url).path.lstrip("/")
+    return path + "index.html" if path == "" or path.endswith("/") else path

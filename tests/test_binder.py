@@ -1,0 +1,93 @@
+"""Binder's path, simulated without Docker: environment.yml's pins into a fresh
+venv that starts with a current setuptools (as Binder images have), then
+``postBuild``; chapters 1 and 7 must run there under strict nbval.
+
+The fast tests check the files; the slow one builds the venv (a few minutes
+of pip) and runs only under CI (``CI`` set) or with ``NN_SLOW=1``.
+"""
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SLOW = bool(os.environ.get("CI") or os.environ.get("NN_SLOW"))
+
+
+def pip_pins():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    return next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+
+
+def test_environment_yml_is_a_conda_environment():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert env["name"] and "conda-forge" in env["channels"]
+    assert "pip" in env["dependencies"]
+    assert all("==" in pin for pin in pip_pins())
+
+
+def test_postbuild_installs_geonn_and_is_executable():
+    post = ROOT / "postBuild"
+    assert os.access(post, os.X_OK), "postBuild must be executable for repo2docker"
+    assert post.read_text().startswith("#!/usr/bin/env bash")
+
+
+def test_every_geonn_package_is_installed():
+    """pyproject lists geonn's packages by hand (to map geonn.data onto data/):
+    a new subpackage must be added there, or a non-editable install lacks it."""
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT / "lib").parts)
+             for p in (ROOT / "lib" / "geonn").rglob("__init__.py")}
+    assert found | {"geonn.data"} == listed
+
+
+def test_a_non_editable_install_finds_the_data(tmp_path):
+    """`pip install .` copies data/ into the package (as geonn.data); the
+    loaders find it there, away from the source tree."""
+    target = tmp_path / "site"
+    run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
+         "--target", str(target), "."])
+    env = dict(os.environ, PYTHONPATH=str(target))
+    where = run([sys.executable, "-c", "import geonn.datasets as d; d.load_porosity_wells(); "
+                                       "d.load_ai_map(); print(d.DATA_DIR)"], cwd=tmp_path, env=env)
+    assert Path(where.strip()) == target / "geonn" / "data"
+
+
+def run(cmd, cwd=ROOT, env=None):
+    out = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, shell=isinstance(cmd, str))
+    assert out.returncode == 0, f"{cmd} failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}"
+    return out.stdout
+
+
+@pytest.mark.skipif(not SLOW, reason="slow (builds a venv): runs under CI, or set NN_SLOW=1")
+def test_binder_install_runs_chapters_1_and_7(tmp_path):
+    venv = tmp_path / "binder"
+    run([sys.executable, "-m", "venv", str(venv)])
+    py, pip = str(venv / "bin" / "python"), [str(venv / "bin" / "python"), "-m", "pip", "-q"]
+    env = dict(os.environ, PATH=f"{venv / 'bin'}:{os.environ['PATH']}", VIRTUAL_ENV=str(venv),
+               OPENBLAS_NUM_THREADS="1", PYTHONNOUSERSITE="1")
+    env.pop("PYTHONPATH", None)
+    run(pip + ["install", "--upgrade", "pip", "setuptools>=82"], env=env)   # a current image
+    run(pip + ["install"] + pip_pins(), env=env)                           # environment.yml
+    run(["bash", "postBuild"], env=env)
+
+    # the pins restore pkg_resources, so a reader's plain `import bruges` works
+    run([py, "-c", "import bruges, geonn; print(geonn.__file__)"], cwd=tmp_path, env=env)
+    nbval = [py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
+             "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
+    run(nbval + ["book/01_neurons.ipynb"], env=env)
+
+    # without pkg_resources (setuptools >= 82), geonn still loads bruges for chapter 7
+    run(pip + ["install", "--upgrade", "setuptools>=82"], env=env)
+    run([py, "-c", "import importlib.util as u; assert u.find_spec('pkg_resources') is None"], env=env)
+    run(nbval + ["book/07_reflectivity.ipynb"], env=env)
+
+    # a non-editable install carries the data files with it
+    run(pip + ["install", "--no-deps", "--force-reinstall", "."], env=env)
+    where = run([py, "-c", "from geonn.datasets import DATA_DIR, load_porosity_wells as w; "
+                           "w(); print(DATA_DIR)"], cwd=tmp_path, env=env)
+    assert "site-packages" in where, where

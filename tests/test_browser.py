@@ -1,0 +1,176 @@
+"""What a reader's browser shows: every page of the built book in headless Chromium, offline.
+
+``make test`` builds ``_build/html`` first, then runs this file (see the
+Makefile). Per page, at 1400 px and 400 px (``tests/_browser.py``): no console
+error or failed request, every image loaded, every internal link and anchor
+resolves, MathJax typeset everything with no error and no raw TeX left,
+nothing wider than the text column, no horizontal scroll on a phone, solutions
+hidden until clicked, output never shown without its code, and a well-formed
+Binder launch URL for the page's own notebook. The fixture pages at the end
+show that each check fails when it should.
+
+Without Chromium the test skips with the install command, except under CI
+(``CI`` set), where it fails.
+"""
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+import _browser
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+
+
+@pytest.fixture(scope="module")
+def driver():
+    found = _browser.find_browser()
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI needs headless Chromium: " + _browser.INSTALL_HINT)
+        pytest.skip(_browser.INSTALL_HINT)
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        pytest.fail("selenium is not installed: pip install -r requirements.txt")
+    d = _browser.start_driver(*found)
+    yield d
+    d.quit()
+
+
+def book_notebooks():
+    """{page path: notebook path} for the chapters in _toc.yml."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    return {f + ".html": f + ".ipynb" for f in files if (ROOT / (f + ".ipynb")).is_file()}
+
+
+def repository():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]
+    return config["url"].removeprefix("https://github.com/").strip("/"), config.get("branch", "main")
+
+
+def test_every_page_of_the_book(driver, capsys):
+    if not (HTML / "index.html").is_file():
+        pytest.fail("no built book in _build/html: run `make book` first (make test does)")
+    repo, branch = repository()
+    server = _browser.Server(HTML)
+    start = time.perf_counter()
+    try:
+        with capsys.disabled():
+            print()
+            result = _browser.crawl(driver, server, HTML, notebooks=book_notebooks(),
+                                    repo=repo, branch=branch)
+            print(f"{len(result)} pages checked in {time.perf_counter() - start:.1f} s")
+    finally:
+        server.close()
+    missing = set(book_notebooks()) - set(result)
+    assert not missing, f"chapters not reachable from the landing page: {sorted(missing)}"
+    bad = {p: probs for p, probs in result.items() if probs}
+    assert not bad, "\n".join(f"{p}:\n  " + "\n  ".join(probs) for p, probs in bad.items())
+
+
+# ---------------------------------------------------------------- fixture pages
+# A page shaped like the book's: Sphinx's MathJax set-up, served from _static/.
+MATHJAX_CONFIG = ('<style>img { max-width: 100%; }</style>\n'   # as the theme does
+                  '<script>window.MathJax = {"options": {"processHtmlClass": '
+                  '"tex2jax_process|mathjax_process|math|output_area"}}</script>\n'
+                  '<script defer src="_static/mathjax/tex-chtml.js"></script>')
+GOOD_BODY = r"""<article class="bd-article" style="max-width: 772px">
+<h1 id="top">Title</h1>
+<p>Inline <span class="math notranslate nohighlight">\(a = \sigma(z)\)</span>.</p>
+<div class="math notranslate nohighlight">\[z = W a + b\]</div>
+<p><a href="#top">back to the top</a></p>
+</article>"""
+
+BROKEN = {
+    "raw TeX in the text": GOOD_BODY.replace(
+        '<a href="#top">back to the top</a>', r'<a href="#top"><span class="std std-ref">\partial L/\partial b_4: -0.13 or -0.32?</span></a>'),
+    "wider than the": GOOD_BODY.replace(
+        r"z = W a + b", " + ".join(rf"\frac{{\partial L}}{{\partial \lambda_{{{i}}}}}" for i in range(40))),
+    "image not loaded": GOOD_BODY + '<img src="missing.png" alt="a figure">',
+    "failed request": GOOD_BODY + '<img src="missing.png" alt="a figure">',
+    "console": GOOD_BODY + "<script>undefined_function();</script>",
+    "console: net::ERR_NAME_NOT_RESOLVED": GOOD_BODY + '<script src="https://cdn.example.org/lib.js"></script>',
+    "MathJax error nodes": GOOD_BODY.replace(r"z = W a + b", r"z = \left( W a + b"),
+    "broken anchor": GOOD_BODY.replace('href="#top"', 'href="#nowhere"'),
+    "broken link": GOOD_BODY.replace('href="#top"', 'href="nowhere.html"'),
+    "horizontal page scroll": GOOD_BODY + '<div style="width: 900px">wide</div>',
+    "solution": GOOD_BODY + ('<div class="solution admonition"><p class="admonition-title">Solution</p>'
+                             '<p>always visible</p></div>'),
+    "output shown without its code": GOOD_BODY + (
+        '<div class="cell tag_remove-input"><div class="cell_output docutils container">'
+        '<div class="output stream highlight-myst-ansi"><pre>Check passed</pre></div></div></div>'),
+    "figure shrunk": GOOD_BODY.replace("</article>", (
+        '<div class="cell"><div class="cell_output"><img src="wide.png" alt="a wide figure"></div></div>'
+        "</article>")),
+    "Binder URL": GOOD_BODY + ('<a href="https://mybinder.org/v2/gh/nn-subsurface/nn-subsurface/main'
+                               '?urlpath=lab/tree/./book/page.ipynb">launch</a>'),
+}
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory):
+    site = tmp_path_factory.mktemp("site")
+    import importlib.util
+    spec = importlib.util.find_spec("sphinx-mathjax-offline")
+    shutil.copytree(Path(spec.origin).parent / "static" / "mathjax", site / "_static" / "mathjax")
+    page = "<!DOCTYPE html><html><head><meta charset='utf-8'><link rel='icon' href='data:,'>{}</head><body>{}</body></html>"
+    (site / "index.html").write_text(page.format(MATHJAX_CONFIG, GOOD_BODY))
+    # a 1500 px figure (15 inches at 100 dpi), shown in the 772 px column
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig = plt.figure(figsize=(15, 1), dpi=100)
+    fig.savefig(site / "wide.png")
+    plt.close(fig)
+    for i, body in enumerate(BROKEN.values()):
+        (site / f"broken{i}.html").write_text(page.format(MATHJAX_CONFIG, body))
+    server = _browser.Server(site)
+    yield site, server
+    server.close()
+
+
+def fixture_problems(driver, fixture_site, name, notebook=None):
+    site, server = fixture_site
+    return _browser.crawl(driver, server, site, start=name,
+                          notebooks={name: notebook} if notebook else None,
+                          repo="nn-subsurface/nn-subsurface", report=lambda line: None)[name]
+
+
+def test_a_good_fixture_page_passes(driver, fixture_site):
+    assert fixture_problems(driver, fixture_site, "index.html") == []
+
+
+@pytest.mark.parametrize("expected", list(BROKEN))
+def test_each_check_fails_on_a_broken_page(driver, fixture_site, expected):
+    name = f"broken{list(BROKEN).index(expected)}.html"
+    notebook = "book/page.ipynb" if expected == "Binder URL" else None
+    problems = fixture_problems(driver, fixture_site, name, notebook)
+    prefix, _, detail = expected.partition(": ")
+    assert any(p.startswith(prefix) and detail in p for p in problems), problems
+
+
+def test_chapters_and_their_exercises_are_numbered_appendices_are_not():
+    """_toc.yml numbers the chapter parts (continuously, across parts) and not
+    the appendices; exercises and figures then read "Exercise 7.1", "Figure 6.3"."""
+    import re
+    if not (HTML / "index.html").is_file():
+        pytest.fail("no built book in _build/html: run `make book` first (make test does)")
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    n = 0
+    for part in toc["parts"]:
+        for chapter in part["chapters"]:
+            html = (HTML / (chapter["file"] + ".html")).read_text()
+            number = re.search(r'<h1><span class="section-number">(\d+)\. </span>', html)
+            if part.get("numbered"):
+                n += 1
+                assert number and int(number[1]) == n, f"{chapter['file']} is not chapter {n}"
+                for label in re.findall(r'caption-number">(?:Exercise|Figure|Table) ([\d.]+)', html):
+                    assert label.split(".")[0] == str(n), f"{chapter['file']}: {label} is not numbered {n}.k"
+            else:
+                assert number is None, f"appendix {chapter['file']} is numbered as a chapter"

@@ -1,0 +1,62 @@
+"""The landing page and the repository's front matter: one repository address,
+no placeholders, a citation file, the licences as files and in the footer, and
+a course map that its committed script still draws."""
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+REPO_URL = CONFIG["repository"]["url"]
+SLUG = REPO_URL.removeprefix("https://github.com/")
+FRONT = {name: (ROOT / name).read_text() for name in ("README.md", "CITATION.cff", "book/intro.md")}
+
+
+def test_repository_url_is_defined_once_and_used_by_the_landing_page():
+    assert CONFIG["parse"]["myst_substitutions"]["repository"] == REPO_URL
+    assert "{{ repository }}" in FRONT["book/intro.md"]
+
+
+def test_front_matter_names_the_same_repository():
+    owner, name = SLUG.split("/")
+    for file, text in FRONT.items():
+        for slug in re.findall(r"(?:github\.com|mybinder\.org/v2/gh)/([\w.-]+/[\w.-]+)", text):
+            assert slug == SLUG, f"{file} names {slug}, _config.yml says {SLUG}"
+        for site in re.findall(r"https://([\w-]+)\.github\.io/([\w.-]+)", text):
+            assert site == (owner, name), f"{file}: Pages address {site} is not {SLUG}'s"
+    assert f"https://{owner}.github.io/{name}/" in FRONT["README.md"], "README: where is the book published?"
+
+
+def test_no_placeholders_or_stray_dot_in_launch_urls():
+    for file, text in FRONT.items():
+        for bad in ("<this repository>", "<the clone>", "tree/./", "in preparation"):
+            assert bad not in text, f"{file} still says {bad!r}"
+    assert "path_to_book" not in CONFIG["repository"] or CONFIG["repository"]["path_to_book"] not in (".", "./")
+
+
+def test_citation_file():
+    cff = yaml.safe_load(FRONT["CITATION.cff"])
+    assert cff["cff-version"] == "1.2.0" and cff["title"] and cff["authors"]
+    assert cff["repository-code"] == REPO_URL and cff["license"] == "MIT"
+    assert "## How to cite" in FRONT["book/intro.md"] and "CITATION.cff" in FRONT["book/intro.md"]
+
+
+def test_licences_are_files_and_in_the_footer():
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+    assert "CC BY 4.0" in (ROOT / "LICENSE-text").read_text()
+    footer = CONFIG["html"]["extra_footer"]
+    assert "MIT" in footer and "CC BY 4.0" in footer and "LICENSE-text" in footer
+
+
+def test_course_map_is_what_its_script_draws(tmp_path):
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import course_map
+    finally:
+        sys.path.pop(0)
+    out = course_map.main(tmp_path / "map.svg")
+    assert out.read_bytes() == (ROOT / "book" / "images" / "course_map.svg").read_bytes(), (
+        "book/images/course_map.svg is stale: run python tools/course_map.py")
+    assert "images/course_map.svg" in FRONT["book/intro.md"]

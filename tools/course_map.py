@@ -1,0 +1,84 @@
+"""Draw the course map of the landing page: the chapters, what each builds on,
+and the library underneath.
+
+    python tools/course_map.py          # writes book/images/course_map.svg
+
+Deterministic (fixed SVG hash salt, no date), so a test can check that the
+committed image is what this script draws today.
+"""
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
+
+OUT = Path(__file__).resolve().parents[1] / "book" / "images" / "course_map.svg"
+
+# number: (short title, (x, y) of the box centre, written?)
+CHAPTERS = {
+    1: ("Neurons and\nnetworks", (1.15, 3.0), True),
+    2: ("Activation\nfunctions", (3.1, 3.0), True),
+    3: ("Back-\npropagation", (5.05, 3.0), True),
+    4: ("Optimizers", (7.0, 3.0), True),
+    5: ("Mantle\nstability", (3.1, 1.9), True),
+    6: ("Porosity from\nimpedance", (5.05, 1.9), True),
+    7: ("Seismic\nreflectivity", (7.0, 1.9), True),
+    8: ("Convolution on\nseismic traces", (3.1, 0.8), False),
+    9: ("Autoencoders", (5.05, 0.8), False),
+    10: ("GANs", (7.0, 0.8), False),
+}
+BUILDS_ON = [(1, 2), (2, 3), (3, 4), (4, 5), (4, 6), (4, 7), (7, 8), (8, 9), (9, 10)]
+LIBRARY = ("geonn, the course library in pure NumPy, under every chapter:\n"
+           "activations · losses · layers · network · init · optim · train\n"
+           "gradcheck · datasets · plotting · widgets")
+W, H = 1.7, 0.75
+
+
+# matplotlib's defaults plus these, whatever style the caller has set; the
+# fixed hash salt makes the SVG's clip-path ids the same on every run
+STYLE = ["default", {"svg.hashsalt": "course-map", "svg.fonttype": "none", "font.size": 10}]
+
+
+def draw():
+    fig, ax = plt.subplots(figsize=(7.5, 4.6))
+    ax.set_xlim(-0.1, 8.1)
+    ax.set_ylim(-0.9, 3.45)
+    ax.axis("off")
+    for y, label in ((3.0, "Foundations"), (1.9, "Applications"), (0.8, "Planned")):
+        ax.text(0.05, y, label, ha="center", va="center", rotation=90, style="italic", color="0.35")
+    for n, (title, (x, y), written) in CHAPTERS.items():
+        ax.add_patch(FancyBboxPatch((x - W / 2, y - H / 2), W, H, boxstyle="round,pad=0.04",
+                                    fc="#fdd49e" if written else "white", ec="0.3",
+                                    ls="-" if written else "--", lw=1.2))
+        ax.text(x, y, f"{n}. {title}", ha="center", va="center",
+                color="black" if written else "0.35")
+    for a, b in BUILDS_ON:
+        (xa, ya), (xb, yb) = CHAPTERS[a][1], CHAPTERS[b][1]
+        if ya == yb:
+            start, end = (xa + W / 2 + 0.05, ya), (xb - W / 2 - 0.05, yb)
+        else:
+            start, end = (xa, ya - H / 2 - 0.05), (xb, yb + H / 2 + 0.05)
+        ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12,
+                                     color="0.3", lw=1.1, connectionstyle="arc3,rad=0.0"))
+    ax.add_patch(FancyBboxPatch((0.3, -0.8), 7.6, 0.85, boxstyle="round,pad=0.03",
+                                fc="#9ecae1", ec="0.3", lw=1.2))
+    ax.text(4.1, -0.375, LIBRARY, ha="center", va="center")
+    fig.tight_layout(pad=0.2)
+    return fig
+
+
+def main(out=OUT):
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with plt.style.context(STYLE):
+        fig = draw()
+        fig.savefig(out, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    return out
+
+
+if __name__ == "__main__":
+    print(main(*sys.argv[1:]))
