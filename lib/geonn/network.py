@@ -127,9 +127,10 @@ class Sequential(Layer):
         if not os.path.exists(path):
             raise fail("no such file")
         try:
-            with np.load(path, allow_pickle=False) as f:
-                if not isinstance(f, np.lib.npyio.NpzFile):
-                    raise fail("not an .npz archive written by Sequential.save")
+            f = np.load(path, allow_pickle=False)
+            if not isinstance(f, np.lib.npyio.NpzFile):
+                raise fail("not an .npz archive written by Sequential.save")
+            with f:
                 theirs = {k: f[k] for k in f.files}
         except (OSError, EOFError, KeyError, zipfile.BadZipFile) as err:
             raise fail(f"the file is truncated or not an .npz archive ({err})") from err
