@@ -68,3 +68,20 @@ def test_verdicts_say_met_or_missed_by_the_stated_limits(bench):
             results = {case: {"geonn": {"us_per_step": 100.0}, other: {"us_per_step": t_other}}}
             (line,) = bench.verdicts(results)
             assert line.split(": ")[2].split()[0] == ("met" if ok else "MISSED"), line
+
+
+def test_update_docs_rewrites_only_between_the_markers(bench, tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(f"# Title\n\nbefore\n{bench.START}\nold table\n{bench.END}\nafter\n")
+    bench.update_docs("new table", page)
+    assert page.read_text() == f"# Title\n\nbefore\n{bench.START}\nnew table\n{bench.END}\nafter\n"
+    page.write_text("no markers")
+    with pytest.raises(ValueError, match="markers"):
+        bench.update_docs("x", page)
+
+
+def test_quick_flags(bench):
+    args = bench.parse_args(["--quick"])
+    assert (args.repeats, args.epochs, args.wide_epochs) == (2, 20, 2)
+    args = bench.parse_args(["--repeats", "7"])
+    assert (args.repeats, args.epochs, args.wide_epochs) == (7, 300, 10)
