@@ -1,10 +1,12 @@
 """One-dimensional convolution, pooling and upsampling on (batch, channels, length).
 
 Convolution is a matrix product: ``sliding_window_view`` lays the windows of
-the input side by side as columns (im2col), and one matmul with the flattened
-kernels gives every output sample of every trace at once.  The backward pass
-adds the column gradients back, one kernel tap at a time (a loop over the k
-taps, never over samples or positions).
+each trace side by side as columns (im2col, (n, C_in·k, L_out)), and one
+matmul with the flattened kernels (C_out, C_in·k) gives every output sample of
+every trace at once, already in (n, C_out, L_out) order.  The input gradient
+is either the same operation again (a full correlation of δ with the flipped
+kernels; stride 1 and C_out ≤ C_in) or the column gradients added back one
+kernel tap at a time (a loop over the k taps, never over samples or positions).
 """
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -97,25 +99,36 @@ class Conv1D(Layer):
         windows = sliding_window_view(x, self.k, axis=2)[:, :, ::self.stride]  # (n, C, L_out, k)
         n, _, L_out, _ = windows.shape
         self.L_padded, self.pads = x.shape[2], (left, right)
-        self.cols = windows.transpose(0, 2, 1, 3).reshape(n * L_out, self.c_in * self.k)
-        self._W = self.weight(train).reshape(self.c_out, -1)
-        z = self.cols @ self._W.T + self.b                  # (n·L_out, C_out)
-        return z.reshape(n, L_out, self.c_out).transpose(0, 2, 1)
+        # (n, C_in·k, L_out), row c·k + j holding x[n, c, l·s + j]
+        self.cols = windows.transpose(0, 1, 3, 2).reshape(n, self.c_in * self.k, L_out)
+        self._W = W = self.weight(train)
+        return W.reshape(self.c_out, -1) @ self.cols + self.b[:, None]
 
     def backward(self, grad_out, accumulate=False):
         if grad_out.dtype != self.W.dtype:
             grad_out = grad_out.astype(self.W.dtype)
-        n, _, L_out = grad_out.shape
-        delta = grad_out.transpose(0, 2, 1).reshape(n * L_out, self.c_out)
+        delta = grad_out                                     # (n, C_out, L_out)
+        n, _, L_out = delta.shape
         if self.trainable:
-            dW = (delta.T @ self.cols).reshape(self.W.shape)
+            # ∂L/∂W[o, (c, j)] = Σ_n Σ_l δ[n, o, l] · cols[n, (c, j), l]
+            # (batched as cols · δᵀ, which BLAS runs about twice as fast as δ · colsᵀ here)
+            dW = (self.cols @ delta.transpose(0, 2, 1)).sum(axis=0).T.reshape(self.W.shape)
             if self.reparam is not None:
                 dW = self.reparam.backward(dW)
             self._store("W", dW, accumulate)
-            self._store("b", delta.sum(axis=0), accumulate)
-        dcols = (delta @ self._W).reshape(n, L_out, self.c_in, self.k).transpose(0, 2, 1, 3)
-        dx = _scatter_taps(dcols, self.L_padded, self.stride)
+            self._store("b", delta.sum(axis=(0, 2)), accumulate)
         left, right = self.pads
+        if self.stride == 1 and self.c_out <= self.c_in:
+            # full correlation of δ with the flipped kernels: the same im2col + one matmul
+            # (its columns scale with C_out, the tap loop's with C_in: take the smaller)
+            d = np.pad(delta, ((0, 0), (0, 0), (self.k - 1, self.k - 1)))
+            cols = sliding_window_view(d, self.k, axis=2).transpose(0, 1, 3, 2)
+            cols = cols.reshape(n, self.c_out * self.k, self.L_padded)
+            W_flip = self._W[:, :, ::-1].transpose(1, 0, 2).reshape(self.c_in, -1)
+            dx = W_flip @ cols
+        else:
+            dcols = (self._W.reshape(self.c_out, -1).T @ delta).reshape(n, self.c_in, self.k, L_out)
+            dx = _scatter_taps(dcols.transpose(0, 1, 3, 2), self.L_padded, self.stride)
         return dx[:, :, left:self.L_padded - right]
 
     def named_buffers(self):
