@@ -120,18 +120,34 @@ class Adam(Optimizer):
     def _new_state(self, p):
         return [np.zeros_like(p), np.zeros_like(p), 0]     # m, v, this array's step count t
 
-    def _update(self, p, g, s):
-        m, v = s[0], s[1]
-        s[2] = t = s[2] + 1       # per array: a frozen array's t does not advance
-        # fold the bias corrections into η and ε (Python floats, so float32 stays float32)
-        root = math.sqrt(1 - self.beta2 ** t)
-        eta_t, eps_t = self.eta * root / (1 - self.beta1 ** t), self.eps * root
-        m *= self.beta1
-        m += (1.0 - self.beta1) * g
-        v *= self.beta2
-        v += (1.0 - self.beta2) * (g * g)
-        # η m̂/(√v̂ + ε) = η_t m/(√v + ε_t), with the factors above
-        p -= eta_t * m / (np.sqrt(v) + eps_t)
+    def step(self, params, grads):
+        # Optimizer.step unrolled: for a small network the Python overhead per array
+        # is a good part of the step
+        if len(params) != len(grads):
+            raise ValueError(f"{len(params)} parameter arrays but {len(grads)} gradients")
+        self.t += 1
+        b1, b2, state = self.beta1, self.beta2, self._state
+        folded_t = None
+        for p, g in zip(params, grads):
+            if p.shape != g.shape:
+                raise ValueError(f"a parameter of shape {p.shape} got a gradient of shape "
+                                 f"{g.shape}; they must match")
+            entry = state.get(id(p))
+            if entry is None or entry[0] is not p:
+                entry = state[id(p)] = (p, self._new_state(p))
+            s = entry[1]
+            s[2] = t = s[2] + 1       # per array: a frozen array's t does not advance
+            if t != folded_t:
+                # fold the bias corrections into η and ε (Python floats, so float32
+                # stays float32): η m̂/(√v̂ + ε) = η_t m/(√v + ε_t)
+                root = math.sqrt(1 - b2 ** t)
+                folded_t, eta_t, eps_t = t, self.eta * root / (1 - b1 ** t), self.eps * root
+            m, v = s[0], s[1]
+            m *= b1
+            m += (1.0 - b1) * g
+            v *= b2
+            v += (1.0 - b2) * (g * g)
+            p -= eta_t * m / (np.sqrt(v) + eps_t)
 
     def __repr__(self):
         return f"Adam(eta={self.eta0}, beta1={self.beta1}, beta2={self.beta2}, eps={self.eps})"

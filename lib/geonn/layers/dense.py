@@ -87,6 +87,13 @@ class Dense(Layer):
                 np.add.reduce(grad_out, axis=0, out=self.db)   # np.sum without its wrapper
         return grad_out @ self._W.T
 
+    # (the base class's generic versions, unrolled: fit calls these every step)
+    def params(self):
+        return [self.W, self.b] if self.trainable else []
+
+    def grads(self):
+        return [self.dW, self.db] if self.trainable else []
+
     def named_buffers(self):
         return {} if self.reparam is None else self.reparam.named_buffers()
 
