@@ -11,8 +11,9 @@ Before timing, a self-check compares geonn's conv outputs, every parameter
 gradient and the input gradient with PyTorch's (scale-relative max error
 < 1e-5, float64 and float32).
 
-    python benchmarks/bench_conv.py            # full run (about a minute)
-    python benchmarks/bench_conv.py --quick    # smoke run
+    python benchmarks/bench_conv.py                # full run (about a minute)
+    python benchmarks/bench_conv.py --quick        # smoke run
+    python benchmarks/bench_conv.py --update-docs  # full run, rewrites its block of book/benchmarks.md
 """
 import argparse
 import statistics
@@ -24,6 +25,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import geonn  # noqa: E402
 
@@ -145,25 +147,52 @@ def benchmark(steps=30, repeats=5):
     return {name: statistics.median(t) for name, t in times.items()}, times
 
 
+START, END = "<!-- bench-conv:start -->", "<!-- bench-conv:end -->"
+
+
+def report(med, checks, repeats, steps):
+    """The result as Markdown: the machine, the self-check, the table and the verdict."""
+    from bench_mlp import machine
+    ratio = med["geonn"] / med["pytorch"]
+    lines = [f"Measured on: {machine()}. Median CPU (process) time of {repeats} runs of "
+             f"{steps} steps.", "",
+             f"**conv: batch {BATCH} of 1 × {LENGTH} traces, Conv1D(1→{CHANNELS}, k={K}) → ReLU → "
+             f"Conv1D({CHANNELS}→{CHANNELS}, k={K}) → ReLU → Flatten → Dense({CHANNELS * LENGTH}→1), "
+             "float32, Adam**", "",
+             "| implementation | µs/step | time ÷ geonn |", "|---|---:|---:|"]
+    lines += [f"| {name} | {t:.0f} | {t / med['geonn']:.2f} |" for name, t in med.items()]
+    lines += ["", *[f"- self-check against PyTorch, {dt}: max relative error {e:.1e} (< 1e-5)"
+                    for dt, e in checks.items()],
+              f"- conv: geonn within 1.5× of PyTorch: {'met' if ratio <= 1.5 else 'MISSED'} "
+              f"(geonn ÷ pytorch = {ratio:.2f})"]
+    return "\n".join(lines)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="5 steps × 2 repeats")
     p.add_argument("--steps", type=int, default=40)
     p.add_argument("--repeats", type=int, default=7)
+    p.add_argument("--update-docs", action="store_true",
+                   help="write the result into book/benchmarks.md")
     args = p.parse_args(argv)
     import torch
     torch.set_num_threads(1)
+    checks = {}
     for dtype in (np.float64, np.float32):
         errors = self_check(dtype)
         worst = max(errors, key=errors.get)
+        checks[np.dtype(dtype).name] = errors[worst]
         print(f"self-check {np.dtype(dtype).name}: max relative error {errors[worst]:.1e} ({worst})")
         assert errors[worst] < 1e-5, errors
     steps, repeats = (5, 2) if args.quick else (args.steps, args.repeats)
     med, _ = benchmark(steps, repeats)
-    ratio = med["geonn"] / med["pytorch"]
-    print(f"conv (batch {BATCH}, 1×{LENGTH}, float32, Adam): geonn {med['geonn']:.0f} µs/step, "
-          f"PyTorch {med['pytorch']:.0f} µs/step; geonn ÷ PyTorch = {ratio:.2f} "
-          f"(target ≤ 1.5: {'met' if ratio <= 1.5 else 'MISSED'})")
+    text = report(med, checks, repeats, steps)
+    print(text)
+    if args.update_docs:
+        from bench_mlp import DOCS, update_docs
+        update_docs(text, DOCS, markers=(START, END))
+        print(f"wrote the result into {DOCS}")
     return med
 
 

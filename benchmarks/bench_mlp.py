@@ -335,13 +335,14 @@ def verdicts(results):
     return lines
 
 
-def update_docs(text, path=DOCS):
+def update_docs(text, path=DOCS, markers=(START, END)):
     """Replace everything between the two marker comments of ``path`` with ``text``."""
+    start, end = markers
     doc = path.read_text()
-    if START not in doc or END not in doc:
-        raise ValueError(f"{path} lacks the markers {START} and {END}")
-    head, rest = doc.split(START, 1)
-    path.write_text(head + START + "\n" + text + "\n" + END + rest.split(END, 1)[1])
+    if start not in doc or end not in doc:
+        raise ValueError(f"{path} lacks the markers {start} and {end}")
+    head, rest = doc.split(start, 1)
+    path.write_text(head + start + "\n" + text + "\n" + end + rest.split(end, 1)[1])
 
 
 def parse_args(argv=None):

@@ -85,3 +85,26 @@ def test_quick_flags(bench):
     assert (args.repeats, args.epochs, args.wide_epochs) == (2, 20, 2)
     args = bench.parse_args(["--repeats", "7"])
     assert (args.repeats, args.epochs, args.wide_epochs) == (7, 300, 10)
+
+
+@pytest.fixture(scope="module")
+def conv():
+    spec = importlib.util.spec_from_file_location("bench_conv", ROOT / "benchmarks" / "bench_conv.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_conv_benchmark_network_runs_and_keeps_float32(conv):
+    rng = np.random.default_rng(0)
+    X, y = conv.make_data(4, rng)
+    net = conv.run_geonn(conv.init_weights(rng), X, y, steps=1)
+    out = net.forward(X)
+    assert X.shape == (4, 1, conv.LENGTH) and out.shape == (4, 1) and out.dtype == np.float32
+
+
+def test_conv_benchmark_matches_pytorch(conv):
+    pytest.importorskip("torch")          # optional: never installed by the book
+    errors = conv.self_check(np.float64)
+    assert max(errors.values()) < 1e-10, errors
+    assert max(conv.self_check(np.float32).values()) < 1e-5
