@@ -158,6 +158,9 @@ def fit(net, loss, opt, X, y, epochs, batch_size, rng, val=None, progress=False,
     n = len(X)
     history = History()
     best, best_params = np.inf, None
+    # parameters are updated in place (the Layer contract), so they are listed once;
+    # gradient arrays may be replaced by a layer, so those are fetched every step
+    params = net.params()
 
     def score(Xs, ys, epoch, which):
         value = loss.value(net.forward(Xs, train=False), ys)
@@ -183,7 +186,7 @@ def fit(net, loss, opt, X, y, epochs, batch_size, rng, val=None, progress=False,
                 if weight_decay > 0:
                     for W, dW in l2_pairs(net):
                         dW += weight_decay * W
-                opt.step(net.params(), net.grads())
+                opt.step(params, net.grads())
             history.steps += -(-n // batch_size)
             if full_pass:
                 history.train_loss.append(score(X, y, epoch, "training"))
@@ -201,7 +204,7 @@ def fit(net, loss, opt, X, y, epochs, batch_size, rng, val=None, progress=False,
             if patience is not None:
                 if history.val_loss[-1] < best:
                     best, history.best_epoch = history.val_loss[-1], epoch
-                    best_params = [(p, p.copy()) for p in net.params()] if restore_best else None
+                    best_params = [(p, p.copy()) for p in params] if restore_best else None
                 elif epoch - history.best_epoch >= patience:
                     history.stopped_epoch = epoch
                     break

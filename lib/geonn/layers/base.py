@@ -46,11 +46,15 @@ class Layer:
 
     def params(self):
         """Trainable parameter arrays (updated in place by optimizers)."""
-        return [getattr(self, n) for n in self.param_names] if self.trainable else []
+        if not self.param_names or not self.trainable:
+            return []
+        return [getattr(self, n) for n in self.param_names]
 
     def grads(self):
         """Gradients, in the same order as :meth:`params`."""
-        return [getattr(self, "d" + n) for n in self.param_names] if self.trainable else []
+        if not self.param_names or not self.trainable:
+            return []
+        return [getattr(self, "d" + n) for n in self.param_names]
 
     def named_params(self):
         """All parameters, frozen or not, as ``{name: array}``."""

@@ -66,7 +66,8 @@ class Dense(Layer):
             # fast float32 BLAS path instead of a slow mixed-type matmul
             x = x.astype(self.W.dtype)
         self.x = x
-        self._W = W = self.weight(train)
+        # self.weight(train), inlined: a method call is a visible cost on a 1-3-1 network
+        self._W = W = self.W if self.reparam is None else self.reparam.weight(self.W, train)
         return x @ W + self.b
 
     def backward(self, grad_out, accumulate=False):
