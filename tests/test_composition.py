@@ -172,3 +172,15 @@ def test_nested_networks_are_drawn_decayed_and_counted():
     assert [W is enc[0].W for W, _ in l2_pairs(auto)] == [True]
     assert auto.leaves() == [enc[0], enc[1], dec[0]]
     assert "22 parameters, 10 trainable" in repr(auto)
+
+
+def test_optimizer_state_follows_the_arrays_when_a_list_is_changed_in_place():
+    a, b = np.zeros(2), np.zeros(3)
+    opt, params = Adam(0.1), [a, b]
+    opt.step(params, [np.ones(2), np.ones(3)])
+    params.reverse()                              # the same list object, new order
+    opt.step(params, [np.ones(3), np.ones(2)])
+    params.append(np.zeros(4))                    # and a new array
+    opt.step(params, [np.ones(3), np.ones(2), np.ones(4)])
+    assert opt.state(a)[2] == opt.state(b)[2] == 3 and opt.state(params[2])[2] == 1
+    np.testing.assert_allclose(a, b[:2])

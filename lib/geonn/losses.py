@@ -83,9 +83,10 @@ class MSE(Loss):
     def value_and_grad(self, pred, target):
         pred, target = _check(pred, target, "MSE")
         r = pred - target
-        flat = r.reshape(-1)
+        flat, n = r.reshape(-1), len(r)
         # a dot product: the cheapest Σ r² (it may differ from value() in the last bit)
-        return _scalar(0.5 * float(flat @ flat), len(r), pred.dtype), r / len(r)
+        value = 0.5 * float(flat @ flat) / n
+        return (value if pred.dtype.type is np.float64 else pred.dtype.type(value)), r / n
 
 
 class BCEWithLogits(Loss):

@@ -48,6 +48,14 @@ class Sequential(Layer):
             grad_out = layer.backward(grad_out, accumulate)
         return grad_out
 
+    def backward_params(self, grad_out, accumulate=False):
+        """Like :meth:`backward`, but the first layer skips ∂L/∂(network input)."""
+        layers = self.layers
+        for layer in layers[:0:-1]:
+            grad_out = layer.backward(grad_out, accumulate)
+        if layers:
+            layers[0].backward_params(grad_out, accumulate)
+
     def predict(self, x):
         """Forward pass in evaluation mode (dropout off)."""
         return self.forward(x, train=False)

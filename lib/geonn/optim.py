@@ -12,6 +12,7 @@ The optimizer keeps a reference to each array it has seen, so their ids stay
 unique.
 """
 import math
+from operator import is_
 
 import numpy as np
 
@@ -28,6 +29,7 @@ class Optimizer:
         self.epoch = 0
         self.t = 0           # steps taken
         self._state = {}     # id(parameter) → (parameter, its state)
+        self._last = (None, (), ())
 
     def set_epoch(self, epoch):
         """Set η for epoch ℓ = ``epoch`` (0-based: epoch 0 uses η₀)."""
@@ -44,15 +46,11 @@ class Optimizer:
         if len(params) != len(grads):
             raise ValueError(f"{len(params)} parameter arrays but {len(grads)} gradients")
         self.t += 1
-        state = self._state
-        for p, g in zip(params, grads):
+        for p, g, s in zip(params, grads, self._states_of(params)):
             if p.shape != g.shape:
                 raise ValueError(f"a parameter of shape {p.shape} got a gradient of shape "
                                  f"{g.shape}; they must match")
-            entry = state.get(id(p))
-            if entry is None or entry[0] is not p:
-                entry = state[id(p)] = (p, self._new_state(p))
-            self._update(p, g, entry[1])
+            self._update(p, g, s)
 
     def state(self, p):
         """This optimizer's state for parameter array ``p`` (None before its first step)."""
@@ -61,6 +59,22 @@ class Optimizer:
 
     def _new_state(self, p):
         return None
+
+    def _states_of(self, params):
+        """The state of each array of ``params``, looked up by identity.  ``fit`` passes
+        the same list every step, so the last lookup is reused while the list still
+        holds the same arrays."""
+        last = self._last
+        if last[0] is params and len(params) == len(last[1]) and all(map(is_, params, last[1])):
+            return last[2]
+        states = []
+        for p in params:
+            entry = self._state.get(id(p))
+            if entry is None or entry[0] is not p:
+                entry = self._state[id(p)] = (p, self._new_state(p))
+            states.append(entry[1])
+        self._last = (params, list(params), states)
+        return states
 
     def _update(self, p, g, s):
         raise NotImplementedError
@@ -126,16 +140,12 @@ class Adam(Optimizer):
         if len(params) != len(grads):
             raise ValueError(f"{len(params)} parameter arrays but {len(grads)} gradients")
         self.t += 1
-        b1, b2, state = self.beta1, self.beta2, self._state
+        b1, b2 = self.beta1, self.beta2
         folded_t = None
-        for p, g in zip(params, grads):
+        for p, g, s in zip(params, grads, self._states_of(params)):
             if p.shape != g.shape:
                 raise ValueError(f"a parameter of shape {p.shape} got a gradient of shape "
                                  f"{g.shape}; they must match")
-            entry = state.get(id(p))
-            if entry is None or entry[0] is not p:
-                entry = state[id(p)] = (p, self._new_state(p))
-            s = entry[1]
             s[2] = t = s[2] + 1       # per array: a frozen array's t does not advance
             if t != folded_t:
                 # fold the bias corrections into η and ε (Python floats, so float32

@@ -30,6 +30,9 @@ class Layer:
     Optimizers key their state by the parameter array itself, so a layer must
     update its parameters in place and never replace them.
 
+    ``backward_params(grad_out, accumulate)`` is an optional shortcut that only
+    stores the parameter gradients: ``fit`` uses it, since nothing needs ∂L/∂X.
+
     ``geonn.layers.check_layer(layer, x)`` tests a layer against this contract.
     """
     trainable = True
@@ -43,6 +46,12 @@ class Layer:
     def backward(self, grad_out, accumulate=False):
         raise NotImplementedError(f"{type(self).__name__} must implement "
                                   "backward(grad_out, accumulate) -> grad_in")
+
+    def backward_params(self, grad_out, accumulate=False):
+        """Store the parameter gradients when ∂L/∂x is not needed (the first layer of
+        a network being trained).  Same gradients as ``backward``; layers whose input
+        gradient is costly (Dense, Conv1D) override it to skip that work."""
+        self.backward(grad_out, accumulate)
 
     def params(self):
         """Trainable parameter arrays (updated in place by optimizers)."""

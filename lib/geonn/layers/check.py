@@ -48,7 +48,13 @@ def check_layer(layer, x, *, rng=None, tol=1e-6, eps=1e-6):
     bad = {k: v for k, v in errors.items() if not v < tol}
     assert not bad, f"{layer!r}: finite-difference errors above {tol}: {bad}"
 
-    if params:       # accumulate adds, zero_grad clears
+    if params:       # backward_params stores the same gradients; accumulate adds; zero_grad clears
+        layer.zero_grad()
+        layer.forward(x, train=False)
+        layer.backward_params(r)
+        for g, a in zip(layer.grads(), analytic):
+            np.testing.assert_allclose(g, a, rtol=1e-12, atol=1e-12,
+                                       err_msg=f"{layer!r}: backward_params differs from backward")
         layer.forward(x, train=False)
         layer.backward(r, accumulate=True)
         for g, a in zip(layer.grads(), analytic):

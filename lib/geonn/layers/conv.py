@@ -104,11 +104,11 @@ class Conv1D(Layer):
         self._W = W = self.weight(train)
         return W.reshape(self.c_out, -1) @ self.cols + self.b[:, None]
 
-    def backward(self, grad_out, accumulate=False):
+    def backward_params(self, grad_out, accumulate=False):
+        """Store ∂L/∂W and ∂L/∂b only; returns δ in the layer's dtype (see Layer)."""
         if grad_out.dtype != self.W.dtype:
             grad_out = grad_out.astype(self.W.dtype)
-        delta = grad_out                                     # (n, C_out, L_out)
-        n, _, L_out = delta.shape
+        delta = grad_out
         if self.trainable:
             # ∂L/∂W[o, (c, j)] = Σ_n Σ_l δ[n, o, l] · cols[n, (c, j), l]
             # (batched as cols · δᵀ, which BLAS runs about twice as fast as δ · colsᵀ here)
@@ -117,6 +117,11 @@ class Conv1D(Layer):
                 dW = self.reparam.backward(dW)
             self._store("W", dW, accumulate)
             self._store("b", delta.sum(axis=(0, 2)), accumulate)
+        return delta
+
+    def backward(self, grad_out, accumulate=False):
+        delta = self.backward_params(grad_out, accumulate)  # (n, C_out, L_out)
+        n, _, L_out = delta.shape
         left, right = self.pads
         if self.stride == 1 and self.c_out <= self.c_in:
             # full correlation of δ with the flipped kernels: the same im2col + one matmul

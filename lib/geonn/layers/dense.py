@@ -71,6 +71,10 @@ class Dense(Layer):
         return x @ W + self.b
 
     def backward(self, grad_out, accumulate=False):
+        return self.backward_params(grad_out, accumulate) @ self._W.T
+
+    def backward_params(self, grad_out, accumulate=False):
+        """Store ∂L/∂W and ∂L/∂b only; returns δ in the layer's dtype (see Layer)."""
         if self.x is None:
             raise RuntimeError("Dense.backward called before forward")
         if grad_out.dtype != self.W.dtype:
@@ -86,7 +90,7 @@ class Dense(Layer):
                 self.db += np.add.reduce(grad_out, axis=0)
             else:
                 np.add.reduce(grad_out, axis=0, out=self.db)   # np.sum without its wrapper
-        return grad_out @ self._W.T
+        return grad_out
 
     # (the base class's generic versions, unrolled: fit calls these every step)
     def params(self):
