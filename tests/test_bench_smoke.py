@@ -50,7 +50,24 @@ def test_numpy_loops_reproduce_geonn_and_the_table_renders(bench, tiny):
     markdown = bench.table(tiny, results, markdown=True)
     assert "scikit-learn" in text and text.count("\n") == 2 * (len(NAMES) + 2)
     assert markdown.count("\n|") == 2 * (len(NAMES) + 2)        # header, rule, rows
-    assert bench.verdicts(results)          # the small-case targets are checked
+    lines = bench.verdicts(results)
+    # one verdict per target whose implementations ran (PyTorch never runs here)
+    assert len(lines) == sum(case in results and other in results[case]
+                             for case, other in bench.TARGETS)
+    assert all(line.split(": ")[2].startswith(("met", "MISSED")) for line in lines)
+
+
+def test_verdicts_say_met_or_missed_by_the_stated_limits(bench):
+    """The verdict logic itself, on made-up timings on both sides of every limit."""
+    for case, other in bench.TARGETS:
+        _, limit, kind = bench.TARGETS[(case, other)]
+        for ok in (True, False):
+            factor = 1.01 if ok else 0.99   # just inside or just outside the limit
+            # "faster": other ÷ geonn ≥ limit; "slower": geonn ÷ other ≤ limit
+            t_other = 100.0 * (limit * factor if kind == "faster" else factor / limit)
+            results = {case: {"geonn": {"us_per_step": 100.0}, other: {"us_per_step": t_other}}}
+            (line,) = bench.verdicts(results)
+            assert line.split(": ")[2].split()[0] == ("met" if ok else "MISSED"), line
 
 
 def test_update_docs_rewrites_only_between_the_markers(bench, tmp_path):
@@ -68,3 +85,26 @@ def test_quick_flags(bench):
     assert (args.repeats, args.epochs, args.wide_epochs) == (2, 20, 2)
     args = bench.parse_args(["--repeats", "7"])
     assert (args.repeats, args.epochs, args.wide_epochs) == (7, 300, 10)
+
+
+@pytest.fixture(scope="module")
+def conv():
+    spec = importlib.util.spec_from_file_location("bench_conv", ROOT / "benchmarks" / "bench_conv.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_conv_benchmark_network_runs_and_keeps_float32(conv):
+    rng = np.random.default_rng(0)
+    X, y = conv.make_data(4, rng)
+    net = conv.run_geonn(conv.init_weights(rng), X, y, steps=1)
+    out = net.forward(X)
+    assert X.shape == (4, 1, conv.LENGTH) and out.shape == (4, 1) and out.dtype == np.float32
+
+
+def test_conv_benchmark_matches_pytorch(conv):
+    pytest.importorskip("torch")          # optional: never installed by the book
+    errors = conv.self_check(np.float64)
+    assert max(errors.values()) < 1e-10, errors
+    assert max(conv.self_check(np.float32).values()) < 1e-5

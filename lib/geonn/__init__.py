@@ -10,7 +10,8 @@
 """
 from . import activations, datasets, gradcheck, init, layers, losses, network, optim, train
 from .gradcheck import gradcheck as check_gradients
-from .layers import Activation, Dense, Dropout
+from .layers import (Activation, AvgPool1D, Conv1D, Dense, Dropout, Flatten, Layer, MaxPool1D,
+                     Reshape, SpectralNorm, Upsample1D, check_layer, spectral_norm)
 from .losses import MSE, BCEWithLogits, SoftmaxCrossEntropy
 from .network import Sequential, mlp
 from .optim import SGD, Adam, Momentum
@@ -21,7 +22,8 @@ __version__ = "0.1.0"
 __all__ = ["activations", "datasets", "gradcheck", "init", "layers", "losses", "network", "optim",
            "train", "check_gradients", "Activation", "Dense", "Dropout", "MSE",
            "BCEWithLogits", "SoftmaxCrossEntropy", "Sequential", "mlp", "SGD", "Adam", "Momentum",
-           "History", "TrainingDiverged", "fit"]
+           "History", "TrainingDiverged", "fit", "Layer", "Flatten", "Reshape", "Conv1D",
+           "MaxPool1D", "AvgPool1D", "Upsample1D", "SpectralNorm", "spectral_norm", "check_layer"]
 
 # chapter 4: 2-D loss surfaces and gradient descent on them
 from . import surfaces  # noqa: E402

@@ -10,9 +10,17 @@ one row.  Each object offers
   output, as the lecture does: σ' = a(1 − a), tanh' = 1 − a².
 * ``vjp(z, a, grad_a)`` -> ``∂L/∂z`` given ``∂L/∂a`` (what backprop needs).
 
-Use :func:`get` to look one up by name.
+Use :func:`get` to look one up by name.  Values and derivatives keep the
+floating dtype of their input (float32 in, float32 out); integer input is
+computed in float64.
 """
 import numpy as np
+
+
+def _float(z):
+    """``z`` as a float array, keeping float32/float64 (integers → float64)."""
+    z = np.asarray(z)
+    return z if z.dtype.kind == "f" else z.astype(np.float64)
 
 __all__ = ["Activation", "Identity", "Step", "Sigmoid", "Tanh", "ReLU",
            "LeakyReLU", "Softmax", "get", "NAMES"]
@@ -47,13 +55,13 @@ class Identity(Activation):
     name = "identity"
 
     def forward(self, z):
-        return np.asarray(z, dtype=float)
+        return _float(z)
 
     def grad(self, z):
-        return np.ones_like(z, dtype=float)
+        return np.ones_like(_float(z))
 
     def grad_from_output(self, a):
-        return np.ones_like(a, dtype=float)
+        return np.ones_like(_float(a))
 
     def vjp(self, z, a, grad_a):
         return grad_a
@@ -68,13 +76,14 @@ class Step(Activation):
     name = "step"
 
     def forward(self, z):
-        return (np.asarray(z) > 0).astype(float)
+        z = _float(z)
+        return (z > 0).astype(z.dtype)
 
     def grad(self, z):
-        return np.zeros_like(z, dtype=float)
+        return np.zeros_like(_float(z))
 
     def grad_from_output(self, a):
-        return np.zeros_like(a, dtype=float)
+        return np.zeros_like(_float(a))
 
 
 class Sigmoid(Activation):
@@ -85,13 +94,13 @@ class Sigmoid(Activation):
     name = "sigmoid"
 
     def forward(self, z):
-        z = np.asarray(z, dtype=float)
+        z = _float(z)
         e = np.exp(-np.abs(z))
         return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
     def grad(self, z):
         # e/(1+e)² with e = e^{−|z|} (σ' is even) stays exact where σ rounds to 1
-        e = np.exp(-np.abs(np.asarray(z, dtype=float)))
+        e = np.exp(-np.abs(_float(z)))
         return e / (1.0 + e) ** 2
 
     def grad_from_output(self, a):
@@ -106,10 +115,10 @@ class Tanh(Activation):
     name = "tanh"
 
     def forward(self, z):
-        return np.tanh(z)
+        return np.tanh(_float(z))
 
     def grad(self, z):
-        return self.grad_from_output(np.tanh(z))
+        return self.grad_from_output(np.tanh(_float(z)))
 
     def grad_from_output(self, a):
         return 1.0 - a * a
@@ -127,13 +136,15 @@ class ReLU(Activation):
     name = "relu"
 
     def forward(self, z):
-        return np.maximum(z, 0.0)
+        return np.maximum(_float(z), 0.0)
 
     def grad(self, z):
-        return (np.asarray(z) > 0).astype(float)
+        z = _float(z)
+        return (z > 0).astype(z.dtype)
 
     def grad_from_output(self, a):
-        return (np.asarray(a) > 0).astype(float)
+        a = _float(a)
+        return (a > 0).astype(a.dtype)
 
     def vjp(self, z, a, grad_a):
         return grad_a * (z > 0)
@@ -144,20 +155,27 @@ class LeakyReLU(Activation):
     name = "leaky_relu"
 
     def __init__(self, slope=0.01):
+        if isinstance(slope, bool) or not isinstance(slope, (int, float, np.integer, np.floating)):
+            raise TypeError(f"LeakyReLU slope must be a number; got {slope!r}")
         if not 0 <= slope < 1:
             raise ValueError(f"LeakyReLU slope must be in [0, 1); got {slope}")
         self.slope = float(slope)
 
     def forward(self, z):
-        z = np.asarray(z, dtype=float)
+        z = _float(z)
         return np.where(z > 0, z, self.slope * z)
 
     def grad(self, z):
-        return np.where(np.asarray(z) > 0, 1.0, self.slope)
+        z = _float(z)
+        return np.where(z > 0, 1.0, self.slope).astype(z.dtype)
 
     def grad_from_output(self, a):
         # a and z share their sign for 0 < slope, so the output decides the branch
-        return np.where(np.asarray(a) > 0, 1.0, self.slope)
+        a = _float(a)
+        return np.where(a > 0, 1.0, self.slope).astype(a.dtype)
+
+    def vjp(self, z, a, grad_a):
+        return grad_a * np.where(z > 0, 1.0, self.slope).astype(grad_a.dtype)
 
     def __repr__(self):
         return f"LeakyReLU(slope={self.slope})"
@@ -172,13 +190,13 @@ class Softmax(Activation):
     name = "softmax"
 
     def forward(self, z):
-        z = np.asarray(z, dtype=float)
+        z = _float(z)
         e = np.exp(z - z.max(axis=-1, keepdims=True))
         return e / e.sum(axis=-1, keepdims=True)
 
     def grad(self, z):
         a = self.forward(z)
-        return a[..., :, None] * (np.eye(a.shape[-1]) - a[..., None, :])
+        return a[..., :, None] * (np.eye(a.shape[-1], dtype=a.dtype) - a[..., None, :])
 
     def vjp(self, z, a, grad_a):
         # Jacobian-vector product without forming the (K, K) matrix
@@ -200,4 +218,9 @@ def get(name, **kwargs):
     key = _ALIASES.get(name.lower(), name.lower())
     if key not in _REGISTRY:
         raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(NAMES)}")
+    if kwargs and key != "leaky_relu":
+        raise TypeError(f"activation {name!r} takes no parameters; got {', '.join(kwargs)} "
+                        "(only leaky_relu takes one: slope)")
+    if set(kwargs) - {"slope"}:
+        raise TypeError(f"leaky_relu takes only slope; got {', '.join(kwargs)}")
     return _REGISTRY[key](**kwargs)

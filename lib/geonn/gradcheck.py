@@ -26,8 +26,12 @@ def rel_error(analytic, numeric):
 def numerical_grad(f, x, eps=1e-6):
     """∂f/∂x by central differences; ``x`` is perturbed in place and restored.
 
-    ``f()`` takes no arguments and returns a scalar computed from ``x``.
+    ``f()`` takes no arguments and returns a scalar computed from ``x``, which
+    must be a floating-point array (an integer array cannot hold x ± ε).
     """
+    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
+        raise TypeError("numerical_grad perturbs x in place, so x must be a floating-point "
+                        f"array; got {getattr(x, 'dtype', type(x).__name__)}")
     g = np.zeros_like(x, dtype=float)
     it = np.nditer(x, flags=["multi_index"])
     for _ in it:

@@ -1,7 +1,11 @@
 """``Sequential``: a stack of layers, itself usable as a layer; ``mlp`` builds
 the usual fully connected one from its layer sizes."""
+import os
+import zipfile
+
 import numpy as np
 
+from . import _checks
 from .layers import Activation, Dense, Layer
 
 __all__ = ["Sequential", "mlp"]
@@ -13,6 +17,11 @@ class Sequential(Layer):
 
     A Sequential is a Layer, so ``Sequential([encoder, decoder])`` composes
     two networks, and a generator can be trained through a discriminator.
+    Inputs have shape (batch, ...): 2-D for Dense stacks, (batch, channels,
+    length) for Conv1D.  ``params()``/``grads()`` are the union of the trainable
+    layers inside, at any depth, so ``net.freeze(); net[0][0].unfreeze()``
+    trains exactly ``net[0][0]``.  Its ``trainable`` flag reads True when any
+    layer inside is trainable; setting it (``freeze``/``unfreeze``) sets them all.
     """
 
     def __init__(self, layers):
@@ -24,18 +33,28 @@ class Sequential(Layer):
 
     # -- computation -------------------------------------------------------
     def forward(self, x, train=False):
-        x = np.asarray(x)
-        if x.ndim != 2:
-            raise ValueError(f"X must be 2-D (n_samples, n_features); got shape {x.shape}. "
-                             "For one feature use X.reshape(-1, 1)")
+        if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
+            x = _checks.array("X", x)
+        if x.ndim < 2:
+            raise ValueError(f"X must be 2-D or more (n_samples, n_features, ...); got shape "
+                             f"{x.shape}. For one feature use X.reshape(-1, 1)")
         for layer in self.layers:
             x = layer.forward(x, train=train)
         return x
 
-    def backward(self, grad_out):
+    def backward(self, grad_out, accumulate=False):
+        """∂L/∂(network input); parameter gradients written, or added with ``accumulate``."""
         for layer in reversed(self.layers):
-            grad_out = layer.backward(grad_out)
+            grad_out = layer.backward(grad_out, accumulate)
         return grad_out
+
+    def backward_params(self, grad_out, accumulate=False):
+        """Like :meth:`backward`, but the first layer skips ∂L/∂(network input)."""
+        layers = self.layers
+        for layer in layers[:0:-1]:
+            grad_out = layer.backward(grad_out, accumulate)
+        if layers:
+            layers[0].backward_params(grad_out, accumulate)
 
     def predict(self, x):
         """Forward pass in evaluation mode (dropout off)."""
@@ -43,19 +62,37 @@ class Sequential(Layer):
 
     # -- parameters --------------------------------------------------------
     def params(self):
-        if not self.trainable:
-            return []
         return [p for layer in self.layers for p in layer.params()]
 
     def grads(self):
-        if not self.trainable:
-            return []
         return [g for layer in self.layers for g in layer.grads()]
 
     def named_params(self):
         """All parameters as ``{"0.W": W, "0.b": b, "2.W": …}`` (nested: "1.0.W")."""
         return {f"{i}.{k}": v for i, layer in enumerate(self.layers)
                 for k, v in layer.named_params().items()}
+
+    def named_buffers(self):
+        return {f"{i}.{k}": v for i, layer in enumerate(self.layers)
+                for k, v in layer.named_buffers().items()}
+
+    def zero_grad(self):
+        for layer in self.layers:
+            layer.zero_grad()
+        return self
+
+    def leaves(self):
+        """Every non-container layer inside, depth first: what plotting, L2 decay see."""
+        return [leaf for layer in self.layers for leaf in layer.leaves()]
+
+    @property
+    def trainable(self):
+        return any(layer.trainable for layer in self.layers)
+
+    @trainable.setter
+    def trainable(self, flag):
+        for layer in self.layers:
+            layer.trainable = flag
 
     @property
     def n_trainable(self):
@@ -65,36 +102,63 @@ class Sequential(Layer):
         """Stop updates to every layer inside; gradients still flow through."""
         for layer in self.layers:
             layer.freeze()
-        self.trainable = False
         return self
 
     def unfreeze(self):
         for layer in self.layers:
             layer.unfreeze()
-        self.trainable = True
         return self
 
     # -- persistence (np.savez: arrays only, never pickle) ------------------
     def save(self, path):
-        """Write every parameter to an ``.npz`` file."""
-        np.savez(path, **self.named_params())
+        """Write every parameter (and buffer, e.g. SpectralNorm's u) to ``path``.
+
+        NumPy adds ``.npz`` when ``path`` lacks it; :meth:`load` accepts both.
+        """
+        np.savez(path, **self.named_params(), **self.named_buffers())
 
     def load(self, path):
         """Copy parameters from an ``.npz`` file written by :meth:`save`.
 
-        The file must describe a network of exactly this shape.
+        The file must describe a network of exactly this shape, with finite
+        values.  Any problem (missing, truncated, not an .npz, pickled, wrong
+        names or shapes, NaN/inf) raises one ValueError naming the file; the
+        weights are only touched once every check has passed.
         """
-        mine = self.named_params()
-        with np.load(path, allow_pickle=False) as f:
-            theirs = {k: f[k] for k in f.files}
+        path = os.fspath(path)
+        if not os.path.exists(path) and os.path.exists(path + ".npz"):
+            path += ".npz"
+        mine = {**self.named_params(), **self.named_buffers()}
+
+        def fail(problem):
+            return ValueError(f"cannot load weights from {path!r}: {problem}")
+        if not os.path.exists(path):
+            raise fail("no such file")
+        try:
+            f = np.load(path, allow_pickle=False)
+            if not isinstance(f, np.lib.npyio.NpzFile):
+                raise fail("not an .npz archive written by Sequential.save")
+            with f:
+                theirs = {k: f[k] for k in f.files}
+        except (OSError, EOFError, KeyError, zipfile.BadZipFile) as err:
+            raise fail(f"the file is truncated or not an .npz archive ({err})") from err
+        except ValueError as err:
+            if str(err).startswith("cannot load"):
+                raise
+            if "pickle" in str(err).lower() or "Object arrays" in str(err):
+                raise fail("it holds pickled data, which is never loaded") from err
+            raise fail(f"the file is truncated or not an .npz archive ({err})") from err
         missing, extra = sorted(set(mine) - set(theirs)), sorted(set(theirs) - set(mine))
         if missing or extra:
-            raise ValueError(f"weights file {path} does not fit this network: "
-                             f"missing {missing or 'nothing'}, unexpected {extra or 'nothing'}")
+            raise fail(f"it does not fit this network: missing {missing or 'nothing'}, "
+                       f"unexpected {extra or 'nothing'}")
         for k, v in mine.items():
             if theirs[k].shape != v.shape:
-                raise ValueError(f"weights file {path} has {k} of shape {theirs[k].shape} "
-                                 f"but this network has {v.shape}")
+                raise fail(f"it has {k} of shape {theirs[k].shape} but this network has {v.shape}")
+            if theirs[k].dtype.kind not in "fiu":
+                raise fail(f"{k} has dtype {theirs[k].dtype}, not numbers")
+            if not np.all(np.isfinite(theirs[k])):
+                raise fail(f"{k} holds NaN or inf values")
         for k, v in mine.items():
             v[...] = theirs[k]
         return self

@@ -4,32 +4,36 @@ Learning-rate decay (all optimizers), at epoch ℓ:
     η_ℓ = η₀ / (1 + decay·ℓ)                      (``compound=False``, the usual form)
     η_ℓ = η_{ℓ−1} / (1 + decay·ℓ)                 (``compound=True``, as the lecture writes it)
 ``train.fit`` calls :meth:`Optimizer.set_epoch` at the start of every epoch.
+
+State (momentum's v, Adam's m, v and step count t) is keyed by the parameter
+array itself, never by its position in the list: freezing or unfreezing part
+of a network, or stepping two networks with one optimizer, never mixes state.
+The optimizer keeps a reference to each array it has seen, so their ids stay
+unique.
 """
+import math
+from operator import is_
+
 import numpy as np
+
+from . import _checks
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Adam"]
 
 
-def _positive(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
-        raise TypeError(f"{name} must be a number; got {type(value).__name__}")
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be positive and finite; got {value}")
-    return float(value)
-
-
 class Optimizer:
     def __init__(self, eta, decay=0.0, compound=False):
-        self.eta0 = self.eta = _positive("learning rate eta", eta)
-        if not np.isfinite(decay) or decay < 0:
-            raise ValueError(f"learning-rate decay must be ≥ 0; got {decay}")
-        self.decay, self.compound = float(decay), bool(compound)
+        self.eta0 = self.eta = _checks.positive("learning rate eta", eta)
+        self.decay = _checks.number("learning-rate decay", decay, low=0.0)
+        self.compound = bool(compound)
         self.epoch = 0
-        self.t = 0          # steps taken
-        self._n = None      # number of parameter arrays seen at the first step
+        self.t = 0           # steps taken
+        self._state = {}     # id(parameter) → (parameter, its state)
+        self._last = (None, (), ())
 
     def set_epoch(self, epoch):
         """Set η for epoch ℓ = ``epoch`` (0-based: epoch 0 uses η₀)."""
+        epoch = _checks.integer("epoch", epoch, low=0)
         if self.compound:
             for ell in range(self.epoch + 1, epoch + 1):
                 self.eta = self.eta / (1.0 + self.decay * ell)
@@ -38,29 +42,48 @@ class Optimizer:
         self.epoch = epoch
 
     def step(self, params, grads):
+        """Update each array of ``params`` in place from the matching gradient."""
         if len(params) != len(grads):
             raise ValueError(f"{len(params)} parameter arrays but {len(grads)} gradients")
-        if self._n is None:
-            self._n = len(params)
-            self._init_state(params)
-        elif len(params) != self._n:
-            raise ValueError(f"this optimizer was set up for {self._n} parameter arrays but "
-                             f"got {len(params)}; use a new optimizer after freeze/unfreeze")
         self.t += 1
-        for i, (p, g) in enumerate(zip(params, grads)):
-            self._update(i, p, g)
+        for p, g, s in zip(params, grads, self._states_of(params)):
+            if p.shape != g.shape:
+                raise ValueError(f"a parameter of shape {p.shape} got a gradient of shape "
+                                 f"{g.shape}; they must match")
+            self._update(p, g, s)
 
-    def _init_state(self, params):
-        pass
+    def state(self, p):
+        """This optimizer's state for parameter array ``p`` (None before its first step)."""
+        entry = self._state.get(id(p))
+        return entry[1] if entry is not None and entry[0] is p else None
 
-    def _update(self, i, p, g):
+    def _new_state(self, p):
+        return None
+
+    def _states_of(self, params):
+        """The state of each array of ``params``, looked up by identity.  ``fit`` passes
+        the same list every step, so the last lookup is reused while the list still
+        holds the same arrays."""
+        last = self._last
+        if last[0] is params and len(params) == len(last[1]) and all(map(is_, params, last[1])):
+            return last[2]
+        states = []
+        for p in params:
+            entry = self._state.get(id(p))
+            if entry is None or entry[0] is not p:
+                entry = self._state[id(p)] = (p, self._new_state(p))
+            states.append(entry[1])
+        self._last = (params, list(params), states)
+        return states
+
+    def _update(self, p, g, s):
         raise NotImplementedError
 
 
 class SGD(Optimizer):
     """Plain (stochastic) gradient descent: θ ← θ − η ∂L/∂θ."""
 
-    def _update(self, i, p, g):
+    def _update(self, p, g, s):
         p -= self.eta * g
 
     def __repr__(self):
@@ -79,15 +102,12 @@ class Momentum(Optimizer):
 
     def __init__(self, eta, alpha=0.9, **kwargs):
         super().__init__(eta, **kwargs)
-        if not 0 <= alpha < 1:
-            raise ValueError(f"momentum alpha must be in [0, 1); got {alpha}")
-        self.alpha = float(alpha)
+        self.alpha = _checks.number("momentum alpha", alpha, low=0.0, high=1.0, high_open=True)
 
-    def _init_state(self, params):
-        self.v = [np.zeros_like(p) for p in params]
+    def _new_state(self, p):
+        return np.zeros_like(p)
 
-    def _update(self, i, p, g):
-        v = self.v[i]
+    def _update(self, p, g, v):
         v *= self.alpha
         v += (1.0 - self.alpha) * g
         p -= self.eta * v
@@ -106,33 +126,38 @@ class Adam(Optimizer):
 
     def __init__(self, eta=0.001, beta1=0.9, beta2=0.999, eps=1e-8, **kwargs):
         super().__init__(eta, **kwargs)
-        for name, beta in (("beta1", beta1), ("beta2", beta2)):
-            if not 0 <= beta < 1:
-                raise ValueError(f"Adam {name} must be in [0, 1); got {beta}")
-        self.beta1, self.beta2 = float(beta1), float(beta2)
-        self.eps = _positive("Adam eps", eps)
+        self.beta1, self.beta2 = (_checks.number(f"Adam {name}", beta, low=0.0, high=1.0,
+                                                 high_open=True)
+                                  for name, beta in (("beta1", beta1), ("beta2", beta2)))
+        self.eps = _checks.positive("Adam eps", eps)
 
-    def _init_state(self, params):
-        self.m = [np.zeros_like(p) for p in params]
-        self.v = [np.zeros_like(p) for p in params]
+    def _new_state(self, p):
+        return [np.zeros_like(p), np.zeros_like(p), 0]     # m, v, this array's step count t
 
     def step(self, params, grads):
-        # the bias corrections are shared by every array, so fold them into η once
-        t = self.t + 1
-        # (Python floats, not NumPy scalars: a float64 scalar would promote float32 arrays)
-        root = float(np.sqrt(1 - self.beta2 ** t))
-        self._eta_t = self.eta * root / (1 - self.beta1 ** t)
-        self._eps_t = self.eps * root
-        super().step(params, grads)
-
-    def _update(self, i, p, g):
-        m, v = self.m[i], self.v[i]
-        m *= self.beta1
-        m += (1.0 - self.beta1) * g
-        v *= self.beta2
-        v += (1.0 - self.beta2) * (g * g)
-        # η m̂/(√v̂ + ε) = η_t m/(√v + ε_t), with the factors above
-        p -= self._eta_t * m / (np.sqrt(v) + self._eps_t)
+        # Optimizer.step unrolled: for a small network the Python overhead per array
+        # is a good part of the step
+        if len(params) != len(grads):
+            raise ValueError(f"{len(params)} parameter arrays but {len(grads)} gradients")
+        self.t += 1
+        b1, b2 = self.beta1, self.beta2
+        folded_t = None
+        for p, g, s in zip(params, grads, self._states_of(params)):
+            if p.shape != g.shape:
+                raise ValueError(f"a parameter of shape {p.shape} got a gradient of shape "
+                                 f"{g.shape}; they must match")
+            s[2] = t = s[2] + 1       # per array: a frozen array's t does not advance
+            if t != folded_t:
+                # fold the bias corrections into η and ε (Python floats, so float32
+                # stays float32): η m̂/(√v̂ + ε) = η_t m/(√v + ε_t)
+                root = math.sqrt(1 - b2 ** t)
+                folded_t, eta_t, eps_t = t, self.eta * root / (1 - b1 ** t), self.eps * root
+            m, v = s[0], s[1]
+            m *= b1
+            m += (1.0 - b1) * g
+            v *= b2
+            v += (1.0 - b2) * (g * g)
+            p -= eta_t * m / (np.sqrt(v) + eps_t)
 
     def __repr__(self):
         return f"Adam(eta={self.eta0}, beta1={self.beta1}, beta2={self.beta2}, eps={self.eps})"

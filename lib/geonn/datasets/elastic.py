@@ -215,6 +215,7 @@ def zoeppritz_labels(X, block=32):
                          "(pass the raw features, not standardised ones)")
     if np.any((X[:, 6] < 0) | (X[:, 6] >= 90)):
         raise ValueError("the angle column (theta) must be in degrees, in [0, 90)")
+    _check_int("block", block, 1)
     zoeppritz_rpp = bruges_reflection().zoeppritz_rpp
     y = np.empty(len(X))
     for start in range(0, len(X), block):

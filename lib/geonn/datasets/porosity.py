@@ -54,6 +54,12 @@ def gaussian_random_field(rng, shape=SHAPE, cell=CELL, range_major=400.0, range_
     so the periodic wrap-around does not correlate opposite edges.  The
     result is standardised to mean 0, standard deviation 1 on ``shape``.
     """
+    for name, value in (("range_major", range_major), ("range_minor", range_minor),
+                        ("cell", cell)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+                or not np.isfinite(value) or value <= 0:
+            raise ValueError(f"gaussian_random_field: {name} must be a positive length in m; "
+                             f"got {value!r}")
     ny, nx = shape
     pad = int(np.ceil(range_major / cell))
     my, mx = ny + pad, nx + pad
@@ -151,11 +157,22 @@ def _read_csv(path, columns, default):
     path = Path(default if path is None else path)
     if not path.exists():
         raise FileNotFoundError(f"{path} not found; run `python data/make_data.py` to make it")
-    with open(path, newline="") as f:
-        rows = list(csv.reader(f))
+    try:    # utf-8-sig: a byte-order mark (Excel's UTF-8 export) is not part of the header
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            rows = [r for r in csv.reader(f) if any(c.strip() for c in r)]   # skip blank lines
+    except UnicodeDecodeError as err:
+        raise ValueError(f"{path} is not UTF-8 text (byte {err.start}: {err.reason}); "
+                         "save it as UTF-8 CSV") from None
     if not rows:
         raise ValueError(f"{path} is empty; expected the columns {', '.join(columns)}")
     header = [h.strip() for h in rows[0]]
+    if len(rows) == 1:
+        raise ValueError(f"{path} has a header but no data rows; expected rows of "
+                         f"{', '.join(columns)}")
+    for i, r in enumerate(rows[1:], start=1):
+        if len(r) != len(header):
+            raise ValueError(f"{path}: data row {i} has {len(r)} field(s) but the header has "
+                             f"{len(header)} ({', '.join(header)})")
     out = {}
     for name in columns:
         if name not in header:
@@ -164,14 +181,24 @@ def _read_csv(path, columns, default):
         j = header.index(name)
         try:
             values = np.array([float(r[j]) for r in rows[1:]], dtype=float)
-        except (ValueError, IndexError) as err:
-            raise TypeError(f"{path}: column '{name}' must hold numbers (float); {err}") from None
+        except ValueError:
+            i = next(i for i, r in enumerate(rows[1:], 1) if not _is_number(r[j]))
+            raise TypeError(f"{path}: column '{name}' must hold numbers (float); data row {i} "
+                            f"has {rows[i][j]!r}") from None
         bad = np.flatnonzero(~np.isfinite(values))
         if bad.size:
             raise ValueError(f"{path}: column '{name}' has {bad.size} NaN or inf value(s), "
                              f"the first in data row {bad[0] + 1}")
         out[name] = values
     return path, out
+
+
+def _is_number(text):
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
 
 
 def _check_range(path, name, values, lo, hi, hint):
@@ -210,6 +237,10 @@ def _load_map(path, default, what):
     if not path.exists():
         raise FileNotFoundError(f"{path} not found; run `python data/make_data.py` to make it")
     a = np.load(path, allow_pickle=False)
+    if not isinstance(a, np.ndarray):
+        a.close()
+        raise ValueError(f"{path} is an .npz archive; the {what} map is one .npy array "
+                         "(np.save), as data/make_data.py writes it")
     if a.dtype.kind != "f":
         raise TypeError(f"{path}: the {what} map must be float; got dtype {a.dtype}")
     if a.ndim != 2:

@@ -10,8 +10,9 @@ __all__ = ["network_weights", "draw_network", "plot_backprop"]
 
 
 def network_weights(net):
-    """Layer sizes and the list of (W, b) of the Dense layers of ``net``."""
-    dense = [layer for layer in getattr(net, "layers", [net]) if isinstance(layer, Dense)]
+    """Layer sizes and the list of (W, b) of the Dense layers of ``net``, at any depth
+    (an encoder + decoder draws as one network)."""
+    dense = [layer for layer in net.leaves() if isinstance(layer, Dense)]
     if not dense:
         raise ValueError("the network has no Dense layers to draw")
     sizes = [dense[0].n_in] + [d.n_out for d in dense]

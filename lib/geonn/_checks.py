@@ -1,0 +1,86 @@
+"""Private argument checks shared by the library, so every message reads alike.
+
+Each returns the cleaned value or raises a ``TypeError`` (wrong kind) or
+``ValueError`` (right kind, bad value) that names the argument and what it
+expected.
+"""
+import numpy as np
+
+_REAL = (int, float, np.integer, np.floating)
+
+
+def number(name, value, *, low=None, high=None, low_open=False, high_open=False):
+    """A finite real number (not a bool, not a string) in an optional range."""
+    if isinstance(value, bool) or not isinstance(value, _REAL):
+        raise TypeError(f"{name} must be a number; got {type(value).__name__} {value!r}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite; got {value}")
+    if low is not None and (value < low or (low_open and value == low)):
+        raise ValueError(f"{name} must be {'>' if low_open else '≥'} {low:g}; got {value:g}")
+    if high is not None and (value > high or (high_open and value == high)):
+        raise ValueError(f"{name} must be {'<' if high_open else '≤'} {high:g}; got {value:g}")
+    return value
+
+
+def positive(name, value):
+    """A finite number > 0 (learning rates, ε)."""
+    if isinstance(value, bool) or not isinstance(value, _REAL):
+        raise TypeError(f"{name} must be a number; got {type(value).__name__} {value!r}")
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be positive and finite; got {value}")
+    return float(value)
+
+
+def integer(name, value, *, low=1):
+    """An integer ≥ ``low`` (sizes, epochs, kernel widths); bools are refused."""
+    what = {0: "a non-negative integer", 1: "a positive integer"}.get(low, f"an integer ≥ {low}")
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be {what}; got {type(value).__name__} {value!r}")
+    if value < low:
+        raise ValueError(f"{name} must be {what}; got {value}")
+    return int(value)
+
+
+def rng(value, who):
+    """A ``np.random.Generator``; ``who`` says what needs it."""
+    if not isinstance(value, np.random.Generator):
+        raise TypeError(f"{who} needs rng=np.random.default_rng(seed); got {type(value).__name__}")
+    return value
+
+
+def float_dtype(name, dtype):
+    """A floating-point dtype (an integer dtype would truncate the weights to zero)."""
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError as err:
+        raise TypeError(f"{name} must be a floating-point dtype such as np.float32; "
+                        f"got {dtype!r}") from err
+    if dtype.kind != "f":
+        raise TypeError(f"{name} must be a floating-point dtype such as np.float32; got {dtype}")
+    return dtype
+
+
+def array(name, value, *, ndim=None, min_ndim=None, dtype=None):
+    """A numeric array (floats kept, integers and bools → float64), with a checked rank."""
+    a = np.asarray(value) if dtype is None else np.asarray(value, dtype=dtype)
+    if a.dtype.kind not in "fiub":
+        raise TypeError(f"{name} must be numeric; got dtype {a.dtype}")
+    if a.dtype.kind != "f":
+        a = a.astype(np.float64)
+    if ndim is not None and a.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D; got shape {a.shape}")
+    if min_ndim is not None and a.ndim < min_ndim:
+        raise ValueError(f"{name} must have at least {min_ndim} dimensions (batch, ...); "
+                         f"got shape {a.shape}")
+    return a
+
+
+def finite(name, a):
+    """Raise if ``a`` holds NaN or inf, naming the first bad position."""
+    bad = ~np.isfinite(a)
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"{name} contains {int(bad.sum())} NaN or inf value(s), the first at "
+                         f"index {where}")
+    return a

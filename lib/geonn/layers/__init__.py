@@ -1,0 +1,14 @@
+"""Layers.  Every layer follows the contract of :class:`Layer` (see its docstring and
+``lib/geonn/README.md``): ``forward(x, train)``, ``backward(grad_out, accumulate)``
+returning ∂L/∂(input), ``params()``, ``grads()``, one ``trainable`` flag.
+"""
+from .base import Layer
+from .check import check_layer
+from .conv import AvgPool1D, Conv1D, MaxPool1D, Upsample1D
+from .dense import Dense
+from .simple import Activation, Dropout, Flatten, Reshape
+from .spectral import SpectralNorm, spectral_norm
+
+__all__ = ["Layer", "Dense", "Activation", "Dropout", "Flatten", "Reshape", "Conv1D",
+           "MaxPool1D", "AvgPool1D", "Upsample1D", "SpectralNorm", "spectral_norm",
+           "check_layer"]

@@ -1,0 +1,91 @@
+"""Layers without parameters: activations, dropout, and shape changes."""
+import numpy as np
+
+from .. import _checks, activations
+from .base import Layer
+
+__all__ = ["Activation", "Dropout", "Flatten", "Reshape"]
+
+
+class Activation(Layer):
+    """Applies an activation element-wise: a = α(z).  No parameters.
+
+    Backward: ∂L/∂z = ∂L/∂a ⊙ α'(z) (softmax: the Jacobian-vector product).
+    Works on any shape (batch, ...); softmax couples the last axis.
+    """
+
+    def __init__(self, activation, **kwargs):
+        self.activation = activations.get(activation, **kwargs)
+        self.z = self.a = None
+
+    def forward(self, x, train=False):
+        self.z = x
+        self.a = self.activation.forward(x)
+        return self.a
+
+    def backward(self, grad_out, accumulate=False):
+        return self.activation.vjp(self.z, self.a, grad_out)
+
+    def __repr__(self):
+        return f"Activation({self.activation.name})"
+
+
+class Dropout(Layer):
+    """Inverted dropout: in training, zero each unit with probability ``p`` and
+    scale the survivors by 1/(1 − p); at evaluation it is the identity.
+
+    The mask is drawn from ``rng``, so a run is reproducible.
+    """
+
+    def __init__(self, p, *, rng):
+        self.p = _checks.number("Dropout probability p", p, low=0.0, high=1.0, high_open=True)
+        self.rng = _checks.rng(rng, "Dropout")
+        self.mask = None
+
+    def forward(self, x, train=False):
+        if not train or self.p == 0:
+            self.mask = None
+            return x
+        # the mask in x's dtype, so float32 stays float32
+        self.mask = ((self.rng.random(x.shape) >= self.p) / (1.0 - self.p)).astype(x.dtype)
+        return x * self.mask
+
+    def backward(self, grad_out, accumulate=False):
+        return grad_out if self.mask is None else grad_out * self.mask
+
+    def __repr__(self):
+        return f"Dropout(p={self.p})"
+
+
+class Flatten(Layer):
+    """(batch, d₁, d₂, …) → (batch, d₁·d₂·…); backward restores the shape."""
+
+    def forward(self, x, train=False):
+        self.shape = x.shape
+        return x.reshape(len(x), -1)
+
+    def backward(self, grad_out, accumulate=False):
+        return grad_out.reshape(self.shape)
+
+    def __repr__(self):
+        return "Flatten()"
+
+
+class Reshape(Layer):
+    """(batch, …) → (batch, *shape), e.g. ``Reshape((1, 128))`` before a Conv1D."""
+
+    def __init__(self, shape):
+        self.target = tuple(_checks.integer("Reshape size", s) for s in shape)
+
+    def forward(self, x, train=False):
+        if int(np.prod(x.shape[1:])) != int(np.prod(self.target)):
+            raise ValueError(f"Reshape{self.target} needs {int(np.prod(self.target))} values per "
+                             f"sample; got shape {x.shape}")
+        self.shape = x.shape
+        return x.reshape((len(x),) + self.target)
+
+    def backward(self, grad_out, accumulate=False):
+        return grad_out.reshape(self.shape)
+
+    def __repr__(self):
+        return f"Reshape({self.target})"

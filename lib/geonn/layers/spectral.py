@@ -1,0 +1,65 @@
+"""Spectral normalisation (Miyato et al. 2018) for the weights of Dense and Conv1D.
+
+With W viewed as a matrix M (Dense: W itself; Conv1D: W reshaped to
+(C_out, C_in·k)), the layer uses
+
+    W_sn = c · W / σ(M),     σ(M) ≈ uᵀ M v,  v = Mᵀu / ‖Mᵀu‖,
+
+so the largest singular value of W_sn is the bound c (default 1).  Each
+training forward pass takes one power-iteration step, u ← M Mᵀu / ‖M Mᵀu‖; u is
+kept between steps and saved with the weights.  σ = ‖Mᵀu‖ exactly, so with u
+held fixed the gradient is exact:
+
+    ∂L/∂W = (c/σ) [G − (⟨G, W⟩/σ) u vᵀ],   G = ∂L/∂W_sn.
+"""
+import numpy as np
+
+from .. import _checks
+
+__all__ = ["SpectralNorm", "spectral_norm"]
+
+
+class SpectralNorm:
+    """The reparametrisation W → c·W/σ(W) that :func:`spectral_norm` attaches to a layer."""
+
+    def __init__(self, W, bound=1.0, *, rng):
+        self.bound = _checks.positive("SpectralNorm bound", bound)
+        _checks.rng(rng, "SpectralNorm (to draw the power-iteration vector u)")
+        u = rng.normal(size=W.shape[0]).astype(W.dtype)
+        self.u = u / np.linalg.norm(u)
+
+    def named_buffers(self):
+        return {"u": self.u}
+
+    def weight(self, W, train=False):
+        M = W.reshape(len(W), -1)
+        if train:            # one power-iteration step, in place so u's array is kept
+            w = M @ (M.T @ self.u)
+            self.u[...] = w / np.linalg.norm(w)
+        v = M.T @ self.u
+        self.sigma = float(np.linalg.norm(v))
+        self.v, self._W = v / self.sigma, W
+        return (self.bound / self.sigma) * W
+
+    def backward(self, G):
+        """∂L/∂W from G = ∂L/∂W_sn, with u held fixed."""
+        c, s, W = self.bound, self.sigma, self._W
+        inner = float(np.sum(G * W))
+        return (c / s) * (G - (inner / s) * np.outer(self.u, self.v).reshape(W.shape))
+
+    def __repr__(self):
+        return f"SpectralNorm(bound={self.bound:g})"
+
+
+def spectral_norm(layer, bound=1.0, *, rng):
+    """Attach spectral normalisation to a Dense or Conv1D ``layer``; return the layer.
+
+    ``bound`` is the largest singular value allowed (1 in Miyato et al.; a GAN on
+    small-amplitude data may need more).  The raw weight stays ``layer.W``;
+    ``layer.weight()`` is the normalised one.
+    """
+    if not hasattr(layer, "reparam"):
+        raise TypeError(f"spectral_norm needs a Dense or Conv1D layer; got {type(layer).__name__}")
+    layer.reparam = SpectralNorm(layer.W, bound, rng=rng)
+    layer.buffer_names = ("u",)
+    return layer

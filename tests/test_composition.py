@@ -1,0 +1,186 @@
+"""Networks built of networks: two batches before one step, optimizer state keyed by
+the array, freezing at any depth, N-D tensors through Sequential and fit, spectral
+normalisation, and nested nets seen by plotting, L2 decay and save/load."""
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+from geonn import (MSE, SGD, Activation, Adam, BCEWithLogits, Conv1D, Dense, Flatten, MaxPool1D,  # noqa: E402
+                   Momentum, Reshape, Sequential, Upsample1D, fit, spectral_norm)
+from geonn.gradcheck import gradcheck  # noqa: E402
+from geonn.train import l2_pairs  # noqa: E402
+
+
+def discriminator(rng):
+    return Sequential([Dense(3, 6, rng=rng), Activation("leaky_relu", slope=0.2),
+                       Dense(6, 1, rng=rng)])
+
+
+def test_real_and_fake_batches_in_two_calls_equal_the_stacked_batch():
+    rng = np.random.default_rng(0)
+    D = discriminator(rng)
+    real, fake = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    ones, zeros = np.ones((4, 1)), np.zeros((4, 1))
+    bce = BCEWithLogits()
+    # separate calls: L = ½ (L_real + L_fake), the mean over all 8 rows
+    D.zero_grad()
+    D.backward(0.5 * bce.grad(D.forward(real, train=True), ones), accumulate=True)
+    D.backward(0.5 * bce.grad(D.forward(fake, train=True), zeros), accumulate=True)
+    separate = [g.copy() for g in D.grads()]
+    D.backward(bce.grad(D.forward(np.vstack([real, fake])), np.vstack([ones, zeros])))
+    for a, b in zip(separate, D.grads()):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+    # and one optimizer step from either gives the same weights
+    D2 = discriminator(np.random.default_rng(0))
+    D2.backward(bce.grad(D2.forward(np.vstack([real, fake])), np.vstack([ones, zeros])))
+    opt, opt2 = Adam(0.01), Adam(0.01)
+    D.zero_grad()
+    D.backward(0.5 * bce.grad(D.forward(real), ones), accumulate=True)
+    D.backward(0.5 * bce.grad(D.forward(fake), zeros), accumulate=True)
+    opt.step(D.params(), D.grads())
+    opt2.step(D2.params(), D2.grads())
+    for a, b in zip(D.params(), D2.params()):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_backward_overwrites_by_default():
+    rng = np.random.default_rng(1)
+    net = discriminator(rng)
+    X, y = rng.normal(size=(5, 3)), rng.normal(size=(5, 1))
+    net.backward(MSE().grad(net.forward(X), y))
+    first = [g.copy() for g in net.grads()]
+    net.backward(MSE().grad(net.forward(X), y))
+    for a, b in zip(first, net.grads()):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("Opt", [lambda: Adam(0.05), lambda: Momentum(0.1, alpha=0.8),
+                                 lambda: SGD(0.1)])
+def test_alternating_freeze_with_one_optimizer_equals_two_optimizers(Opt):
+    """G and D of matching shapes, one optimizer stepping each in turn: no state mixing."""
+    def run(shared):
+        rng = np.random.default_rng(2)
+        G = Sequential([Dense(3, 3, rng=rng), Activation("tanh"), Dense(3, 3, rng=rng)])
+        D = Sequential([Dense(3, 3, rng=rng), Activation("tanh"), Dense(3, 3, rng=rng)])
+        net = Sequential([G, D])
+        X, y = rng.normal(size=(6, 3)), rng.normal(size=(6, 3))
+        opt_g, opt_d = (Opt(), Opt()) if not shared else (Opt(),) * 2
+        for step in range(6):
+            train_g = step % 2 == 0
+            net.unfreeze()
+            (D if train_g else G).freeze()
+            net.backward(MSE().grad(net.forward(X), y))
+            (opt_g if train_g else opt_d).step(net.params(), net.grads())
+        net.unfreeze()
+        return [p.copy() for p in net.params()]
+    for a, b in zip(run(shared=True), run(shared=False)):
+        np.testing.assert_allclose(a, b, rtol=1e-13)
+
+
+def test_partial_unfreeze_trains_exactly_that_layer():
+    rng = np.random.default_rng(3)
+    inner = Sequential([Dense(2, 2, rng=rng), Activation("relu")])
+    net = Sequential([inner, Dense(2, 1, rng=rng)])
+    net.freeze()
+    assert net.params() == [] and not net.trainable
+    net[0][0].unfreeze()
+    assert [p is q for p, q in zip(net.params(), [inner[0].W, inner[0].b])] == [True, True]
+    assert net.trainable and inner.trainable and not net[1].trainable
+    before = net[1].W.copy()
+    fit(net, MSE(), SGD(0.1), rng.normal(size=(8, 2)), rng.normal(size=(8, 1)), 2, 4, rng)
+    np.testing.assert_array_equal(net[1].W, before)
+
+
+def test_a_dense_subclass_that_replaces_its_gradient_arrays_still_trains():
+    class Fresh(Dense):
+        def backward(self, grad_out, accumulate=False):
+            self.dW = self.x.T @ grad_out          # a new array every step
+            self.db = grad_out.sum(axis=0)
+            return grad_out @ self.W.T
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(20, 2))
+    y = X @ np.array([[1.0], [-2.0]])
+    plain, fresh = Dense(2, 1, rng=np.random.default_rng(5)), Fresh(2, 1, rng=np.random.default_rng(5))
+    for layer in (plain, fresh):
+        fit(Sequential([layer]), MSE(), Adam(0.05), X, y, 5, 4, np.random.default_rng(6))
+    np.testing.assert_allclose(fresh.W, plain.W, rtol=1e-12)
+    assert not np.allclose(fresh.W, Dense(2, 1, rng=np.random.default_rng(5)).W)
+
+
+def conv_net(rng, dtype=float):
+    return Sequential([Conv1D(1, 4, 5, rng=rng, dtype=dtype), Activation("relu"), MaxPool1D(2),
+                       Conv1D(4, 2, 3, rng=rng, dtype=dtype), Activation("tanh"), Upsample1D(2),
+                       Flatten(), Dense(32, 3, rng=rng, dtype=dtype)])
+
+
+def test_a_convolutional_network_passes_a_whole_network_gradient_check():
+    rng = np.random.default_rng(7)
+    net = conv_net(rng)
+    X, y = rng.normal(size=(3, 1, 16)), rng.normal(size=(3, 3))
+    errors = gradcheck(net, MSE(), X, y, return_all=True)
+    assert len(errors) == 7 and max(errors.values()) < 1e-6
+
+
+def test_fit_trains_on_traces_and_an_autoencoder_on_nd_targets():
+    rng = np.random.default_rng(8)
+    X = rng.normal(size=(32, 1, 16)).astype(np.float32)
+    y = X[:, :, ::4].reshape(32, 4).sum(axis=1, keepdims=True)
+    net = Sequential([Conv1D(1, 4, 3, rng=rng, dtype=np.float32), Activation("relu"), Flatten(),
+                      Dense(64, 1, rng=rng, dtype=np.float32)])
+    h = fit(net, MSE(), Adam(0.01), X, y, 30, 8, rng)
+    assert h.train_loss[-1] < 0.5 * h.train_loss[0]
+    assert net.forward(X).dtype == np.float32
+    auto = Sequential([Flatten(), Dense(16, 4, rng=rng), Activation("tanh"), Dense(4, 16, rng=rng),
+                       Reshape((1, 16))])
+    h = fit(auto, MSE(), Adam(0.01), X, X, 20, 8, rng, val=(X[:8], X[:8]))
+    assert h.val_loss[-1] < h.val_loss[0]
+
+
+def test_spectral_norm_reaches_the_bound_and_saves_u(tmp_path):
+    rng = np.random.default_rng(9)
+    for bound in (1.0, 2.5):
+        for layer in (Dense(6, 4, rng=rng), Conv1D(3, 5, 4, rng=rng)):
+            layer.W *= 10
+            spectral_norm(layer, bound, rng=rng)
+            x = rng.normal(size=(2, 6) if isinstance(layer, Dense) else (2, 3, 8))
+            for _ in range(100):                     # the power iteration converges
+                layer.forward(x, train=True)
+            M = layer.weight().reshape(len(layer.W), -1)
+            assert abs(np.linalg.svd(M, compute_uv=False)[0] - bound) < 1e-3
+    net = Sequential([spectral_norm(Dense(3, 2, rng=rng), rng=rng)])
+    net.forward(rng.normal(size=(4, 3)), train=True)
+    assert set(net.named_buffers()) == {"0.u"}
+    net.save(tmp_path / "sn")
+    other = Sequential([spectral_norm(Dense(3, 2, rng=rng), rng=rng)]).load(tmp_path / "sn")
+    np.testing.assert_array_equal(other[0].reparam.u, net[0].reparam.u)
+    np.testing.assert_array_equal(other[0].weight(), net[0].weight())
+
+
+def test_nested_networks_are_drawn_decayed_and_counted():
+    from geonn.plotting import draw_network, network_weights
+    rng = np.random.default_rng(10)
+    enc = Sequential([Dense(4, 2, rng=rng), Activation("tanh")])
+    dec = Sequential([Dense(2, 4, rng=rng)])
+    auto = Sequential([enc, dec])
+    sizes, W, b = network_weights(auto)
+    assert sizes == [4, 2, 4] and W[1] is dec[0].W
+    draw_network(auto)
+    assert [W for W, _ in l2_pairs(auto)] == [enc[0].W, dec[0].W]
+    dec.freeze()
+    assert [W is enc[0].W for W, _ in l2_pairs(auto)] == [True]
+    assert auto.leaves() == [enc[0], enc[1], dec[0]]
+    assert "22 parameters, 10 trainable" in repr(auto)
+
+
+def test_optimizer_state_follows_the_arrays_when_a_list_is_changed_in_place():
+    a, b = np.zeros(2), np.zeros(3)
+    opt, params = Adam(0.1), [a, b]
+    opt.step(params, [np.ones(2), np.ones(3)])
+    params.reverse()                              # the same list object, new order
+    opt.step(params, [np.ones(3), np.ones(2)])
+    params.append(np.zeros(4))                    # and a new array
+    opt.step(params, [np.ones(3), np.ones(2), np.ones(4)])
+    assert opt.state(a)[2] == opt.state(b)[2] == 3 and opt.state(params[2])[2] == 1
+    np.testing.assert_allclose(a, b[:2])

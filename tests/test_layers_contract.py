@@ -1,0 +1,111 @@
+"""Every layer against the Layer contract (``check_layer``: shapes, dtype, params/grads
+pairing, accumulate, zero_grad, freeze) and float64 central finite differences of
+its parameters and input (max relative error < 1e-6)."""
+import numpy as np
+import pytest
+
+from geonn import (Activation, AvgPool1D, Conv1D, Dense, Dropout, Flatten, Layer, MaxPool1D,
+                   Reshape, Upsample1D, activations, check_layer, spectral_norm)
+
+
+def _dense(rng):
+    layer = Dense(4, 3, rng=rng)
+    layer.b[:] = rng.normal(size=3)
+    return layer
+
+
+def _conv(rng, **kw):
+    layer = Conv1D(2, 3, 4, rng=rng, **kw)
+    layer.b[:] = rng.normal(size=3)
+    return layer
+
+
+# (name, layer factory, input shape); inputs are drawn so no pooling window ties
+CASES = [
+    ("dense", _dense, (5, 4)),
+    ("dense+spectral_norm", lambda r: spectral_norm(_dense(r), rng=r), (5, 4)),
+    ("dense+spectral_norm bound 3", lambda r: spectral_norm(_dense(r), 3.0, rng=r), (5, 4)),
+    ("conv same", _conv, (3, 2, 11)),
+    ("conv valid", lambda r: _conv(r, padding="valid"), (3, 2, 11)),
+    ("conv same stride 2", lambda r: _conv(r, stride=2), (3, 2, 11)),
+    ("conv valid stride 3", lambda r: _conv(r, stride=3, padding="valid"), (3, 2, 12)),
+    ("conv k=1", lambda r: Conv1D(3, 2, 1, rng=r), (2, 3, 5)),
+    ("conv+spectral_norm", lambda r: spectral_norm(_conv(r), 0.5, rng=r), (3, 2, 9)),
+    ("maxpool 2", lambda r: MaxPool1D(2), (3, 2, 10)),
+    ("maxpool 3 stride 2", lambda r: MaxPool1D(3, stride=2), (3, 2, 11)),
+    ("avgpool 2", lambda r: AvgPool1D(2), (3, 2, 10)),
+    ("avgpool 3 stride 1", lambda r: AvgPool1D(3, stride=1), (2, 2, 7)),
+    ("upsample 3", lambda r: Upsample1D(3), (3, 2, 5)),
+    ("flatten", lambda r: Flatten(), (3, 2, 5)),
+    ("reshape", lambda r: Reshape((2, 6)), (3, 12)),
+    ("dropout (evaluation)", lambda r: Dropout(0.5, rng=r), (4, 3)),
+] + [(f"activation {name}", lambda r, n=name: Activation(n), (4, 3))
+     for name in activations.NAMES if name != "step"]
+
+
+@pytest.mark.parametrize("name,make,shape", CASES, ids=[c[0] for c in CASES])
+def test_every_layer_keeps_the_contract(name, make, shape):
+    rng = np.random.default_rng(7)
+    layer = make(rng)
+    x = rng.normal(size=shape)
+    errors = check_layer(layer, x, rng=rng)
+    assert max(errors.values()) < 1e-6
+    if layer.param_names:
+        assert set(errors) == {"x", *layer.param_names}
+
+
+def test_step_activation_keeps_the_contract_away_from_its_jump():
+    rng = np.random.default_rng(0)
+    x = rng.choice([-1.0, 1.0], size=(4, 3)) * rng.uniform(0.1, 1, size=(4, 3))
+    check_layer(Activation("step"), x)
+
+
+def test_a_layer_that_forgets_backward_fails_loudly():
+    class NoBackward(Layer):
+        def forward(self, x, train=False):
+            return 2 * x
+    with pytest.raises(NotImplementedError, match="must implement backward"):
+        check_layer(NoBackward(), np.ones((2, 3)))
+
+
+def test_a_layer_whose_grads_do_not_pair_with_params_fails():
+    class Broken(Dense):
+        def grads(self):
+            return [self.dW]            # forgot db
+    with pytest.raises(AssertionError, match="2 params but 1 grads"):
+        check_layer(Broken(3, 2, rng=np.random.default_rng(0)), np.ones((2, 3)))
+
+
+def test_a_wrong_backward_fails_the_finite_difference_check():
+    class Wrong(Dense):
+        def backward(self, grad_out, accumulate=False):
+            return 2 * super().backward(grad_out, accumulate)
+    with pytest.raises(AssertionError, match="finite-difference"):
+        check_layer(Wrong(3, 2, rng=np.random.default_rng(0)), np.ones((2, 3)))
+
+
+def test_conv1d_output_lengths_and_the_equivalent_dense_layer():
+    """Conv1D equals a banded Dense layer with shared weights (the chapter-8 view)."""
+    rng = np.random.default_rng(1)
+    conv = Conv1D(1, 1, 3, padding="valid", rng=rng)
+    x = rng.normal(size=(2, 1, 8))
+    band = np.zeros((8, 6))
+    for l in range(6):
+        band[l:l + 3, l] = conv.W[0, 0]
+    np.testing.assert_allclose(conv.forward(x)[:, 0], x[:, 0] @ band + conv.b, rtol=1e-12)
+    for L, s, pad, want in [(11, 1, "same", 11), (11, 2, "same", 6), (11, 1, "valid", 8),
+                            (12, 3, "valid", 3)]:
+        c = Conv1D(1, 2, 4, stride=s, padding=pad, rng=rng)
+        assert c.forward(np.zeros((1, 1, L))).shape == (1, 2, want)
+
+
+def test_conv1d_refuses_wrong_channels_and_short_traces():
+    conv = Conv1D(2, 3, 5, padding="valid", rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="expects 2 input channels; got 3"):
+        conv.forward(np.zeros((1, 3, 10)))
+    with pytest.raises(ValueError, match=r"3-D input \(batch, channels, length\)"):
+        conv.forward(np.zeros((4, 10)))
+    with pytest.raises(ValueError, match="shorter than the kernel"):
+        conv.forward(np.zeros((1, 2, 4)))
+    with pytest.raises(ValueError, match="padding must be 'same' or 'valid'"):
+        Conv1D(1, 1, 3, padding="full", rng=np.random.default_rng(0))
