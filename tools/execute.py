@@ -19,17 +19,18 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 def execute(path):
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
-    # store_widget_state=False: a stored dashboard shows dead sliders in the
-    # static HTML (and whatever state a hidden cell left); the book shows a
-    # static figure instead, and the dashboard runs on Binder
     # coalesce_streams: a tqdm bar redraws itself many times; store only its
     # final state, so the HTML shows one finished bar instead of every redraw
-    client = NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=False,
-                            coalesce_streams=True,
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", coalesce_streams=True,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute()
-    nb.metadata.pop("widgets", None)   # drop state that an earlier run stored
+    # No widget state is stored: a saved dashboard shows dead sliders in the
+    # static HTML (and whatever state a hidden cell left); the book shows a
+    # static figure instead, and the dashboard runs on Binder.  The state is
+    # dropped after the run, because nbclient's store_widget_state=False
+    # crashes on an Output widget (KeyError in output_widget.py).
+    nb.metadata.pop("widgets", None)
     nbformat.write(nb, path)
     print(f"{path}: {time.perf_counter() - start:.1f} s")
 
