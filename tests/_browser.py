@@ -131,9 +131,9 @@ col.querySelectorAll('mjx-container[display="true"] > mjx-math, table, figure, i
   if (w > colWidth + 1) wide.push(describe(e) + ` ${Math.round(w)} px`);
 });
 // an output figure drawn wider than the column is shrunk, its fonts with it
-// (a retina PNG declares its 1x size in the width attribute)
+// (a retina PNG declares its 1x size: myst-nb writes it as an inline style width)
 const shrunk = Array.from(col.querySelectorAll('.cell_output img')).filter(i => i.naturalWidth > 0)
-  .map(i => [i, parseFloat(i.getAttribute('width')) || i.naturalWidth])
+  .map(i => [i, parseFloat(i.getAttribute('width')) || parseFloat(i.style.width) || i.naturalWidth])
   .filter(([i, w]) => i.getBoundingClientRect().width < SHRINK * w)
   .map(([i, w]) => describe(i) + ` drawn ${Math.round(w)} px wide, shown at `
                    + Math.round(100 * i.getBoundingClientRect().width / w) + ' %');

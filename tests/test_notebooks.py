@@ -94,4 +94,6 @@ def test_chapter_shape_and_hygiene(path):
     assert "np.random.seed" not in code, f"{path.name}: no global seeding"
     assert not ABSOLUTE_PATH.search(text), f"{path.name}: contains an absolute path of this machine"
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
-    assert len(text) < 3_000_000, f"{path.name} is {len(text) / 1e6:.1f} MB"
+    # 2x ("retina") figures: chapter 4's thirteen figures weigh 3.3 MB; a larger
+    # notebook is slow to open on Binder, so split the chapter or trim its figures
+    assert len(text) < 4_000_000, f"{path.name} is {len(text) / 1e6:.1f} MB"
