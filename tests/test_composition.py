@@ -93,20 +93,51 @@ def test_partial_unfreeze_trains_exactly_that_layer():
     np.testing.assert_array_equal(net[1].W, before)
 
 
-def test_a_dense_subclass_that_replaces_its_gradient_arrays_still_trains():
-    class Fresh(Dense):
-        def backward(self, grad_out, accumulate=False):
-            self.dW = self.x.T @ grad_out          # a new array every step
-            self.db = grad_out.sum(axis=0)
-            return grad_out @ self.W.T
+class Fresh(Dense):
+    """Assigns new gradient arrays every step (what geonn 1's fit silently ignored)."""
+    calls = 0
+
+    def backward(self, grad_out, accumulate=False):
+        Fresh.calls += 1
+        self.dW = self.x.T @ grad_out
+        self.db = grad_out.sum(axis=0)
+        return grad_out @ self.W.T
+
+
+@pytest.mark.parametrize("position", [0, 1])
+def test_a_dense_subclass_that_replaces_its_gradient_arrays_still_trains(position):
     rng = np.random.default_rng(4)
     X = rng.normal(size=(20, 2))
     y = X @ np.array([[1.0], [-2.0]])
-    plain, fresh = Dense(2, 1, rng=np.random.default_rng(5)), Fresh(2, 1, rng=np.random.default_rng(5))
-    for layer in (plain, fresh):
-        fit(Sequential([layer]), MSE(), Adam(0.05), X, y, 5, 4, np.random.default_rng(6))
-    np.testing.assert_allclose(fresh.W, plain.W, rtol=1e-12)
-    assert not np.allclose(fresh.W, Dense(2, 1, rng=np.random.default_rng(5)).W)
+
+    def net(cls):
+        r = np.random.default_rng(5)
+        layers = [Dense(2, 2, rng=r), Activation("tanh"), Dense(2, 1, rng=r)]
+        layers[2 * position] = cls(*(layers[2 * position].W.shape), rng=np.random.default_rng(6))
+        return Sequential(layers)
+    plain, fresh = net(Dense), net(Fresh)
+    Fresh.calls = 0
+    for model in (plain, fresh):
+        fit(model, MSE(), Adam(0.05), X, y, 5, 4, np.random.default_rng(7))
+    assert Fresh.calls == 5 * 5           # its own backward ran at every step, first layer too
+    for p, q in zip(fresh.params(), plain.params()):
+        np.testing.assert_allclose(p, q, rtol=1e-12)
+    assert not np.allclose(fresh[2 * position].W, net(Dense)[2 * position].W)
+
+
+def test_fit_runs_a_subclass_backward_even_where_it_skips_the_input_gradient():
+    """fit's shortcut (``backward_params``, first layer) must not bypass a rewritten backward."""
+    class Doubled(Dense):             # a custom gradient: twice the true one for W and b
+        def backward(self, grad_out, accumulate=False):
+            return super().backward(2 * grad_out, accumulate) / 2
+    rng = np.random.default_rng(8)
+    X, y = rng.normal(size=(6, 2)), rng.normal(size=(6, 1))
+    for wrap in (lambda layer: Sequential([layer]), lambda layer: layer):
+        doubled, plain = (cls(2, 1, rng=np.random.default_rng(9)) for cls in (Doubled, Dense))
+        fit(wrap(doubled), MSE(), SGD(0.1), X, y, 1, 6, np.random.default_rng(0))
+        fit(wrap(plain), MSE(), SGD(0.2), X, y, 1, 6, np.random.default_rng(0))
+        np.testing.assert_allclose(doubled.W, plain.W, rtol=1e-12)
+        np.testing.assert_allclose(doubled.b, plain.b, rtol=1e-12)
 
 
 def conv_net(rng, dtype=float):

@@ -109,3 +109,15 @@ def test_conv1d_refuses_wrong_channels_and_short_traces():
         conv.forward(np.zeros((1, 2, 4)))
     with pytest.raises(ValueError, match="padding must be 'same' or 'valid'"):
         Conv1D(1, 1, 3, padding="full", rng=np.random.default_rng(0))
+
+
+def test_a_nested_network_keeps_the_contract_and_check_layer_keeps_its_frozen_parts_frozen():
+    from geonn import Sequential
+    rng = np.random.default_rng(2)
+    net = Sequential([Sequential([_conv(rng), Activation("tanh")]), Flatten(),
+                      spectral_norm(Dense(33, 2, rng=rng), rng=rng)])
+    x = rng.normal(size=(3, 2, 11))
+    assert set(check_layer(net, x, rng=rng)) == {"x", "0.0.W", "0.0.b", "2.W", "2.b"}
+    net[0].freeze()
+    assert set(check_layer(net, x, rng=rng)) == {"x", "2.W", "2.b"}
+    assert not net[0].trainable and net[2].trainable

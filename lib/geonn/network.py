@@ -7,6 +7,7 @@ import numpy as np
 
 from . import _checks
 from .layers import Activation, Dense, Layer
+from .layers.base import backward_params as _backward_params
 
 __all__ = ["Sequential", "mlp"]
 
@@ -54,7 +55,7 @@ class Sequential(Layer):
         for layer in layers[:0:-1]:
             grad_out = layer.backward(grad_out, accumulate)
         if layers:
-            layers[0].backward_params(grad_out, accumulate)
+            _backward_params(layers[0], grad_out, accumulate)
 
     def predict(self, x):
         """Forward pass in evaluation mode (dropout off)."""

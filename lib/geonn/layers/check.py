@@ -62,6 +62,7 @@ def check_layer(layer, x, *, rng=None, tol=1e-6, eps=1e-6):
                                        err_msg=f"{layer!r}: backward(accumulate=True) must add")
         layer.zero_grad()
         assert all(not g.any() for g in layer.grads()), f"{layer!r}: zero_grad left gradients"
+        flags = [leaf.trainable for leaf in layer.leaves()]   # a partly frozen net stays so
         layer.freeze()
         try:
             assert layer.params() == [] and layer.grads() == [], \
@@ -69,5 +70,6 @@ def check_layer(layer, x, *, rng=None, tol=1e-6, eps=1e-6):
             layer.forward(x, train=False)
             np.testing.assert_allclose(layer.backward(r), dx, rtol=1e-12, atol=1e-12)
         finally:
-            layer.unfreeze()
+            for leaf, flag in zip(layer.leaves(), flags):
+                leaf.trainable = flag
     return errors
