@@ -59,7 +59,21 @@ def test_load_truncated_file(net, saved):
 def test_load_garbage_file(net, tmp_path):
     path = tmp_path / "garbage.npz"
     path.write_bytes(b"this is not a weights file at all" * 10)
-    _load_fails(net, path, "truncated|pickled|not an .npz")
+    _load_fails(net, path, r"not an .npz archive written by Sequential.save \(it begins b'this i'\)")
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00" * 50])
+def test_load_empty_or_zeroed_file(net, tmp_path, content):
+    path = tmp_path / "empty.npz"
+    path.write_bytes(content)
+    _load_fails(net, path, "not an .npz archive")
+
+
+def test_load_a_pickle_file(net, tmp_path):
+    import pickle
+    path = tmp_path / "weights.pkl"
+    path.write_bytes(pickle.dumps({"0.W": np.zeros((2, 3))}))
+    _load_fails(net, path, "pickled data, which is never loaded")
 
 
 def test_load_pickled_file(net, tmp_path):
@@ -235,3 +249,12 @@ def test_ai_map_from_an_npz_archive(tmp_path):
     np.savez(tmp_path / "ai.npz", ai=np.ones((2, 2)))
     with pytest.raises(ValueError, match=r"ai.npz is an .npz archive; the AI map is one .npy"):
         P.load_ai_map(tmp_path / "ai.npz")
+
+
+@pytest.mark.parametrize("content", [b"garbage" * 20, b"", "truncated"])
+def test_ai_map_from_a_broken_file_names_the_file(tmp_path, content):
+    path = tmp_path / "ai.npy"
+    np.save(path, np.ones((3, 3)))
+    path.write_bytes(path.read_bytes()[:60] if content == "truncated" else content)
+    with pytest.raises(ValueError, match=r"ai.npy is not a readable .npy array"):
+        P.load_ai_map(path)

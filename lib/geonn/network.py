@@ -136,6 +136,12 @@ class Sequential(Layer):
         if not os.path.exists(path):
             raise fail("no such file")
         try:
+            with open(path, "rb") as fh:
+                head = fh.read(6)
+            if head.startswith(b"\x80"):      # pickle protocol ≥ 2
+                raise fail("it holds pickled data, which is never loaded")
+            if not head.startswith(b"PK"):    # a zip archive, as np.savez writes
+                raise fail(f"not an .npz archive written by Sequential.save (it begins {head!r})")
             f = np.load(path, allow_pickle=False)
             if not isinstance(f, np.lib.npyio.NpzFile):
                 raise fail("not an .npz archive written by Sequential.save")
