@@ -215,3 +215,21 @@ def test_optimizer_state_follows_the_arrays_when_a_list_is_changed_in_place():
     opt.step(params, [np.ones(3), np.ones(2), np.ones(4)])
     assert opt.state(a)[2] == opt.state(b)[2] == 3 and opt.state(params[2])[2] == 1
     np.testing.assert_allclose(a, b[:2])
+
+
+@pytest.mark.parametrize("make,shape", [(lambda r: Dense(5, 4, rng=r), (3, 5)),
+                                        (lambda r: Conv1D(2, 3, 4, rng=r), (3, 2, 9))])
+def test_spectral_norm_takes_one_power_step_per_training_forward_and_none_in_evaluation(make, shape):
+    rng = np.random.default_rng(11)
+    layer = spectral_norm(make(rng), 2.0, rng=rng)
+    u, x = layer.reparam.u, rng.normal(size=shape)
+    M = layer.W.reshape(len(layer.W), -1)
+    before = u.copy()
+    layer.forward(x, train=False)
+    np.testing.assert_array_equal(u, before)                  # evaluation: u unchanged
+    layer.forward(x, train=True)
+    step = M @ (M.T @ before)
+    np.testing.assert_allclose(u, step / np.linalg.norm(step), rtol=1e-12)  # exactly one step
+    assert layer.reparam.u is u                              # kept in place (saved, optimizer-safe)
+    sigma = np.linalg.norm(M.T @ u)
+    np.testing.assert_allclose(layer.weight(), 2.0 * layer.W / sigma, rtol=1e-12)
