@@ -30,6 +30,9 @@ CASES = [
     ("conv same stride 2", lambda r: _conv(r, stride=2), (3, 2, 11)),
     ("conv valid stride 3", lambda r: _conv(r, stride=3, padding="valid"), (3, 2, 12)),
     ("conv k=1", lambda r: Conv1D(3, 2, 1, rng=r), (2, 3, 5)),
+    # C_out ≤ C_in at stride 1 takes the other input-gradient path (a full correlation)
+    ("conv C_out<C_in same k=4", lambda r: Conv1D(3, 2, 4, rng=r), (3, 3, 11)),
+    ("conv C_out<C_in valid k=5", lambda r: Conv1D(3, 2, 5, padding="valid", rng=r), (3, 3, 11)),
     ("conv+spectral_norm", lambda r: spectral_norm(_conv(r), 0.5, rng=r), (3, 2, 9)),
     ("maxpool 2", lambda r: MaxPool1D(2), (3, 2, 10)),
     ("maxpool 3 stride 2", lambda r: MaxPool1D(3, stride=2), (3, 2, 11)),
