@@ -71,6 +71,17 @@ def test_a_layer_that_forgets_backward_fails_loudly():
         check_layer(NoBackward(), np.ones((2, 3)))
 
 
+def test_a_layer_whose_backward_forgets_accumulate_fails_loudly():
+    class Twice(Layer):              # Sequential passes accumulate, so this would break there
+        def forward(self, x, train=False):
+            return 2 * x
+
+        def backward(self, grad_out):
+            return 2 * grad_out
+    with pytest.raises(AssertionError, match=r"must take \(grad_out, accumulate=False\)"):
+        check_layer(Twice(), np.ones((2, 3)))
+
+
 def test_a_layer_whose_grads_do_not_pair_with_params_fails():
     class Broken(Dense):
         def grads(self):

@@ -26,7 +26,11 @@ def check_layer(layer, x, *, rng=None, tol=1e-6, eps=1e-6):
     assert len(out) == len(x), f"{layer!r} changed the batch size {len(x)} → {len(out)}"
     assert out.dtype == np.float64, f"{layer!r} turned float64 input into {out.dtype}"
     r = rng.normal(size=out.shape)
-    dx = layer.backward(r)
+    try:                     # positional, as Sequential calls it
+        dx = layer.backward(r, False)
+    except TypeError as err:
+        raise AssertionError(f"{layer!r}.backward must take (grad_out, accumulate=False): "
+                             f"{err}") from err
     assert isinstance(dx, np.ndarray) and dx.shape == x.shape, \
         f"{layer!r}.backward must return ∂L/∂x of shape {x.shape}; got {getattr(dx, 'shape', dx)}"
     params, grads, named = layer.params(), layer.grads(), layer.named_params()
