@@ -128,6 +128,14 @@ def test_dense_forward_accepts_a_list_and_refuses_text():
         layer.forward([["a", "b"]])
 
 
+def test_ragged_lists_name_the_problem():
+    layer = Dense(2, 1, W=[[1.0], [2.0]])
+    with pytest.raises(ValueError, match=r"Dense\(2→1\) needs a rectangular array"):
+        layer.forward([[1, 2], [3]])
+    with pytest.raises(ValueError, match="X must be a rectangular numeric array"):
+        Sequential([layer]).forward([[1, 2], [3]])
+
+
 def test_dropout_probability_as_text():
     with pytest.raises(TypeError, match="Dropout probability p must be a number; got str"):
         Dropout("0.5", rng=np.random.default_rng(0))

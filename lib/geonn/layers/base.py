@@ -128,8 +128,12 @@ def backward_params(layer, grad_out, accumulate=False):
 
 
 def as_input(x, layer):
-    """``x`` as a float array of at least 2 dimensions, or a clear error."""
-    x = np.asarray(x)
+    """``x`` as a float array, or a clear error."""
+    try:
+        x = np.asarray(x)
+    except ValueError as err:           # ragged nested lists
+        raise ValueError(f"{layer} needs a rectangular array (rows of equal length): {err}") \
+            from err
     if x.dtype.kind not in "fiub":
         raise TypeError(f"{layer} needs a numeric array; got dtype {x.dtype}")
     if x.dtype.kind != "f":
