@@ -93,6 +93,16 @@ def test_partial_unfreeze_trains_exactly_that_layer():
     np.testing.assert_array_equal(net[1].W, before)
 
 
+def test_a_network_whose_weights_are_all_frozen_reads_frozen():
+    rng = np.random.default_rng(3)
+    inner = Sequential([Dense(2, 2, rng=rng), Activation("tanh")])
+    net = Sequential([inner, Dense(2, 1, rng=rng)])
+    inner[0].freeze()                      # its activation keeps its own (meaningless) flag
+    assert inner.params() == [] and not inner.trainable and net.trainable
+    assert "0 trainable  # 6 params, frozen" in repr(net)
+    assert Sequential([Activation("relu")]).trainable
+
+
 class Fresh(Dense):
     """Assigns new gradient arrays every step (what geonn 1's fit silently ignored)."""
     calls = 0

@@ -22,7 +22,8 @@ class Sequential(Layer):
     length) for Conv1D.  ``params()``/``grads()`` are the union of the trainable
     layers inside, at any depth, so ``net.freeze(); net[0][0].unfreeze()``
     trains exactly ``net[0][0]``.  Its ``trainable`` flag reads True when any
-    layer inside is trainable; setting it (``freeze``/``unfreeze``) sets them all.
+    layer with parameters inside is trainable; setting it (``freeze``/``unfreeze``)
+    sets them all.
     """
 
     def __init__(self, layers):
@@ -88,7 +89,10 @@ class Sequential(Layer):
 
     @property
     def trainable(self):
-        return any(layer.trainable for layer in self.layers)
+        # layers without parameters (activations) do not count: a net whose weights
+        # are all frozen reads False, like its empty params()
+        weighted = [leaf for leaf in self.leaves() if leaf.named_params()]
+        return any(leaf.trainable for leaf in weighted or self.layers)
 
     @trainable.setter
     def trainable(self, flag):
