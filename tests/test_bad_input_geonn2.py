@@ -3,8 +3,8 @@ raises one clear error that names the problem.  One test each."""
 import numpy as np
 import pytest
 
-from geonn import (MSE, SGD, Activation, BCEWithLogits, Dense, Dropout, Sequential,
-                   SoftmaxCrossEntropy, fit)
+from geonn import (MSE, SGD, Activation, BCEWithLogits, Dense, Dropout, Flatten, Reshape,
+                   Sequential, SoftmaxCrossEntropy, fit)
 from geonn.datasets import porosity as P
 from geonn.gradcheck import numerical_grad
 
@@ -126,6 +126,16 @@ def test_dense_forward_accepts_a_list_and_refuses_text():
     np.testing.assert_allclose(layer.forward([[1, 1]]), [[3.0]])
     with pytest.raises(TypeError, match="numeric"):
         layer.forward([["a", "b"]])
+
+
+def test_parameterless_layers_take_a_list_and_refuse_text():
+    rng = np.random.default_rng(0)
+    for layer in (Activation("relu"), Dropout(0.5, rng=rng), Flatten(), Reshape((2,))):
+        out = layer.forward([[1.0, -2.0]], train=True)
+        assert isinstance(out, np.ndarray) and out.shape == (1, 2)
+        assert layer.backward(np.ones((1, 2))).shape == (1, 2)
+        with pytest.raises(TypeError, match="needs a numeric array"):
+            layer.forward([["a", "b"]])
 
 
 def test_ragged_lists_name_the_problem():
