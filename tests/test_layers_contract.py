@@ -135,3 +135,10 @@ def test_a_nested_network_keeps_the_contract_and_check_layer_keeps_its_frozen_pa
     net[0].freeze()
     assert set(check_layer(net, x, rng=rng)) == {"x", "2.W", "2.b"}
     assert not net[0].trainable and net[2].trainable
+
+
+def test_backward_before_forward_says_so():
+    rng = np.random.default_rng(0)
+    for layer in (Dense(2, 1, rng=rng), Conv1D(1, 1, 3, rng=rng)):
+        with pytest.raises(RuntimeError, match="backward called before forward"):
+            layer.backward(np.ones((1, 1)))
