@@ -3,8 +3,8 @@ raises one clear error that names the problem.  One test each."""
 import numpy as np
 import pytest
 
-from geonn import (MSE, SGD, Activation, BCEWithLogits, Dense, Dropout, Flatten, Reshape,
-                   Sequential, SoftmaxCrossEntropy, fit)
+from geonn import (MSE, SGD, Activation, Adam, BCEWithLogits, Dense, Dropout, Flatten, Momentum,
+                   Reshape, Sequential, SoftmaxCrossEntropy, fit)
 from geonn.datasets import porosity as P
 from geonn.gradcheck import numerical_grad
 
@@ -182,11 +182,13 @@ def test_losses_refuse_an_empty_batch(loss):
 
 
 # -- optimizers -------------------------------------------------------------------
-def test_sgd_refuses_a_wrong_shaped_gradient():
-    p = np.zeros((2, 2))
+@pytest.mark.parametrize("Opt", [SGD, Momentum, Adam])
+def test_a_wrong_shaped_gradient_is_refused_before_any_update(Opt):
+    good, p = np.zeros(3), np.zeros((2, 2))
+    opt = Opt(0.1)
     with pytest.raises(ValueError, match=r"shape \(2, 2\) got a gradient of shape \(2,\)"):
-        SGD(0.1).step([p], [np.ones(2)])
-    assert not p.any()
+        opt.step([good, p], [np.ones(3), np.ones(2)])
+    assert not p.any() and not good.any() and opt.t == 0
 
 
 @pytest.mark.parametrize("decay", [1, 2])
