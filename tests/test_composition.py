@@ -56,14 +56,18 @@ def test_backward_overwrites_by_default():
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize("hidden", [(3, 3), (5, 4)], ids=["same shapes", "other shapes"])
 @pytest.mark.parametrize("Opt", [lambda: Adam(0.05), lambda: Momentum(0.1, alpha=0.8),
                                  lambda: SGD(0.1)])
-def test_alternating_freeze_with_one_optimizer_equals_two_optimizers(Opt):
-    """G and D of matching shapes, one optimizer stepping each in turn: no state mixing."""
+def test_alternating_freeze_with_one_optimizer_equals_two_optimizers(Opt, hidden):
+    """G and D, one optimizer stepping each in turn: no state mixing (geonn 1 mixed them
+    silently when the shapes matched, with a broadcast error when they did not)."""
+    h_g, h_d = hidden
+
     def run(shared):
         rng = np.random.default_rng(2)
-        G = Sequential([Dense(3, 3, rng=rng), Activation("tanh"), Dense(3, 3, rng=rng)])
-        D = Sequential([Dense(3, 3, rng=rng), Activation("tanh"), Dense(3, 3, rng=rng)])
+        G = Sequential([Dense(3, h_g, rng=rng), Activation("tanh"), Dense(h_g, 3, rng=rng)])
+        D = Sequential([Dense(3, h_d, rng=rng), Activation("tanh"), Dense(h_d, 3, rng=rng)])
         net = Sequential([G, D])
         X, y = rng.normal(size=(6, 3)), rng.normal(size=(6, 3))
         opt_g, opt_d = (Opt(), Opt()) if not shared else (Opt(),) * 2
