@@ -3,8 +3,8 @@ raises one clear error that names the problem.  One test each."""
 import numpy as np
 import pytest
 
-from geonn import (MSE, SGD, Activation, BCEWithLogits, Dense, Dropout, Sequential,
-                   SoftmaxCrossEntropy, fit)
+from geonn import (MSE, SGD, Activation, Adam, BCEWithLogits, Dense, Dropout, Flatten, Momentum,
+                   Reshape, Sequential, SoftmaxCrossEntropy, fit)
 from geonn.datasets import porosity as P
 from geonn.gradcheck import numerical_grad
 
@@ -59,7 +59,21 @@ def test_load_truncated_file(net, saved):
 def test_load_garbage_file(net, tmp_path):
     path = tmp_path / "garbage.npz"
     path.write_bytes(b"this is not a weights file at all" * 10)
-    _load_fails(net, path, "truncated|pickled|not an .npz")
+    _load_fails(net, path, r"not an .npz archive written by Sequential.save \(it begins b'this i'\)")
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00" * 50])
+def test_load_empty_or_zeroed_file(net, tmp_path, content):
+    path = tmp_path / "empty.npz"
+    path.write_bytes(content)
+    _load_fails(net, path, "not an .npz archive")
+
+
+def test_load_a_pickle_file(net, tmp_path):
+    import pickle
+    path = tmp_path / "weights.pkl"
+    path.write_bytes(pickle.dumps({"0.W": np.zeros((2, 3))}))
+    _load_fails(net, path, "pickled data, which is never loaded")
 
 
 def test_load_pickled_file(net, tmp_path):
@@ -114,6 +128,24 @@ def test_dense_forward_accepts_a_list_and_refuses_text():
         layer.forward([["a", "b"]])
 
 
+def test_parameterless_layers_take_a_list_and_refuse_text():
+    rng = np.random.default_rng(0)
+    for layer in (Activation("relu"), Dropout(0.5, rng=rng), Flatten(), Reshape((2,))):
+        out = layer.forward([[1.0, -2.0]], train=True)
+        assert isinstance(out, np.ndarray) and out.shape == (1, 2)
+        assert layer.backward(np.ones((1, 2))).shape == (1, 2)
+        with pytest.raises(TypeError, match="needs a numeric array"):
+            layer.forward([["a", "b"]])
+
+
+def test_ragged_lists_name_the_problem():
+    layer = Dense(2, 1, W=[[1.0], [2.0]])
+    with pytest.raises(ValueError, match=r"Dense\(2→1\) needs a rectangular array"):
+        layer.forward([[1, 2], [3]])
+    with pytest.raises(ValueError, match="X must be a rectangular numeric array"):
+        Sequential([layer]).forward([[1, 2], [3]])
+
+
 def test_dropout_probability_as_text():
     with pytest.raises(TypeError, match="Dropout probability p must be a number; got str"):
         Dropout("0.5", rng=np.random.default_rng(0))
@@ -150,11 +182,13 @@ def test_losses_refuse_an_empty_batch(loss):
 
 
 # -- optimizers -------------------------------------------------------------------
-def test_sgd_refuses_a_wrong_shaped_gradient():
-    p = np.zeros((2, 2))
+@pytest.mark.parametrize("Opt", [SGD, Momentum, Adam])
+def test_a_wrong_shaped_gradient_is_refused_before_any_update(Opt):
+    good, p = np.zeros(3), np.zeros((2, 2))
+    opt = Opt(0.1)
     with pytest.raises(ValueError, match=r"shape \(2, 2\) got a gradient of shape \(2,\)"):
-        SGD(0.1).step([p], [np.ones(2)])
-    assert not p.any()
+        opt.step([good, p], [np.ones(3), np.ones(2)])
+    assert not p.any() and not good.any() and opt.t == 0
 
 
 @pytest.mark.parametrize("decay", [1, 2])
@@ -235,3 +269,12 @@ def test_ai_map_from_an_npz_archive(tmp_path):
     np.savez(tmp_path / "ai.npz", ai=np.ones((2, 2)))
     with pytest.raises(ValueError, match=r"ai.npz is an .npz archive; the AI map is one .npy"):
         P.load_ai_map(tmp_path / "ai.npz")
+
+
+@pytest.mark.parametrize("content", [b"garbage" * 20, b"", "truncated"])
+def test_ai_map_from_a_broken_file_names_the_file(tmp_path, content):
+    path = tmp_path / "ai.npy"
+    np.save(path, np.ones((3, 3)))
+    path.write_bytes(path.read_bytes()[:60] if content == "truncated" else content)
+    with pytest.raises(ValueError, match=r"ai.npy is not a readable .npy array"):
+        P.load_ai_map(path)

@@ -56,14 +56,18 @@ def test_backward_overwrites_by_default():
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize("hidden", [(3, 3), (5, 4)], ids=["same shapes", "other shapes"])
 @pytest.mark.parametrize("Opt", [lambda: Adam(0.05), lambda: Momentum(0.1, alpha=0.8),
                                  lambda: SGD(0.1)])
-def test_alternating_freeze_with_one_optimizer_equals_two_optimizers(Opt):
-    """G and D of matching shapes, one optimizer stepping each in turn: no state mixing."""
+def test_alternating_freeze_with_one_optimizer_equals_two_optimizers(Opt, hidden):
+    """G and D, one optimizer stepping each in turn: no state mixing (geonn 1 mixed them
+    silently when the shapes matched, with a broadcast error when they did not)."""
+    h_g, h_d = hidden
+
     def run(shared):
         rng = np.random.default_rng(2)
-        G = Sequential([Dense(3, 3, rng=rng), Activation("tanh"), Dense(3, 3, rng=rng)])
-        D = Sequential([Dense(3, 3, rng=rng), Activation("tanh"), Dense(3, 3, rng=rng)])
+        G = Sequential([Dense(3, h_g, rng=rng), Activation("tanh"), Dense(h_g, 3, rng=rng)])
+        D = Sequential([Dense(3, h_d, rng=rng), Activation("tanh"), Dense(h_d, 3, rng=rng)])
         net = Sequential([G, D])
         X, y = rng.normal(size=(6, 3)), rng.normal(size=(6, 3))
         opt_g, opt_d = (Opt(), Opt()) if not shared else (Opt(),) * 2
@@ -93,20 +97,61 @@ def test_partial_unfreeze_trains_exactly_that_layer():
     np.testing.assert_array_equal(net[1].W, before)
 
 
-def test_a_dense_subclass_that_replaces_its_gradient_arrays_still_trains():
-    class Fresh(Dense):
-        def backward(self, grad_out, accumulate=False):
-            self.dW = self.x.T @ grad_out          # a new array every step
-            self.db = grad_out.sum(axis=0)
-            return grad_out @ self.W.T
+def test_a_network_whose_weights_are_all_frozen_reads_frozen():
+    rng = np.random.default_rng(3)
+    inner = Sequential([Dense(2, 2, rng=rng), Activation("tanh")])
+    net = Sequential([inner, Dense(2, 1, rng=rng)])
+    inner[0].freeze()                      # its activation keeps its own (meaningless) flag
+    assert inner.params() == [] and not inner.trainable and net.trainable
+    assert "0 trainable  # 6 params, frozen" in repr(net)
+    assert Sequential([Activation("relu")]).trainable
+
+
+class Fresh(Dense):
+    """Assigns new gradient arrays every step (what geonn 1's fit silently ignored)."""
+    calls = 0
+
+    def backward(self, grad_out, accumulate=False):
+        Fresh.calls += 1
+        self.dW = self.x.T @ grad_out
+        self.db = grad_out.sum(axis=0)
+        return grad_out @ self.W.T
+
+
+@pytest.mark.parametrize("position", [0, 1])
+def test_a_dense_subclass_that_replaces_its_gradient_arrays_still_trains(position):
     rng = np.random.default_rng(4)
     X = rng.normal(size=(20, 2))
     y = X @ np.array([[1.0], [-2.0]])
-    plain, fresh = Dense(2, 1, rng=np.random.default_rng(5)), Fresh(2, 1, rng=np.random.default_rng(5))
-    for layer in (plain, fresh):
-        fit(Sequential([layer]), MSE(), Adam(0.05), X, y, 5, 4, np.random.default_rng(6))
-    np.testing.assert_allclose(fresh.W, plain.W, rtol=1e-12)
-    assert not np.allclose(fresh.W, Dense(2, 1, rng=np.random.default_rng(5)).W)
+
+    def net(cls):
+        r = np.random.default_rng(5)
+        layers = [Dense(2, 2, rng=r), Activation("tanh"), Dense(2, 1, rng=r)]
+        layers[2 * position] = cls(*(layers[2 * position].W.shape), rng=np.random.default_rng(6))
+        return Sequential(layers)
+    plain, fresh = net(Dense), net(Fresh)
+    Fresh.calls = 0
+    for model in (plain, fresh):
+        fit(model, MSE(), Adam(0.05), X, y, 5, 4, np.random.default_rng(7))
+    assert Fresh.calls == 5 * 5           # its own backward ran at every step, first layer too
+    for p, q in zip(fresh.params(), plain.params()):
+        np.testing.assert_allclose(p, q, rtol=1e-12)
+    assert not np.allclose(fresh[2 * position].W, net(Dense)[2 * position].W)
+
+
+def test_fit_runs_a_subclass_backward_even_where_it_skips_the_input_gradient():
+    """fit's shortcut (``backward_params``, first layer) must not bypass a rewritten backward."""
+    class Doubled(Dense):             # a custom gradient: twice the true one for W and b
+        def backward(self, grad_out, accumulate=False):
+            return super().backward(2 * grad_out, accumulate) / 2
+    rng = np.random.default_rng(8)
+    X, y = rng.normal(size=(6, 2)), rng.normal(size=(6, 1))
+    for wrap in (lambda layer: Sequential([layer]), lambda layer: layer):
+        doubled, plain = (cls(2, 1, rng=np.random.default_rng(9)) for cls in (Doubled, Dense))
+        fit(wrap(doubled), MSE(), SGD(0.1), X, y, 1, 6, np.random.default_rng(0))
+        fit(wrap(plain), MSE(), SGD(0.2), X, y, 1, 6, np.random.default_rng(0))
+        np.testing.assert_allclose(doubled.W, plain.W, rtol=1e-12)
+        np.testing.assert_allclose(doubled.b, plain.b, rtol=1e-12)
 
 
 def conv_net(rng, dtype=float):
@@ -184,3 +229,21 @@ def test_optimizer_state_follows_the_arrays_when_a_list_is_changed_in_place():
     opt.step(params, [np.ones(3), np.ones(2), np.ones(4)])
     assert opt.state(a)[2] == opt.state(b)[2] == 3 and opt.state(params[2])[2] == 1
     np.testing.assert_allclose(a, b[:2])
+
+
+@pytest.mark.parametrize("make,shape", [(lambda r: Dense(5, 4, rng=r), (3, 5)),
+                                        (lambda r: Conv1D(2, 3, 4, rng=r), (3, 2, 9))])
+def test_spectral_norm_takes_one_power_step_per_training_forward_and_none_in_evaluation(make, shape):
+    rng = np.random.default_rng(11)
+    layer = spectral_norm(make(rng), 2.0, rng=rng)
+    u, x = layer.reparam.u, rng.normal(size=shape)
+    M = layer.W.reshape(len(layer.W), -1)
+    before = u.copy()
+    layer.forward(x, train=False)
+    np.testing.assert_array_equal(u, before)                  # evaluation: u unchanged
+    layer.forward(x, train=True)
+    step = M @ (M.T @ before)
+    np.testing.assert_allclose(u, step / np.linalg.norm(step), rtol=1e-12)  # exactly one step
+    assert layer.reparam.u is u                              # kept in place (saved, optimizer-safe)
+    sigma = np.linalg.norm(M.T @ u)
+    np.testing.assert_allclose(layer.weight(), 2.0 * layer.W / sigma, rtol=1e-12)

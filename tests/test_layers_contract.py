@@ -30,6 +30,9 @@ CASES = [
     ("conv same stride 2", lambda r: _conv(r, stride=2), (3, 2, 11)),
     ("conv valid stride 3", lambda r: _conv(r, stride=3, padding="valid"), (3, 2, 12)),
     ("conv k=1", lambda r: Conv1D(3, 2, 1, rng=r), (2, 3, 5)),
+    # C_out ≤ C_in at stride 1 takes the other input-gradient path (a full correlation)
+    ("conv C_out<C_in same k=4", lambda r: Conv1D(3, 2, 4, rng=r), (3, 3, 11)),
+    ("conv C_out<C_in valid k=5", lambda r: Conv1D(3, 2, 5, padding="valid", rng=r), (3, 3, 11)),
     ("conv+spectral_norm", lambda r: spectral_norm(_conv(r), 0.5, rng=r), (3, 2, 9)),
     ("maxpool 2", lambda r: MaxPool1D(2), (3, 2, 10)),
     ("maxpool 3 stride 2", lambda r: MaxPool1D(3, stride=2), (3, 2, 11)),
@@ -66,6 +69,17 @@ def test_a_layer_that_forgets_backward_fails_loudly():
             return 2 * x
     with pytest.raises(NotImplementedError, match="must implement backward"):
         check_layer(NoBackward(), np.ones((2, 3)))
+
+
+def test_a_layer_whose_backward_forgets_accumulate_fails_loudly():
+    class Twice(Layer):              # Sequential passes accumulate, so this would break there
+        def forward(self, x, train=False):
+            return 2 * x
+
+        def backward(self, grad_out):
+            return 2 * grad_out
+    with pytest.raises(AssertionError, match=r"must take \(grad_out, accumulate=False\)"):
+        check_layer(Twice(), np.ones((2, 3)))
 
 
 def test_a_layer_whose_grads_do_not_pair_with_params_fails():
@@ -109,3 +123,22 @@ def test_conv1d_refuses_wrong_channels_and_short_traces():
         conv.forward(np.zeros((1, 2, 4)))
     with pytest.raises(ValueError, match="padding must be 'same' or 'valid'"):
         Conv1D(1, 1, 3, padding="full", rng=np.random.default_rng(0))
+
+
+def test_a_nested_network_keeps_the_contract_and_check_layer_keeps_its_frozen_parts_frozen():
+    from geonn import Sequential
+    rng = np.random.default_rng(2)
+    net = Sequential([Sequential([_conv(rng), Activation("tanh")]), Flatten(),
+                      spectral_norm(Dense(33, 2, rng=rng), rng=rng)])
+    x = rng.normal(size=(3, 2, 11))
+    assert set(check_layer(net, x, rng=rng)) == {"x", "0.0.W", "0.0.b", "2.W", "2.b"}
+    net[0].freeze()
+    assert set(check_layer(net, x, rng=rng)) == {"x", "2.W", "2.b"}
+    assert not net[0].trainable and net[2].trainable
+
+
+def test_backward_before_forward_says_so():
+    rng = np.random.default_rng(0)
+    for layer in (Dense(2, 1, rng=rng), Conv1D(1, 1, 3, rng=rng)):
+        with pytest.raises(RuntimeError, match="backward called before forward"):
+            layer.backward(np.ones((1, 1)))

@@ -63,7 +63,11 @@ def float_dtype(name, dtype):
 
 def array(name, value, *, ndim=None, min_ndim=None, dtype=None):
     """A numeric array (floats kept, integers and bools → float64), with a checked rank."""
-    a = np.asarray(value) if dtype is None else np.asarray(value, dtype=dtype)
+    try:
+        a = np.asarray(value) if dtype is None else np.asarray(value, dtype=dtype)
+    except ValueError as err:           # ragged nested lists
+        raise ValueError(f"{name} must be a rectangular numeric array (rows of equal length): {err}") \
+            from err
     if a.dtype.kind not in "fiub":
         raise TypeError(f"{name} must be numeric; got dtype {a.dtype}")
     if a.dtype.kind != "f":

@@ -14,13 +14,13 @@ initialisation: theirs has √6 in the numerator (``glorot``).
 """
 import numpy as np
 
+from . import _checks
+
 __all__ = ["xavier", "normalized_xavier", "glorot", "he", "get", "NAMES"]
 
 
 def _check_rng(rng):
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError("initialisation needs rng=np.random.default_rng(seed); "
-                        f"got {type(rng).__name__}")
+    _checks.rng(rng, "initialisation")
 
 
 def xavier(n_in, n_out, rng):

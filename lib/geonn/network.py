@@ -7,6 +7,7 @@ import numpy as np
 
 from . import _checks
 from .layers import Activation, Dense, Layer
+from .layers.base import backward_params as _backward_params
 
 __all__ = ["Sequential", "mlp"]
 
@@ -21,7 +22,8 @@ class Sequential(Layer):
     length) for Conv1D.  ``params()``/``grads()`` are the union of the trainable
     layers inside, at any depth, so ``net.freeze(); net[0][0].unfreeze()``
     trains exactly ``net[0][0]``.  Its ``trainable`` flag reads True when any
-    layer inside is trainable; setting it (``freeze``/``unfreeze``) sets them all.
+    layer with parameters inside is trainable; setting it (``freeze``/``unfreeze``)
+    sets them all.
     """
 
     def __init__(self, layers):
@@ -54,7 +56,7 @@ class Sequential(Layer):
         for layer in layers[:0:-1]:
             grad_out = layer.backward(grad_out, accumulate)
         if layers:
-            layers[0].backward_params(grad_out, accumulate)
+            _backward_params(layers[0], grad_out, accumulate)
 
     def predict(self, x):
         """Forward pass in evaluation mode (dropout off)."""
@@ -87,7 +89,10 @@ class Sequential(Layer):
 
     @property
     def trainable(self):
-        return any(layer.trainable for layer in self.layers)
+        # layers without parameters (activations) do not count: a net whose weights
+        # are all frozen reads False, like its empty params()
+        weighted = [leaf for leaf in self.leaves() if leaf.named_params()]
+        return any(leaf.trainable for leaf in weighted or self.layers)
 
     @trainable.setter
     def trainable(self, flag):
@@ -135,6 +140,12 @@ class Sequential(Layer):
         if not os.path.exists(path):
             raise fail("no such file")
         try:
+            with open(path, "rb") as fh:
+                head = fh.read(6)
+            if head.startswith(b"\x80"):      # pickle protocol ≥ 2
+                raise fail("it holds pickled data, which is never loaded")
+            if not head.startswith(b"PK"):    # a zip archive, as np.savez writes
+                raise fail(f"not an .npz archive written by Sequential.save (it begins {head!r})")
             f = np.load(path, allow_pickle=False)
             if not isinstance(f, np.lib.npyio.NpzFile):
                 raise fail("not an .npz archive written by Sequential.save")

@@ -21,6 +21,16 @@ from . import _checks
 __all__ = ["Optimizer", "SGD", "Momentum", "Adam"]
 
 
+def _check_pairs(params, grads):
+    """Every check before any update, so a bad gradient leaves all parameters untouched."""
+    if len(params) != len(grads):
+        raise ValueError(f"{len(params)} parameter arrays but {len(grads)} gradients")
+    for p, g in zip(params, grads):
+        if p.shape != g.shape:
+            raise ValueError(f"a parameter of shape {p.shape} got a gradient of shape "
+                             f"{g.shape}; they must match")
+
+
 class Optimizer:
     def __init__(self, eta, decay=0.0, compound=False):
         self.eta0 = self.eta = _checks.positive("learning rate eta", eta)
@@ -43,13 +53,9 @@ class Optimizer:
 
     def step(self, params, grads):
         """Update each array of ``params`` in place from the matching gradient."""
-        if len(params) != len(grads):
-            raise ValueError(f"{len(params)} parameter arrays but {len(grads)} gradients")
+        _check_pairs(params, grads)
         self.t += 1
         for p, g, s in zip(params, grads, self._states_of(params)):
-            if p.shape != g.shape:
-                raise ValueError(f"a parameter of shape {p.shape} got a gradient of shape "
-                                 f"{g.shape}; they must match")
             self._update(p, g, s)
 
     def state(self, p):
@@ -137,15 +143,11 @@ class Adam(Optimizer):
     def step(self, params, grads):
         # Optimizer.step unrolled: for a small network the Python overhead per array
         # is a good part of the step
-        if len(params) != len(grads):
-            raise ValueError(f"{len(params)} parameter arrays but {len(grads)} gradients")
+        _check_pairs(params, grads)
         self.t += 1
         b1, b2 = self.beta1, self.beta2
         folded_t = None
         for p, g, s in zip(params, grads, self._states_of(params)):
-            if p.shape != g.shape:
-                raise ValueError(f"a parameter of shape {p.shape} got a gradient of shape "
-                                 f"{g.shape}; they must match")
             s[2] = t = s[2] + 1       # per array: a frozen array's t does not advance
             if t != folded_t:
                 # fold the bias corrections into η and ε (Python floats, so float32

@@ -15,6 +15,7 @@ import numpy as np
 from tqdm import tqdm
 
 from . import _checks
+from .layers.base import backward_params
 from .losses import Loss
 from .optim import Optimizer
 
@@ -182,7 +183,7 @@ def fit(net, loss, opt, X, y, epochs, batch_size, rng, val=None, progress=False,
                 idx = order[start:start + batch_size]
                 value, delta = loss.value_and_grad(net.forward(X[idx], train=True), y[idx])
                 total += value * len(idx)
-                net.backward_params(delta)          # ∂L/∂X is not needed here
+                backward_params(net, delta)         # ∂L/∂X is not needed here
                 if weight_decay > 0:
                     for W, dW in l2_pairs(net):
                         dW += weight_decay * W

@@ -236,7 +236,11 @@ def _load_map(path, default, what):
     path = Path(default if path is None else path)
     if not path.exists():
         raise FileNotFoundError(f"{path} not found; run `python data/make_data.py` to make it")
-    a = np.load(path, allow_pickle=False)
+    try:
+        a = np.load(path, allow_pickle=False)
+    except (OSError, EOFError, ValueError) as err:     # truncated, garbage, pickled
+        raise ValueError(f"{path} is not a readable .npy array ({err}); re-make it with "
+                         "`python data/make_data.py`") from err
     if not isinstance(a, np.ndarray):
         a.close()
         raise ValueError(f"{path} is an .npz archive; the {what} map is one .npy array "

@@ -1,7 +1,9 @@
 """The ``Layer`` contract that every layer, and ``Sequential``, follows."""
+import functools
+
 import numpy as np
 
-__all__ = ["Layer"]
+__all__ = ["Layer", "backward_params"]
 
 
 class Layer:
@@ -31,7 +33,8 @@ class Layer:
     update its parameters in place and never replace them.
 
     ``backward_params(grad_out, accumulate)`` is an optional shortcut that only
-    stores the parameter gradients: ``fit`` uses it, since nothing needs ∂L/∂X.
+    stores the parameter gradients: ``fit`` uses it (through the module function
+    :func:`backward_params`), since nothing needs ∂L/∂X.
 
     ``geonn.layers.check_layer(layer, x)`` tests a layer against this contract.
     """
@@ -106,9 +109,31 @@ class Layer:
             g[...] = value
 
 
+@functools.cache
+def _shortcut_is_current(cls):
+    """True when ``cls.backward_params`` is defined in ``cls.backward``'s class or below."""
+    def owner(name):
+        return next(k for k in cls.__mro__ if name in vars(k))
+    return issubclass(owner("backward_params"), owner("backward"))
+
+
+def backward_params(layer, grad_out, accumulate=False):
+    """``layer.backward_params(...)``, unless a subclass rewrote ``backward`` but not
+    ``backward_params``: then the inherited shortcut would skip the new backward
+    (a custom gradient would be silently ignored), so ``backward`` runs instead."""
+    if _shortcut_is_current(type(layer)):
+        layer.backward_params(grad_out, accumulate)
+    else:
+        layer.backward(grad_out, accumulate)
+
+
 def as_input(x, layer):
-    """``x`` as a float array of at least 2 dimensions, or a clear error."""
-    x = np.asarray(x)
+    """``x`` as a float array, or a clear error."""
+    try:
+        x = np.asarray(x)
+    except ValueError as err:           # ragged nested lists
+        raise ValueError(f"{layer} needs a rectangular array (rows of equal length): {err}") \
+            from err
     if x.dtype.kind not in "fiub":
         raise TypeError(f"{layer} needs a numeric array; got dtype {x.dtype}")
     if x.dtype.kind != "f":

@@ -26,7 +26,11 @@ def check_layer(layer, x, *, rng=None, tol=1e-6, eps=1e-6):
     assert len(out) == len(x), f"{layer!r} changed the batch size {len(x)} → {len(out)}"
     assert out.dtype == np.float64, f"{layer!r} turned float64 input into {out.dtype}"
     r = rng.normal(size=out.shape)
-    dx = layer.backward(r)
+    try:                     # positional, as Sequential calls it
+        dx = layer.backward(r, False)
+    except TypeError as err:
+        raise AssertionError(f"{layer!r}.backward must take (grad_out, accumulate=False): "
+                             f"{err}") from err
     assert isinstance(dx, np.ndarray) and dx.shape == x.shape, \
         f"{layer!r}.backward must return ∂L/∂x of shape {x.shape}; got {getattr(dx, 'shape', dx)}"
     params, grads, named = layer.params(), layer.grads(), layer.named_params()
@@ -62,6 +66,7 @@ def check_layer(layer, x, *, rng=None, tol=1e-6, eps=1e-6):
                                        err_msg=f"{layer!r}: backward(accumulate=True) must add")
         layer.zero_grad()
         assert all(not g.any() for g in layer.grads()), f"{layer!r}: zero_grad left gradients"
+        flags = [leaf.trainable for leaf in layer.leaves()]   # a partly frozen net stays so
         layer.freeze()
         try:
             assert layer.params() == [] and layer.grads() == [], \
@@ -69,5 +74,6 @@ def check_layer(layer, x, *, rng=None, tol=1e-6, eps=1e-6):
             layer.forward(x, train=False)
             np.testing.assert_allclose(layer.backward(r), dx, rtol=1e-12, atol=1e-12)
         finally:
-            layer.unfreeze()
+            for leaf, flag in zip(layer.leaves(), flags):
+                leaf.trainable = flag
     return errors

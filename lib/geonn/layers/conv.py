@@ -73,7 +73,7 @@ class Conv1D(Layer):
             raise ValueError(f"Conv1D b has shape {b.shape}; expected ({self.c_out},)")
         self.W, self.b = W, b
         self.dW, self.db = np.zeros_like(W), np.zeros_like(b)
-        self.reparam = None
+        self.reparam = self.cols = None
 
     def weight(self, train=False):
         """The kernels used in forward: W, or its reparametrisation (spectral_norm)."""
@@ -106,6 +106,8 @@ class Conv1D(Layer):
 
     def backward_params(self, grad_out, accumulate=False):
         """Store ∂L/∂W and ∂L/∂b only; returns δ in the layer's dtype (see Layer)."""
+        if self.cols is None:
+            raise RuntimeError("Conv1D.backward called before forward")
         if grad_out.dtype != self.W.dtype:
             grad_out = grad_out.astype(self.W.dtype)
         delta = grad_out

@@ -2,9 +2,14 @@
 import numpy as np
 
 from .. import _checks, activations
-from .base import Layer
+from .base import Layer, as_input
 
 __all__ = ["Activation", "Dropout", "Flatten", "Reshape"]
+
+
+def _array(x, layer):
+    """A NumPy array passes as it is (the fast path); anything else is converted or refused."""
+    return x if isinstance(x, np.ndarray) else as_input(x, repr(layer))
 
 
 class Activation(Layer):
@@ -19,7 +24,7 @@ class Activation(Layer):
         self.z = self.a = None
 
     def forward(self, x, train=False):
-        self.z = x
+        self.z = x = _array(x, self)
         self.a = self.activation.forward(x)
         return self.a
 
@@ -43,6 +48,7 @@ class Dropout(Layer):
         self.mask = None
 
     def forward(self, x, train=False):
+        x = _array(x, self)
         if not train or self.p == 0:
             self.mask = None
             return x
@@ -61,6 +67,7 @@ class Flatten(Layer):
     """(batch, d₁, d₂, …) → (batch, d₁·d₂·…); backward restores the shape."""
 
     def forward(self, x, train=False):
+        x = _array(x, self)
         self.shape = x.shape
         return x.reshape(len(x), -1)
 
@@ -78,6 +85,7 @@ class Reshape(Layer):
         self.target = tuple(_checks.integer("Reshape size", s) for s in shape)
 
     def forward(self, x, train=False):
+        x = _array(x, self)
         if int(np.prod(x.shape[1:])) != int(np.prod(self.target)):
             raise ValueError(f"Reshape{self.target} needs {int(np.prod(self.target))} values per "
                              f"sample; got shape {x.shape}")
