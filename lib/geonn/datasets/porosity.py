@@ -9,10 +9,11 @@ Units: X, Y and depth in m; porosity as a fraction (v/v); AI in
 (m/s)·(g/cm³) = 10³ kg/(m²·s).  Maps are indexed ``map[iy, ix]`` with cell
 centres at X = 5 + 10·ix, Y = 5 + 10·iy (plot with ``origin="lower"``).
 """
-import csv
 from pathlib import Path
 
 import numpy as np
+
+from ._files import check_range, load_map, read_csv
 
 __all__ = ["DATA_DIR", "CELL", "SHAPE", "AI_NOISE_SIGMA", "PHI_NOISE_SIGMA_1D",
            "gaussian_random_field", "porosity_from_field", "ai_from_porosity",
@@ -153,72 +154,18 @@ def map_extent(shape=SHAPE, cell=CELL):
 
 
 # -- loaders -------------------------------------------------------------------
-def _read_csv(path, columns, default):
-    path = Path(default if path is None else path)
-    if not path.exists():
-        raise FileNotFoundError(f"{path} not found; run `python data/make_data.py` to make it")
-    try:    # utf-8-sig: a byte-order mark (Excel's UTF-8 export) is not part of the header
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            rows = [r for r in csv.reader(f) if any(c.strip() for c in r)]   # skip blank lines
-    except UnicodeDecodeError as err:
-        raise ValueError(f"{path} is not UTF-8 text (byte {err.start}: {err.reason}); "
-                         "save it as UTF-8 CSV") from None
-    if not rows:
-        raise ValueError(f"{path} is empty; expected the columns {', '.join(columns)}")
-    header = [h.strip() for h in rows[0]]
-    if len(rows) == 1:
-        raise ValueError(f"{path} has a header but no data rows; expected rows of "
-                         f"{', '.join(columns)}")
-    for i, r in enumerate(rows[1:], start=1):
-        if len(r) != len(header):
-            raise ValueError(f"{path}: data row {i} has {len(r)} field(s) but the header has "
-                             f"{len(header)} ({', '.join(header)})")
-    out = {}
-    for name in columns:
-        if name not in header:
-            raise ValueError(f"{path}: missing column '{name}' (found {', '.join(header)}; "
-                             f"expected {', '.join(columns)})")
-        j = header.index(name)
-        try:
-            values = np.array([float(r[j]) for r in rows[1:]], dtype=float)
-        except ValueError:
-            i = next(i for i, r in enumerate(rows[1:], 1) if not _is_number(r[j]))
-            raise TypeError(f"{path}: column '{name}' must hold numbers (float); data row {i} "
-                            f"has {rows[i][j]!r}") from None
-        bad = np.flatnonzero(~np.isfinite(values))
-        if bad.size:
-            raise ValueError(f"{path}: column '{name}' has {bad.size} NaN or inf value(s), "
-                             f"the first in data row {bad[0] + 1}")
-        out[name] = values
-    return path, out
-
-
-def _is_number(text):
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
-
-
-def _check_range(path, name, values, lo, hi, hint):
-    if values.min() < lo or values.max() > hi:
-        raise ValueError(f"{path}: column '{name}' spans {values.min():g} to {values.max():g}, "
-                         f"outside [{lo:g}, {hi:g}]; {hint}")
-
-
 def _check_porosity(path, name, values):
-    _check_range(path, name, values, 0.0, 1.0, "porosity must be a fraction, not percent")
+    check_range(path, name, values, 0.0, 1.0, "porosity must be a fraction, not percent")
 
 
 def load_porosity_wells(path=None):
     """The wells of chapter 6 as ``{"X", "Y", "porosity", "AI", "facies"}``,
     each a float64 array of shape (n_wells,).  Units: m, m, fraction,
     (m/s)·(g/cm³), 0/1.  Default file: ``data/porosity_wells.csv``."""
-    path, d = _read_csv(path, ["X", "Y", "porosity", "AI", "facies"],
-                        DATA_DIR / "porosity_wells.csv")
+    path, d = read_csv(path, ["X", "Y", "porosity", "AI", "facies"],
+                       DATA_DIR / "porosity_wells.csv")
     _check_porosity(path, "porosity", d["porosity"])
-    _check_range(path, "AI", d["AI"], 0.0, np.inf, "acoustic impedance must be positive")
+    check_range(path, "AI", d["AI"], 0.0, np.inf, "acoustic impedance must be positive")
     if not np.isin(d["facies"], (0.0, 1.0)).all():
         raise ValueError(f"{path}: column 'facies' must be 0 or 1")
     return d
@@ -227,38 +174,14 @@ def load_porosity_wells(path=None):
 def load_porosity_depth(path=None):
     """The 1-D series ``{"depth" (m), "porosity" (fraction)}``, float64 arrays.
     Default file: ``data/porosity_depth_1d.csv``."""
-    path, d = _read_csv(path, ["depth", "porosity"], DATA_DIR / "porosity_depth_1d.csv")
+    path, d = read_csv(path, ["depth", "porosity"], DATA_DIR / "porosity_depth_1d.csv")
     _check_porosity(path, "porosity", d["porosity"])
     return d
 
 
-def _load_map(path, default, what):
-    path = Path(default if path is None else path)
-    if not path.exists():
-        raise FileNotFoundError(f"{path} not found; run `python data/make_data.py` to make it")
-    try:
-        a = np.load(path, allow_pickle=False)
-    except (OSError, EOFError, ValueError) as err:     # truncated, garbage, pickled
-        raise ValueError(f"{path} is not a readable .npy array ({err}); re-make it with "
-                         "`python data/make_data.py`") from err
-    if not isinstance(a, np.ndarray):
-        a.close()
-        raise ValueError(f"{path} is an .npz archive; the {what} map is one .npy array "
-                         "(np.save), as data/make_data.py writes it")
-    if a.dtype.kind != "f":
-        raise TypeError(f"{path}: the {what} map must be float; got dtype {a.dtype}")
-    if a.ndim != 2:
-        raise ValueError(f"{path}: the {what} map must be 2-D (ny, nx); got shape {a.shape}")
-    bad = np.argwhere(~np.isfinite(a))
-    if bad.size:
-        raise ValueError(f"{path}: the {what} map has {len(bad)} NaN or inf cell(s), the first "
-                         f"at [iy, ix] = {tuple(int(i) for i in bad[0])}")
-    return path, a.astype(float, copy=False)
-
-
 def load_ai_map(path=None):
     """Acoustic-impedance map (ny, nx), (m/s)·(g/cm³), float64; ``data/ai_map.npy``."""
-    path, a = _load_map(path, DATA_DIR / "ai_map.npy", "AI")
+    path, a = load_map(path, DATA_DIR / "ai_map.npy", "AI")
     if a.min() <= 0:
         raise ValueError(f"{path}: acoustic impedance must be positive; min is {a.min():g}")
     return a
@@ -266,7 +189,7 @@ def load_ai_map(path=None):
 
 def load_porosity_map(path=None):
     """True porosity map (ny, nx), fraction, float64; ``data/porosity_map.npy``."""
-    path, a = _load_map(path, DATA_DIR / "porosity_map.npy", "porosity")
+    path, a = load_map(path, DATA_DIR / "porosity_map.npy", "porosity")
     if a.min() < 0 or a.max() > 1:
         raise ValueError(f"{path}: porosity must be a fraction in [0, 1], not percent; "
                          f"it spans {a.min():g} to {a.max():g}")
