@@ -16,9 +16,15 @@ Printed per seed (MSE ratios; "R0" is the trivial prediction R = 0):
     mod b/v    modern network's blind MSE / its validation MSE
     match %    modern steps to reach the tutorial's final training MSE, % of 40,000
     tut/mod    tutorial's final training MSE / modern's
-and, with the exercises: the widened-angle network's blind MSE / R = 0's and its
-blind / validation MSE; contrast inputs' validation and blind MSE / the raw inputs';
-the worst approximation's MSE / the best network's (< 1: the approximations win).
+    v30 t, m   validation rocks at 30° / at 0-20°, tutorial and modern network
+    b020 t, m  blind rocks at 0-20° / validation rocks at 0-20°
+    both m     blind rocks at 30° / the worse of the two cases above, modern network
+and, with the exercises, for the widened-angle network (first exercise): its blind
+MSE / R = 0's, its blind / validation MSE, its MSE on the validation rocks at 30° /
+its validation MSE, its blind MSE / the chapter's modern network's; the contrast
+inputs' validation and blind MSE / the raw inputs' (second exercise); and the worst
+approximation's MSE / the best network's, worst over both sets (third exercise;
+< 1: the approximations win).
 """
 import argparse
 
@@ -96,6 +102,13 @@ def run(seed, exercises=True):
     steps_per_epoch = history.steps // history.epochs
     out["match %"] = (100 * (np.argmax(reached) + 1) * steps_per_epoch / 40_000
                       if reached.any() else np.inf)
+    # the chapter's four cases: which is new to the networks, the rocks or the angle?
+    cases = {"val": X_val_raw, "val 30": at_angle(X_val_raw, 30.0),
+             "blind 0-20": at_angle(X_blind_raw, rng.uniform(0.0, 20.0, len(X_blind_raw))),
+             "blind": X_blind_raw}
+    for name, model in (("tut", net), ("mod", modern)):
+        out[name + " cases"] = {k: mse(model, (X_ - mu) / s, zoeppritz_labels(X_))
+                                for k, X_ in cases.items()}
     if not exercises:
         return out
 
@@ -104,7 +117,9 @@ def run(seed, exercises=True):
     y_wide = zoeppritz_labels(X_wide)
     sc_wide = StandardScaler().fit(X_wide[~in_val])
     wide, _ = train_modern(sc_wide.transform(X_wide[~in_val]), y_wide[~in_val], seed + 2)
+    X_val_30 = at_angle(X_val_raw, 30.0)
     out["wide"] = {"val": mse(wide, sc_wide.transform(X_wide[in_val]), y_wide[in_val]),
+                   "val 30": mse(wide, sc_wide.transform(X_val_30), zoeppritz_labels(X_val_30)),
                    "blind": mse(wide, sc_wide.transform(X_blind_raw), y_blind)}
     sc_c = StandardScaler().fit(contrast_features(X_train_raw))
     C_train, C_val, C_blind = (sc_c.transform(contrast_features(X_))
@@ -123,9 +138,15 @@ def row(o):
     t, m = o["tut"], o["mod"]
     cells = [t["blind"] / o["R0 blind"], t["blind"] / t["val"], m["blind"] / o["R0 blind"],
              m["blind"] / m["val"], o["match %"], t["train"] / m["train"]]
+    for name in ("tut", "mod"):
+        c = o[name + " cases"]
+        cells += [c["val 30"] / c["val"], c["blind 0-20"] / c["val"]]
+    c = o["mod cases"]
+    cells += [c["blind"] / max(c["val 30"], c["blind 0-20"])]
     if "wide" in o:
         w, c, a = o["wide"], o["contrast"], o["approx"]
-        cells += [w["blind"] / o["R0 blind"], w["blind"] / w["val"], c["val"] / m["val"],
+        cells += [w["blind"] / o["R0 blind"], w["blind"] / w["val"], w["val 30"] / w["val"],
+                  w["blind"] / m["blind"], c["val"] / m["val"],
                   c["blind"] / m["blind"],
                   max(a[k] / min(t[k], m[k]) for k in ("val", "blind"))]
     return f"{o['seed']:>5}" + "".join(f"{v:>10.3g}" for v in cells)
@@ -136,9 +157,10 @@ def main():
     parser.add_argument("seeds", nargs="*", type=int, default=[*range(10), 2018])
     parser.add_argument("--no-exercises", action="store_true")
     args = parser.parse_args()
-    head = ["tut/R0", "tut b/v", "mod/R0", "mod b/v", "match %", "tut/mod"]
+    head = ["tut/R0", "tut b/v", "mod/R0", "mod b/v", "match %", "tut/mod",
+            "v30 t", "b020 t", "v30 m", "b020 m", "both m"]
     if not args.no_exercises:
-        head += ["wide/R0", "wide b/v", "cont v", "cont b", "approx"]
+        head += ["wide/R0", "wide b/v", "wide 30/v", "wide/mod", "cont v", "cont b", "approx"]
     print(f"{'seed':>5}" + "".join(f"{h:>10}" for h in head))
     for seed in args.seeds:
         print(row(run(seed, exercises=not args.no_exercises)), flush=True)
