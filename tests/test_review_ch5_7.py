@@ -127,10 +127,15 @@ def test_chapter7_seed_study_reproduces_the_chapter_for_its_own_seed():
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
     o = tool.run(2018, exercises=False)
-    table = next(t for t in outputs("07_reflectivity.ipynb") if "modern" in t and "blind (30°)" in t)
+    table = next(t for t in outputs("07_reflectivity.ipynb")
+                 if "modern" in t and "blind (30°)" in t)
     for key, name in (("train", "train"), ("val", "validation"), ("blind", "blind (30°)")):
         printed = re.search(rf"^{re.escape(name)}\s+(\S+)\s+(\S+)$", table, re.M).groups()
         assert printed == (f"{o['tut'][key]:.2e}", f"{o['mod'][key]:.2e}"), name
+    cases = next(t for t in outputs("07_reflectivity.ipynb") if "validation rocks, 30°" in t)
+    for key, name in (("val 30", "validation rocks, 30°"), ("blind 0-20", "blind rocks, 0–20°")):
+        printed = re.search(rf"^{re.escape(name)}\s+(\S+)\s+(\S+)", cases, re.M).groups()
+        assert printed == (f"{o['tut cases'][key]:.2e}", f"{o['mod cases'][key]:.2e}"), name
     assert o["tut"]["blind"] > 2 * o["R0 blind"] and o["mod"]["blind"] < o["R0 blind"]
 
 
@@ -144,7 +149,8 @@ def test_chapter7_states_the_seeds_and_no_stale_spread():
 
 
 def test_chapter7_errata_row_quotes_the_printed_gradient_check():
-    printed = re.search(r"as printed:\s+relative error (\S+)", "".join(outputs("07_reflectivity.ipynb")))
+    printed = re.search(r"as printed:\s+relative error (\S+)",
+                        "".join(outputs("07_reflectivity.ipynb")))
     value = float(printed.group(1))
     chapter7 = ERRATA[ERRATA.index("(chapter 7)"):]
     assert f"relative error of {value:.1f}" in chapter7 and f"{100 * value:.0f} %" in chapter7
