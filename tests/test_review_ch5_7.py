@@ -220,3 +220,79 @@ def test_xiao_kappa_nu_ranges_are_unphysical():
     kappa = np.array([0.1, 1.0]) * 10000     # the lecture's k
     assert nu.max() <= 1e16 / 1e13           # mantle ν = η/ρ ≥ ~1e16 m² s⁻¹
     assert kappa.min() >= 1e-6 * 1e8         # rock κ ~ 1e-6 m² s⁻¹
+
+
+# -- follow-up review (chapters 5 and 6, notation) ---------------------------------
+def markdown(name):
+    return "\n".join("".join(c["source"]) for c in cells(name) if c["cell_type"] == "markdown")
+
+
+def chapter5_section_of_errata():
+    return ERRATA.split("(chapter 5)")[1].split("(chapter 6)")[0]
+
+
+def test_errata_attributes_the_loss_to_the_repository_not_the_lecture():
+    section = chapter5_section_of_errata()
+    assert "the lecture's loss" not in section
+    assert "The lecture extract prints no training loss" in section
+    # the sources name the repository, not the notebook: say so, in the chapter too
+    for text in (section, markdown("05_mantle_stability.ipynb")):
+        assert "github.com/MrXiaoXiao/DLiES" in text and "not in our sources" in text
+
+
+def test_notation_page_covers_every_chapter_and_notes_the_double_v():
+    notation = (BOOK / "notation.md").read_text(encoding="utf-8")
+    for chapter in range(1, 8):
+        assert f"### Chapter {chapter}," in notation
+    ch5 = notation.split("### Chapter 5,")[1].split("### Chapter 6,")[0]
+    assert "wavenumber" in ch5 and "\\kappa" in ch5 and "\\nu" in ch5
+    ch6 = notation.split("### Chapter 6,")[1].split("### Chapter 7,")[0]
+    assert "\\gamma" in ch6 and "`gamma`" in ch6 and "\\phi" in ch6
+    assert "$v$ serves twice in chapter 4" in notation
+
+
+def test_chapter5_softmax_index_is_not_the_wavenumber():
+    text = markdown("05_mantle_stability.ipynb")
+    assert "wavenumber" in text
+    assert not re.search(r"p_k|z_k|y_k|\\delta_\{kj\}", text), "k is the wavenumber in chapter 5"
+
+
+def test_chapter5_states_seed_counts_for_above_099():
+    text = markdown("05_mantle_stability.ipynb")
+    assert "every seed we tried" not in text
+    assert "on all six seeds we tried" in text and "four of the six" in text
+
+
+def test_chapter6_l2_strength_is_gamma_in_code_and_text():
+    code = "\n".join(code_sources("06_porosity.ipynb"))
+    text = "".join("".join(c["source"]) for c in cells("06_porosity.ipynb"))
+    assert not re.search(r"\blams?\b", text)
+    assert "weight_decay=gamma" in code and "gammas = [" in text
+
+
+def test_chapter6_display_math_stays_inside_its_bullet():
+    data = next("".join(c["source"]) for c in cells("06_porosity.ipynb")
+                if "(porosity-data)=" in "".join(c["source"]))
+    bullet = data.split("- **Acoustic impedance**")[1].split("- **Noise**")[0]
+    assert "$$" in bullet
+    assert not re.search(r"^\S", bullet.split("\n", 1)[1], re.M), "unindented line ends the list"
+
+
+def test_chapter6_says_how_often_the_relu_net_fails_and_no_floor():
+    text = markdown("06_porosity.ipynb")
+    assert "floor" not in text.lower()
+    assert "once in twenty-one runs" in text and "0.036" in text
+    assert "well above the floor" not in text and "0.020 to 0.027" in text
+
+
+def test_plot_map_can_leave_out_its_colour_bar():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from geonn.plotting import plot_map
+    fig, axes = plt.subplots(1, 2)
+    plot_map(np.eye(3), ax=axes[0], colorbar=False)
+    assert len(fig.axes) == 2
+    plot_map(np.eye(3), ax=axes[1])
+    assert len(fig.axes) == 3
+    plt.close(fig)

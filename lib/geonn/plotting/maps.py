@@ -19,12 +19,15 @@ def plot_well_map(x, y, values, ax=None, title="Wells", label="porosity (fractio
 
 
 def plot_map(grid, ax=None, title=None, label="", extent=(0.0, 1000.0, 0.0, 1000.0),
-             cmap="viridis", wells=None, **kwargs):
+             cmap="viridis", wells=None, colorbar=True, **kwargs):
     """A map indexed ``grid[iy, ix]`` over ``extent`` (m), origin at the lower
-    left, with a colour bar; ``wells=(x, y)`` adds the well locations as dots."""
+    left, with a colour bar (``colorbar=False`` leaves it out, e.g. to share one
+    bar between the maps of a row: ``fig.colorbar(ax.images[0], ax=row)``);
+    ``wells=(x, y)`` adds the well locations as dots."""
     ax = new_ax(ax, (5.2, 4.4))
     im = ax.imshow(grid, origin="lower", extent=extent, cmap=cmap, **kwargs)
-    ax.figure.colorbar(im, ax=ax, label=label)
+    if colorbar:
+        ax.figure.colorbar(im, ax=ax, label=label)
     if wells is not None:
         ax.plot(*wells, "k.", ms=3, label="wells")
     ax.set(xlabel="X (m)", ylabel="Y (m)", title=title)
