@@ -56,6 +56,9 @@ execute: setup
 
 bench: setup
 	$(PY) benchmarks/bench_mlp.py
+	@# the convolutional case is a comparison with PyTorch, an optional install
+	@if $(PY) -c "import torch" 2>/dev/null; then $(PY) benchmarks/bench_conv.py; \
+	else echo "bench_conv.py skipped: it times Conv1D against PyTorch (pip install torch==2.13.0 into $(VENV))"; fi
 
 clean:
 	rm -rf _build
