@@ -9,12 +9,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="module")
-def bench():
-    spec = importlib.util.spec_from_file_location("bench_mlp", ROOT / "benchmarks" / "bench_mlp.py")
+def _load(name):
+    """benchmarks/<name>.py as a module (the folder is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="module")
+def bench():
+    return _load("bench_mlp")
 
 
 NAMES = ["geonn", "geonn, own loop", "numpy loop", "scikit-learn"]   # never PyTorch here
@@ -89,10 +94,7 @@ def test_quick_flags(bench):
 
 @pytest.fixture(scope="module")
 def conv():
-    spec = importlib.util.spec_from_file_location("bench_conv", ROOT / "benchmarks" / "bench_conv.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return _load("bench_conv")
 
 
 def test_conv_benchmark_network_runs_and_keeps_float32(conv):

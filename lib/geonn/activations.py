@@ -16,6 +16,8 @@ computed in float64.
 """
 import numpy as np
 
+from . import _checks
+
 
 def _float(z):
     """``z`` as a float array, keeping float32/float64 (integers → float64)."""
@@ -155,11 +157,7 @@ class LeakyReLU(Activation):
     name = "leaky_relu"
 
     def __init__(self, slope=0.01):
-        if isinstance(slope, bool) or not isinstance(slope, (int, float, np.integer, np.floating)):
-            raise TypeError(f"LeakyReLU slope must be a number; got {slope!r}")
-        if not 0 <= slope < 1:
-            raise ValueError(f"LeakyReLU slope must be in [0, 1); got {slope}")
-        self.slope = float(slope)
+        self.slope = _checks.number("LeakyReLU slope", slope, low=0.0, high=1.0, high_open=True)
 
     def forward(self, z):
         z = _float(z)

@@ -85,8 +85,7 @@ class MSE(Loss):
         r = pred - target
         flat, n = r.reshape(-1), len(r)
         # a dot product: the cheapest Σ r² (it may differ from value() in the last bit)
-        value = 0.5 * float(flat @ flat) / n
-        return (value if pred.dtype.type is np.float64 else pred.dtype.type(value)), r / n
+        return _scalar(0.5 * float(flat @ flat), n, pred.dtype), r / n
 
 
 class BCEWithLogits(Loss):

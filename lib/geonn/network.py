@@ -142,22 +142,20 @@ class Sequential(Layer):
         try:
             with open(path, "rb") as fh:
                 head = fh.read(6)
-            if head.startswith(b"\x80"):      # pickle protocol ≥ 2
-                raise fail("it holds pickled data, which is never loaded")
-            if not head.startswith(b"PK"):    # a zip archive, as np.savez writes
-                raise fail(f"not an .npz archive written by Sequential.save (it begins {head!r})")
-            f = np.load(path, allow_pickle=False)
-            if not isinstance(f, np.lib.npyio.NpzFile):
-                raise fail("not an .npz archive written by Sequential.save")
-            with f:
+        except OSError as err:
+            raise fail(f"it cannot be read ({err})") from err
+        if head.startswith(b"\x80"):              # pickle protocol ≥ 2
+            raise fail("it holds pickled data, which is never loaded")
+        if not head.startswith(b"PK"):            # a zip archive, as np.savez writes
+            raise fail(f"not an .npz archive written by Sequential.save (it begins {head!r})")
+        try:
+            with np.load(path, allow_pickle=False) as f:
                 theirs = {k: f[k] for k in f.files}
-        except (OSError, EOFError, KeyError, zipfile.BadZipFile) as err:
-            raise fail(f"the file is truncated or not an .npz archive ({err})") from err
-        except ValueError as err:
-            if str(err).startswith("cannot load"):
-                raise
+        except ValueError as err:                 # an object array inside needs pickle
             if "pickle" in str(err).lower() or "Object arrays" in str(err):
                 raise fail("it holds pickled data, which is never loaded") from err
+            raise fail(f"the file is truncated or not an .npz archive ({err})") from err
+        except (OSError, EOFError, KeyError, zipfile.BadZipFile) as err:
             raise fail(f"the file is truncated or not an .npz archive ({err})") from err
         missing, extra = sorted(set(mine) - set(theirs)), sorted(set(theirs) - set(mine))
         if missing or extra:

@@ -163,14 +163,16 @@ def fit(net, loss, opt, X, y, epochs, batch_size, rng, val=None, progress=False,
     # gradient arrays may be replaced by a layer, so those are fetched every step
     params = net.params()
 
-    def score(Xs, ys, epoch, which):
-        value = loss.value(net.forward(Xs, train=False), ys)
+    def checked(value, epoch, which):
         if not np.isfinite(value):
             raise TrainingDiverged(
                 f"{which} loss became {value} at epoch {epoch}: training diverged. "
                 f"Hint: lower the learning rate (eta is {opt.eta:g}), scale the inputs, "
                 "or use a smaller initialisation")
         return value
+
+    def score(Xs, ys, epoch, which):
+        return checked(loss.value(net.forward(Xs, train=False), ys), epoch, which)
 
     bar = tqdm(range(1, epochs + 1), desc="epochs", disable=not progress, leave=True)
     # overflow inside a diverging run is expected; we report it as one clear error
@@ -189,15 +191,8 @@ def fit(net, loss, opt, X, y, epochs, batch_size, rng, val=None, progress=False,
                         dW += weight_decay * W
                 opt.step(params, net.grads())
             history.steps += -(-n // batch_size)
-            if full_pass:
-                history.train_loss.append(score(X, y, epoch, "training"))
-            else:
-                history.train_loss.append(float(total) / n)
-                if not np.isfinite(history.train_loss[-1]):
-                    raise TrainingDiverged(
-                        f"training loss became {history.train_loss[-1]} at epoch {epoch}: training "
-                        f"diverged. Hint: lower the learning rate (eta is {opt.eta:g}), scale the "
-                        "inputs, or use a smaller initialisation")
+            history.train_loss.append(score(X, y, epoch, "training") if full_pass
+                                      else checked(float(total) / n, epoch, "training"))
             if val is not None:
                 history.val_loss.append(score(X_val, y_val, epoch, "validation"))
             if progress:

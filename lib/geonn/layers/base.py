@@ -3,6 +3,8 @@ import functools
 
 import numpy as np
 
+from .. import _checks
+
 __all__ = ["Layer", "backward_params"]
 
 
@@ -128,14 +130,6 @@ def backward_params(layer, grad_out, accumulate=False):
 
 
 def as_input(x, layer):
-    """``x`` as a float array, or a clear error."""
-    try:
-        x = np.asarray(x)
-    except ValueError as err:           # ragged nested lists
-        raise ValueError(f"{layer} needs a rectangular array (rows of equal length): {err}") \
-            from err
-    if x.dtype.kind not in "fiub":
-        raise TypeError(f"{layer} needs a numeric array; got dtype {x.dtype}")
-    if x.dtype.kind != "f":
-        x = x.astype(np.float64)
-    return x
+    """``x`` as a float array (integers and bools → float64), or a clear error
+    that names ``layer``."""
+    return _checks.array(f"the input of {layer}", x)

@@ -16,10 +16,10 @@ from .curves import *  # noqa: F401,F403
 from .maps import *  # noqa: F401,F403
 from .networks import *  # noqa: F401,F403
 from .seismic import *  # noqa: F401,F403
-from .style import FIGSIZE, WIDE, use_book_style
+from .style import FIGSIZE, TEXT_WIDTH, WIDE, use_book_style
 from . import classification, curves, maps, networks, seismic
 
 use_book_style()   # fonts >= 10 pt at page size; retina inline figures
 
-__all__ = (["FIGSIZE", "WIDE", "use_book_style"] + networks.__all__ + curves.__all__ + classification.__all__
+__all__ = (["FIGSIZE", "TEXT_WIDTH", "WIDE", "use_book_style"] + networks.__all__ + curves.__all__ + classification.__all__
            + maps.__all__ + seismic.__all__)
