@@ -21,6 +21,7 @@ quadrature (deterministic) or by Monte Carlo (a check); nothing is fitted.
 """
 import numpy as np
 
+from .. import _checks
 from .porosity import AI_NOISE_SIGMA, ai_from_porosity, porosity_from_field
 
 __all__ = ["posterior_mean_porosity", "bayes_rmse", "bayes_rmse_monte_carlo"]
@@ -29,11 +30,6 @@ __all__ = ["posterior_mean_porosity", "bayes_rmse", "bayes_rmse_monte_carlo"]
 # and the likelihood in z is never narrower than ~0.08, so a 0.005 step
 # resolves it with room to spare.
 _Z_GRID = np.linspace(-8.5, 8.5, 3401)
-
-
-def _check_sigma(sigma):
-    if not np.isfinite(sigma) or sigma <= 0:
-        raise ValueError(f"sigma (the AI noise) must be a positive number; got {sigma!r}")
 
 
 def posterior_mean_porosity(ai, sigma=AI_NOISE_SIGMA, facies=None, threshold=0.18, chunk=4096):
@@ -49,7 +45,7 @@ def posterior_mean_porosity(ai, sigma=AI_NOISE_SIGMA, facies=None, threshold=0.1
     returned with the shape of ``ai``.  Work is done in chunks of ``chunk``
     values to keep memory small (chunk × 3401 floats).
     """
-    _check_sigma(sigma)
+    _checks.positive("sigma (the AI noise)", sigma)
     a = np.asarray(ai, dtype=float)
     if not np.all(np.isfinite(a)):
         raise ValueError("ai must be finite (no NaN or inf)")
@@ -81,7 +77,7 @@ def bayes_rmse(sigma=AI_NOISE_SIGMA, n_z=120, n_eps=60):
     ``n_eps`` probabilists' Gauss–Hermite nodes; the inner conditional mean
     uses :func:`posterior_mean_porosity`.  Deterministic, porosity units.
     """
-    _check_sigma(sigma)
+    _checks.positive("sigma (the AI noise)", sigma)
     z, wz = np.polynomial.hermite_e.hermegauss(n_z)
     e, we = np.polynomial.hermite_e.hermegauss(n_eps)
     wz, we = wz / wz.sum(), we / we.sum()
@@ -95,9 +91,9 @@ def bayes_rmse_monte_carlo(rng, n=100_000, sigma=AI_NOISE_SIGMA):
     """Monte Carlo estimate of the Bayes RMSE: draw (z, ε) as the generator
     does, score E[φ | AI] against the drawn φ.  Returns (rmse, standard error),
     the latter from the delta method on the mean of squared errors."""
-    _check_sigma(sigma)
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 2:
-        raise ValueError(f"n must be an integer ≥ 2; got {n!r}")
+    _checks.positive("sigma (the AI noise)", sigma)
+    _checks.rng(rng, "bayes_rmse_monte_carlo")
+    n = _checks.integer("n", n, low=2)
     phi = porosity_from_field(rng.standard_normal(n))
     ai = ai_from_porosity(phi) + rng.normal(0.0, sigma, n)
     sq = (phi - posterior_mean_porosity(ai, sigma)) ** 2
