@@ -3,6 +3,7 @@ to check which of its results hold beyond one seed.
 
     OPENBLAS_NUM_THREADS=1 python tools/seeds_ch6b.py            # seeds 0-6 (6 is the chapter's)
     OPENBLAS_NUM_THREADS=1 python tools/seeds_ch6b.py 6 0 1
+    OPENBLAS_NUM_THREADS=1 python tools/seeds_ch6b.py 6 0 1 2 --dropout-rates   # 1-D only
 
 A seed sets, as in the chapter, the 144/36 split of the wells, the folds of the
 cross-validation, the subsets of the learning curve, and every initial weight,
@@ -51,6 +52,43 @@ def train(X, y, width, depth, eta, seed, epochs=EPOCHS, p_drop=0.0):
     net = relu_net(width, depth, r, p_drop)
     fit(net, MSE(), Adam(eta), X, y, epochs, BATCH, r)
     return net
+
+
+def one_d_data(seed):
+    """The 1-D series split 20/20 and scaled, as the chapter does, and the large tanh
+    network's initial weights, all drawn from ``default_rng(seed)`` in that order."""
+    series = P.load_porosity_depth()
+    z_all, p_all = series["depth"].reshape(-1, 1), series["porosity"].reshape(-1, 1)
+    rng_1d = np.random.default_rng(seed)
+    order = rng_1d.permutation(len(z_all))
+    tr1, va1 = np.sort(order[:20]), np.sort(order[20:])
+    zs = MinMaxScaler((-1, 1)).fit(z_all[tr1])
+    ps = MinMaxScaler((-1, 1)).fit(p_all[tr1])
+    data = (zs.transform(z_all[tr1]), ps.transform(p_all[tr1]),
+            zs.transform(z_all[va1]), ps.transform(p_all[va1]))
+    half_1d = (ps.data_max_ - ps.data_min_)[0] / 2
+    init = [p.copy() for p in mlp([1, 50, 50, 50, 1], "tanh", rng=rng_1d).params()]
+    return data, half_1d, init
+
+
+def fit_1d(seed, p_drop=0.0, **kw):
+    """(train RMSE, validation RMSE) at the end (or the best epoch), and the lowest validation RMSE."""
+    (Z_tr, P_tr, Z_va, P_va), half_1d, init = one_d_data(seed)
+    r = np.random.default_rng([seed, 1])
+    layers = []
+    for n_in in (1, 50, 50):
+        layers += [Dense(n_in, 50, rng=r), Activation("tanh")]
+        if p_drop:
+            layers.append(Dropout(p_drop, rng=r))
+    m = Sequential(layers + [Dense(50, 1, rng=r)])
+    for p, p0 in zip(m.params(), init):
+        p[...] = p0
+    h = fit(m, MSE(), Adam(0.01), Z_tr, P_tr, EPOCHS_1D, 20, np.random.default_rng(seed),
+            val=(Z_va, P_va), full_pass=True, **kw)
+    va = np.sqrt(2 * np.array(h.val_loss)) * half_1d
+    tr_ = np.sqrt(2 * np.array(h.train_loss)) * half_1d
+    ep = h.best_epoch or h.epochs
+    return tr_[ep - 1], va[ep - 1], va.min()
 
 
 def run(seed):
@@ -112,41 +150,9 @@ def run(seed):
     o["curve"] = {n: np.array(v) for n, v in curve.items()}
 
     # 3. regularisation side by side on the 1-D series
-    series = P.load_porosity_depth()
-    z_all, p_all = series["depth"].reshape(-1, 1), series["porosity"].reshape(-1, 1)
-    rng_1d = np.random.default_rng(seed)
-    order = rng_1d.permutation(len(z_all))
-    tr1, va1 = np.sort(order[:20]), np.sort(order[20:])
-    zs = MinMaxScaler((-1, 1)).fit(z_all[tr1])
-    ps = MinMaxScaler((-1, 1)).fit(p_all[tr1])
-    Z_tr, Z_va = zs.transform(z_all[tr1]), zs.transform(z_all[va1])
-    P_tr, P_va = ps.transform(p_all[tr1]), ps.transform(p_all[va1])
-    half_1d = (ps.data_max_ - ps.data_min_)[0] / 2
-    init = [p.copy() for p in mlp([1, 50, 50, 50, 1], "tanh", rng=rng_1d).params()]
-
-    def large(p_drop=0.0):
-        r = np.random.default_rng([seed, 1])
-        layers = []
-        for n_in in (1, 50, 50):
-            layers += [Dense(n_in, 50, rng=r), Activation("tanh")]
-            if p_drop:
-                layers.append(Dropout(p_drop, rng=r))
-        m = Sequential(layers + [Dense(50, 1, rng=r)])
-        for p, p0 in zip(m.params(), init):
-            p[...] = p0
-        return m
-
-    def fit_1d(m, **kw):
-        h = fit(m, MSE(), Adam(0.01), Z_tr, P_tr, EPOCHS_1D, 20, np.random.default_rng(seed),
-                val=(Z_va, P_va), full_pass=True, **kw)
-        va = np.sqrt(2 * np.array(h.val_loss)) * half_1d
-        ep = h.best_epoch or h.epochs
-        tr_ = np.sqrt(2 * np.array(h.train_loss)) * half_1d
-        return tr_[ep - 1], va[ep - 1], va.min()
-
-    o["reg"] = {"none": fit_1d(large()), "L2": fit_1d(large(), weight_decay=GAMMA),
-                "early stopping": fit_1d(large(), patience=PATIENCE),
-                "dropout": fit_1d(large(P_DROP_1D))}
+    o["reg"] = {"none": fit_1d(seed), "L2": fit_1d(seed, weight_decay=GAMMA),
+                "early stopping": fit_1d(seed, patience=PATIENCE),
+                "dropout": fit_1d(seed, P_DROP_1D)}
 
     # 4. uncertainty: deep ensemble and MC dropout on the map and the test wells
     members = [train(X_train, y_train, *best_arch, best_eta, seed=[seed, 100 + i])
@@ -232,5 +238,11 @@ def report(seed, o):
 
 
 if __name__ == "__main__":
-    for s in [int(a) for a in sys.argv[1:]] or list(range(7)):
-        report(s, run(s))
+    seeds = [int(a) for a in sys.argv[1:] if not a.startswith("--")] or list(range(7))
+    for s in seeds:
+        if "--dropout-rates" in sys.argv:      # the 1-D comparison only, over dropout rates
+            none = fit_1d(s)[1]
+            print(f"seed {s}: no remedy {none:.4f}; dropout " + ", ".join(
+                f"p = {p}: {fit_1d(s, p)[1]:.4f}" for p in (0.1, 0.2, 0.3, 0.5)))
+        else:
+            report(s, run(s))
