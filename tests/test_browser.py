@@ -45,7 +45,8 @@ def driver():
 def book_notebooks():
     """{page path: notebook path} for the chapters in _toc.yml."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    files = [f for part in toc["parts"] for c in part["chapters"]
+             for f in [c["file"]] + [s["file"] for s in c.get("sections", [])]]
     return {f + ".html": f + ".ipynb" for f in files if (ROOT / (f + ".ipynb")).is_file()}
 
 

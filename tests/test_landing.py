@@ -60,3 +60,16 @@ def test_course_map_is_what_its_script_draws(tmp_path):
     assert out.read_bytes() == (ROOT / "book" / "images" / "course_map.svg").read_bytes(), (
         "book/images/course_map.svg is stale: run python tools/course_map.py")
     assert "images/course_map.svg" in FRONT["book/intro.md"]
+
+
+def test_chapter_6b_is_listed_everywhere_a_reader_or_instructor_looks():
+    # a section of chapter 6 (listed under it in _toc.yml), so chapters 7-10 keep their numbers
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    chapters = [ch for part in toc["parts"] for ch in part["chapters"]]
+    six = next(ch for ch in chapters if ch["file"] == "book/06_porosity")
+    assert [s["file"] for s in six["sections"]] == ["book/06b_design_and_uncertainty"]
+    assert "book/06b_design_and_uncertainty" not in [ch["file"] for ch in chapters]
+    assert "{doc}`06b_design_and_uncertainty`" in FRONT["book/intro.md"]
+    assert "book/06b_design_and_uncertainty.ipynb" in FRONT["README.md"]
+    guide = (ROOT / "book" / "instructor_guide.md").read_text()
+    assert "{doc}`06b_design_and_uncertainty`" in guide and "<design-ex-peeking>" in guide

@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "book").glob("[0-9][0-9]_*.ipynb"))
+# chapters (NN_slug) and the sections listed under a chapter (NNx_slug, e.g. 06b_...)
+NOTEBOOKS = sorted((ROOT / "book").glob("[0-9][0-9]*_*.ipynb"))
 ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:work|root|home|tmp|Users)/")
 
 
@@ -21,7 +22,8 @@ def _toc_files():
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     files = [toc["root"]]
     for part in toc.get("parts", []):
-        files += [ch["file"] for ch in part["chapters"]]
+        for ch in part["chapters"]:
+            files += [ch["file"]] + [sec["file"] for sec in ch.get("sections", [])]
     return files
 
 

@@ -28,3 +28,7 @@ __all__ = ["activations", "datasets", "gradcheck", "init", "layers", "losses", "
 # chapter 4: 2-D loss surfaces and gradient descent on them
 from . import surfaces  # noqa: E402
 __all__ += ["surfaces"]
+
+# chapter 6b: ensembles, MC dropout, calibration coverage, input sensitivity
+from . import uncertainty  # noqa: E402
+__all__ += ["uncertainty"]
