@@ -26,14 +26,15 @@ CHAPTERS = {
     5: ("Mantle\nstability", (3.1, 1.9), True),
     6: ("Porosity from\nimpedance; 6b:\ndesign and trust", (5.05, 1.9), True),
     7: ("Seismic\nreflectivity", (7.0, 1.9), True),
-    8: ("Convolution on\nseismic traces", (3.1, 0.8), False),
+    8: ("Convolution on\nseismic traces", (3.1, 0.8), True),
     9: ("Autoencoders", (5.05, 0.8), False),
     10: ("GANs", (7.0, 0.8), False),
 }
 BUILDS_ON = [(1, 2), (2, 3), (3, 4), (4, 5), (4, 6), (4, 7), (7, 8), (8, 9), (9, 10)]
 LIBRARY = ("geonn, the course library in pure NumPy, under every chapter:\n"
            "activations · losses · layers · network · init · optim · train\n"
-           "gradcheck · datasets · plotting · widgets · uncertainty")
+           "gradcheck · datasets · plotting · widgets · uncertainty\n"
+           "processing · picking")
 W, H = 1.7, 0.75
 
 
@@ -47,7 +48,7 @@ def draw():
     ax.set_xlim(-0.1, 8.1)
     ax.set_ylim(-0.9, 3.45)
     ax.axis("off")
-    for y, label in ((3.0, "Foundations"), (1.9, "Applications"), (0.8, "Planned")):
+    for y, label in ((3.0, "Foundations"), (1.9, "Applications"), (0.8, "Seismic")):
         ax.text(0.05, y, label, ha="center", va="center", rotation=90, style="italic", color="0.35")
     for n, (title, (x, y), written) in CHAPTERS.items():
         ax.add_patch(FancyBboxPatch((x - W / 2, y - H / 2), W, H, boxstyle="round,pad=0.04",

@@ -7,10 +7,13 @@ in ``data/``, and the loaders read them back, checking columns, dtype and NaN.
 - :mod:`.mantle`: the Rayleigh–Bénard stability set of chapter 5
 - :mod:`.porosity`: porosity field, acoustic impedance, wells (chapter 6)
 - :mod:`.elastic`: a layered elastic well log for chapter 7
+- :mod:`.seismic`: traces of the convolutional model and shot gathers with exact
+  first breaks (chapters 8–10)
 """
-from . import elastic, mantle, porosity
+from . import elastic, mantle, porosity, seismic
 from .elastic import *  # noqa: F401,F403  (each module lists its public names in __all__)
 from .mantle import *  # noqa: F401,F403
 from .porosity import *  # noqa: F401,F403
+from .seismic import *  # noqa: F401,F403
 
-__all__ = mantle.__all__ + porosity.__all__ + elastic.__all__
+__all__ = mantle.__all__ + porosity.__all__ + elastic.__all__ + seismic.__all__
