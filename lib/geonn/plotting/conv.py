@@ -1,0 +1,91 @@
+"""Figures for convolutional networks on traces (chapter 8): traces, kernels, spectra."""
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .style import TEXT_WIDTH
+
+__all__ = ["plot_traces", "plot_kernels"]
+
+
+def plot_traces(t, traces, ax=None, labels=None, spacing=None, title=None, styles=None):
+    """Traces side by side, time down, each offset to its own column.
+
+    Parameters
+    ----------
+    t : (nt,) times in seconds (drawn in ms)
+    traces : (n, nt) array, or a list of such arrays drawn over each other
+        (e.g. truth and estimates) with one label per array
+    labels : one legend label per array in ``traces`` (optional)
+    spacing : horizontal distance between trace columns, in trace units
+        (default: 2.2 × the largest absolute amplitude)
+    styles : one dict of matplotlib keyword arguments per array (optional)
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(TEXT_WIDTH, 4.0), layout="constrained")
+    t_ms = 1000.0 * np.asarray(t, dtype=float)
+    sets = [np.atleast_2d(np.asarray(traces, dtype=float))] if not isinstance(traces, (list, tuple)) \
+        else [np.atleast_2d(np.asarray(a, dtype=float)) for a in traces]
+    if any(s.shape != sets[0].shape or s.shape[1] != t_ms.size for s in sets):
+        raise ValueError(f"plot_traces: every array must be (n, {t_ms.size}) like the others; "
+                         f"got {[s.shape for s in sets]}")
+    labels = labels or [None] * len(sets)
+    styles = styles or [{} for _ in sets]
+    if len(labels) != len(sets) or len(styles) != len(sets):
+        raise ValueError(f"plot_traces: {len(sets)} arrays need as many labels and styles; "
+                         f"got {len(labels)} labels and {len(styles)} styles")
+    if spacing is None:
+        spacing = 2.2 * max(np.abs(s).max() for s in sets) or 1.0
+    for k, (s, label, style) in enumerate(zip(sets, labels, styles)):
+        style = {"color": f"C{k}", "lw": 1.0, **style}
+        for i, trace in enumerate(s):
+            ax.plot(i * spacing + trace, t_ms, label=label if i == 0 else None, **style)
+    ax.set_xticks(np.arange(sets[0].shape[0]) * spacing,
+                  [str(i + 1) for i in range(sets[0].shape[0])])
+    ax.set(xlabel="trace", ylabel="time (ms)", ylim=(t_ms[-1], t_ms[0]))
+    if any(labels):
+        ax.legend(loc="lower right", fontsize=9)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_kernels(kernels, dt, wavelet=None, axes=None, nfft=256, title=None):
+    """First-layer kernels in time and their amplitude spectra, next to a wavelet's.
+
+    Parameters
+    ----------
+    kernels : (n_kernels, k) array, e.g. ``conv.W[:, 0, :]`` of a Conv1D with one input
+        channel (drawn as the correlation weights they are, tap 0 first)
+    dt : sample interval in seconds (time axes in ms, frequencies in Hz)
+    wavelet : optional (m,) wavelet, its spectrum drawn in black for comparison
+    nfft : FFT length for the spectra (zero padding smooths the curves)
+
+    Each spectrum is scaled to a peak of 1, so the shapes compare.
+    Returns the two axes (time, frequency).
+    """
+    kernels = np.atleast_2d(np.asarray(kernels, dtype=float))
+    if kernels.ndim != 2:
+        raise ValueError(f"plot_kernels needs kernels of shape (n_kernels, k); got {kernels.shape}")
+    if not np.isfinite(dt) or dt <= 0:
+        raise ValueError(f"plot_kernels dt must be a positive time in seconds; got {dt!r}")
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(TEXT_WIDTH, 3.4), layout="constrained")
+    ax_t, ax_f = axes
+    k = kernels.shape[1]
+    lag_ms = 1000.0 * dt * (np.arange(k) - k // 2)
+    f = np.fft.rfftfreq(nfft, dt)
+    for i, kern in enumerate(kernels):
+        ax_t.plot(lag_ms, kern / (np.abs(kern).max() or 1.0) + 2.2 * i, color=f"C{i % 10}", lw=1.0)
+        A = np.abs(np.fft.rfft(kern, nfft))
+        ax_f.plot(f, A / (A.max() or 1.0), color=f"C{i % 10}", lw=0.9, alpha=0.8)
+    if wavelet is not None:
+        A = np.abs(np.fft.rfft(np.asarray(wavelet, dtype=float), nfft))
+        ax_f.plot(f, A / A.max(), color="k", lw=2.2, label="wavelet")
+        ax_f.legend(loc="upper right", fontsize=9)
+    ax_t.set(xlabel="lag (ms)", ylabel="kernel (scaled, offset)", yticks=[])
+    ax_f.set(xlabel="frequency (Hz)", ylabel="amplitude (scaled to peak 1)", xlim=(0, f[-1]))
+    for ax in axes:
+        ax.grid(alpha=0.3)
+    if title:
+        ax_t.figure.suptitle(title)
+    return axes
