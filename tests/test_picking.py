@@ -4,7 +4,7 @@ import pytest
 
 from geonn import Adam, SoftmaxCrossEntropy, check_layer, fit
 from geonn.datasets import make_gathers
-from geonn.picking import (cnn_picker, energy_ratio, gaussian_labels, median_abs_ms,
+from geonn.picking import (calibrate, cnn_picker, energy_ratio, gaussian_labels, median_abs_ms,
                            normalise_traces, pick_energy_ratio, pick_from_logits, pick_sta_lta,
                            rms_ms, sta_lta)
 
@@ -140,3 +140,14 @@ def test_the_cnn_learns_to_pick_better_than_a_constant():
     truth = g.first_break.ravel()[960:]
     constant = np.full_like(truth, g.first_break.ravel()[:960].mean())
     assert rms_ms(picks, truth) < 0.5 * rms_ms(constant, truth)
+
+
+def test_calibrate_finds_the_setting_and_removes_the_onset_bias():
+    x = burst(ONSETS)
+    truth = (np.array(ONSETS) + 5) * DT        # labels 5 samples after the onset
+    setting, shift = calibrate(lambda x, th: pick_sta_lta(x, DT, 0.01, 0.06, th),
+                               [(1.5,), (3.0,)], x, truth)
+    picks = pick_sta_lta(x, DT, 0.01, 0.06, *setting) + shift
+    assert rms_ms(picks, truth) <= 2 * DT * 1e3 and 3 * DT <= shift <= 7 * DT
+    with pytest.raises(ValueError, match="at least one setting"):
+        calibrate(lambda x: x, [], x, truth)

@@ -19,7 +19,7 @@ import numpy as np
 
 from geonn import Adam, SoftmaxCrossEntropy, fit
 from geonn.datasets import make_gathers
-from geonn.picking import (cnn_picker, gaussian_labels, median_abs_ms, normalise_traces,
+from geonn.picking import (calibrate, cnn_picker, gaussian_labels, median_abs_ms, normalise_traces,
                            pick_energy_ratio, pick_from_logits, pick_sta_lta, rms_ms)
 
 N_TRAIN, N_TEST = 300, 100         # gathers of 32 traces × 128 samples
@@ -29,21 +29,6 @@ ER_GRID = [(w, beta) for w in (0.006, 0.01, 0.02) for beta in (0.05, 0.2, 0.5)]
 SIGMA_SAMPLES = 1.5                # width of the Gaussian label, in samples
 GROSS_S = 0.010                    # a pick off by more than 10 ms is on the wrong event
 METHODS = ("constant", "constant per offset", "STA/LTA", "energy ratio", "CNN")
-
-
-def calibrate(picker, settings, x, truth, dead):
-    """The setting with the lowest training RMS once its median bias is removed.
-
-    Returns (setting, shift in s): a pick is then picker(x, *setting) + shift.
-    """
-    best = None
-    for s in settings:
-        p = picker(x, *s)
-        shift = float(np.median((truth - p)[~dead]))
-        score = rms_ms(p + shift, truth, dead)
-        if best is None or score < best[0]:
-            best = (score, s, shift)
-    return best[1], best[2]
 
 
 def cnn_inputs(g):

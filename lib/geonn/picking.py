@@ -8,7 +8,8 @@ last axis, NaN where a trace holds nothing to pick (all zeros: a dead trace).
   the energy x² (Allen 1978), picked where it first crosses a threshold.
 - :func:`energy_ratio`, :func:`pick_energy_ratio`: energy of a short window over
   all the energy so far (Coppens 1985), picked where it rises most steeply.
-- :func:`rms_ms`, :func:`median_abs_ms`: pick errors in milliseconds.
+- :func:`rms_ms`, :func:`median_abs_ms`: pick errors in milliseconds;
+  :func:`calibrate`: a picker's setting and bias from labelled traces.
 - :func:`normalise_traces`: per-trace scaling to unit RMS.
 - :func:`cnn_picker`, :func:`gaussian_labels`, :func:`pick_from_logits`: the
   network treats picking as classification over the nt samples of a trace.
@@ -20,7 +21,7 @@ from .layers import Activation, Conv1D, Dense, Flatten, MaxPool1D
 from .network import Sequential
 
 __all__ = ["normalise_traces", "sta_lta", "pick_sta_lta", "energy_ratio", "pick_energy_ratio",
-           "rms_ms", "median_abs_ms", "gaussian_labels", "pick_from_logits", "cnn_picker"]
+           "rms_ms", "median_abs_ms", "calibrate", "gaussian_labels", "pick_from_logits", "cnn_picker"]
 
 
 def _traces(x, who):
@@ -132,6 +133,30 @@ def pick_energy_ratio(x, dt, window, beta=0.01):
     x = _traces(x, "pick_energy_ratio")
     rise = np.diff(energy_ratio(x, dt, window, beta), axis=-1)
     return np.where(_dead(x), np.nan, (np.argmax(rise, axis=-1) + 1) * dt)
+
+
+def calibrate(picker, settings, x, truth, mask=None):
+    """Choose a picker's setting and bias on labelled traces (a grid search).
+
+    ``picker(x, *setting)`` returns picks (s) shaped like ``truth``. For each
+    setting the bias is removed by the shift = median(truth − pick) over the
+    unmasked traces, and the setting with the lowest RMS error after the shift
+    wins. Returns ``(setting, shift)``: apply as ``picker(x_new, *setting) + shift``.
+    A picker of the onset of energy picks earlier than the peak of a
+    zero-phase wavelet, by an amount the labels know and the picker does not.
+    """
+    settings = list(settings)
+    if not settings:
+        raise ValueError("calibrate needs at least one setting to try")
+    keep = slice(None) if mask is None else ~np.asarray(mask, bool)
+    best = None
+    for s in settings:
+        p = np.asarray(picker(x, *s))
+        shift = float(np.nanmedian((truth - p)[keep]))
+        score = rms_ms(p + shift, truth, mask)
+        if best is None or score < best[0]:
+            best = (score, tuple(s), shift)
+    return best[1], best[2]
 
 
 def _errors_ms(pick, truth, mask, who):
