@@ -4,7 +4,7 @@ import pytest
 
 from geonn import Adam, SoftmaxCrossEntropy, check_layer, fit
 from geonn.datasets import make_gathers
-from geonn.picking import (calibrate, cnn_picker, energy_ratio, gaussian_labels, median_abs_ms,
+from geonn.picking import (calibrate, cnn_pick, cnn_picker, energy_ratio, gaussian_labels, median_abs_ms,
                            normalise_traces, pick_energy_ratio, pick_from_logits, pick_sta_lta,
                            rms_ms, sta_lta)
 
@@ -151,3 +151,13 @@ def test_calibrate_finds_the_setting_and_removes_the_onset_bias():
     assert rms_ms(picks, truth) <= 2 * DT * 1e3 and 3 * DT <= shift <= 7 * DT
     with pytest.raises(ValueError, match="at least one setting"):
         calibrate(lambda x: x, [], x, truth)
+
+
+def test_cnn_pick_in_batches_equals_one_pass():
+    rng = np.random.default_rng(5)
+    net = cnn_picker(32, rng, channels=(4, 4), kernel_size=5)
+    x = rng.normal(size=(23, 1, 32))
+    np.testing.assert_allclose(cnn_pick(net, x, DT, batch_size=5),
+                               pick_from_logits(net.predict(x), DT), rtol=0, atol=1e-12)
+    with pytest.raises(ValueError, match="3-D"):
+        cnn_pick(net, x[:, 0], DT)

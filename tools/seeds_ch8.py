@@ -19,8 +19,8 @@ import numpy as np
 
 from geonn import Adam, SoftmaxCrossEntropy, fit
 from geonn.datasets import make_gathers
-from geonn.picking import (calibrate, cnn_picker, gaussian_labels, median_abs_ms, normalise_traces,
-                           pick_energy_ratio, pick_from_logits, pick_sta_lta, rms_ms)
+from geonn.picking import (calibrate, cnn_pick, cnn_picker, gaussian_labels, median_abs_ms, normalise_traces,
+                           pick_energy_ratio, pick_sta_lta, rms_ms)
 
 N_TRAIN, N_TEST = 300, 100         # gathers of 32 traces × 128 samples
 STA_LTA_GRID = [(sta, lta, th) for sta, lta in ((0.01, 0.04), (0.01, 0.06), (0.02, 0.08))
@@ -67,8 +67,7 @@ def run(seed, epochs=8):
     net = cnn_picker(nt, rng, channels=(8, 16), kernel_size=9, in_channels=X.shape[1])
     history = fit(net, SoftmaxCrossEntropy(), Adam(eta=0.003), X, Y, epochs=epochs,
                   batch_size=64, rng=rng)
-    logits = net.predict(cnn_inputs(test)).reshape(test.x.shape)
-    picks["CNN"] = pick_from_logits(logits, dt)
+    picks["CNN"] = cnn_pick(net, cnn_inputs(test), dt).reshape(test.first_break.shape)
 
     scores = {m: score(picks[m], test.first_break, test.dead) for m in METHODS}
     parts = dict(train=train, test=test, picks=picks, net=net, history=history,

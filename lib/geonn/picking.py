@@ -11,8 +11,9 @@ last axis, NaN where a trace holds nothing to pick (all zeros: a dead trace).
 - :func:`rms_ms`, :func:`median_abs_ms`: pick errors in milliseconds;
   :func:`calibrate`: a picker's setting and bias from labelled traces.
 - :func:`normalise_traces`: per-trace scaling to unit RMS.
-- :func:`cnn_picker`, :func:`gaussian_labels`, :func:`pick_from_logits`: the
-  network treats picking as classification over the nt samples of a trace.
+- :func:`cnn_picker`, :func:`gaussian_labels`, :func:`pick_from_logits`,
+  :func:`cnn_pick`: the network treats picking as classification over the nt
+  samples of a trace.
 """
 import numpy as np
 
@@ -21,7 +22,8 @@ from .layers import Activation, Conv1D, Dense, Flatten, MaxPool1D
 from .network import Sequential
 
 __all__ = ["normalise_traces", "sta_lta", "pick_sta_lta", "energy_ratio", "pick_energy_ratio",
-           "rms_ms", "median_abs_ms", "calibrate", "gaussian_labels", "pick_from_logits", "cnn_picker"]
+           "rms_ms", "median_abs_ms", "calibrate", "gaussian_labels", "pick_from_logits", "cnn_picker",
+           "cnn_pick"]
 
 
 def _traces(x, who):
@@ -257,3 +259,17 @@ def cnn_picker(nt, rng, channels=(8, 16), kernel_size=9, in_channels=1, dtype=fl
     n_features = c_in * nt // 2 ** len(channels)
     layers += [Flatten(), Dense(n_features, nt, rng=rng, init="glorot", dtype=dtype)]
     return Sequential(layers)
+
+
+def cnn_pick(net, x, dt, batch_size=500):
+    """Picks (s) of a trained :func:`cnn_picker` on inputs x (n, channels, nt) → (n,).
+
+    The logits are computed ``batch_size`` traces at a time: a Conv1D holds its
+    im2col windows, C_in · k numbers per output sample, so one pass over
+    thousands of traces would need hundreds of MB for no gain.
+    """
+    x = _checks.array("cnn_pick: x", x, ndim=3)
+    batch_size = _checks.integer("batch_size", batch_size)
+    logits = np.concatenate([net.predict(x[i:i + batch_size])
+                             for i in range(0, len(x), batch_size)])
+    return pick_from_logits(logits, dt)
