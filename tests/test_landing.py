@@ -73,3 +73,16 @@ def test_chapter_6b_is_listed_everywhere_a_reader_or_instructor_looks():
     assert "book/06b_design_and_uncertainty.ipynb" in FRONT["README.md"]
     guide = (ROOT / "book" / "instructor_guide.md").read_text()
     assert "{doc}`06b_design_and_uncertainty`" in guide and "<design-ex-peeking>" in guide
+
+
+def test_chapter_8_is_listed_everywhere_a_reader_or_instructor_looks():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    chapters = [ch["file"] for part in toc["parts"] for ch in part["chapters"]]
+    assert chapters.index("book/08_convolution") == chapters.index("book/07_reflectivity") + 1
+    assert "{doc}`08_convolution`" in FRONT["book/intro.md"]
+    assert "| 8 | `book/08_convolution.ipynb`" in FRONT["README.md"]
+    assert "planned" not in FRONT["README.md"].split("| 8 |")[1].split("\n")[0]
+    guide = (ROOT / "book" / "instructor_guide.md").read_text()
+    assert "{doc}`08_convolution`" in guide and "`08_convolution`" in guide.split("## Assignments")[1]
+    notation = (ROOT / "book" / "notation.md").read_text()
+    assert "### Chapter 8," in notation

@@ -108,11 +108,11 @@ def test_chapter7_validation_split_is_by_depth_blocks():
     assert len(i_val) == 100 and [len(r) for r in runs] == [20] * 5
 
 
-def test_chapter7_whats_next_points_to_no_missing_chapter():
+def test_chapter7_whats_next_points_to_chapter_8_which_exists():
     text = "".join("".join(c["source"]) for c in cells("07_reflectivity.ipynb"))
     whats_next = text[text.index("## What's next"):text.index("## Exercises")]
-    assert "planned but not yet written" in whats_next
-    assert "{doc}" not in whats_next and "chapter 8" not in whats_next.lower()
+    assert "{doc}`08_convolution`" in whats_next and (BOOK / "08_convolution.ipynb").exists()
+    assert "planned" not in whats_next
 
 
 def outputs(name):
