@@ -4,9 +4,9 @@ import pytest
 
 from geonn import Adam, SoftmaxCrossEntropy, check_layer, fit
 from geonn.datasets import make_gathers
-from geonn.picking import (calibrate, cnn_pick, cnn_picker, energy_ratio, gaussian_labels, median_abs_ms,
-                           normalise_traces, pick_energy_ratio, pick_from_logits, pick_sta_lta,
-                           rms_ms, sta_lta)
+from geonn.picking import (calibrate, cnn_pick, cnn_picker, energy_ratio, gaussian_labels,
+                           median_abs_ms, normalise_traces, pick_energy_ratio, pick_from_logits,
+                           pick_sta_lta, rms_ms, sta_lta)
 
 DT = 0.002
 

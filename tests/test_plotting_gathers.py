@@ -19,8 +19,8 @@ def test_plot_gather_draws_the_picks_in_ms_against_offset_in_m(style):
     g = make_gathers(1, np.random.default_rng(0), n_traces=8, nt=64, offset0=10.0,
                      d_offset=10.0, v_range=(2000.0, 2500.0))
     fb = g.first_break[0]
-    ax = plot_gather(g.t, g.offset, g.x[0], picks={"true": fb, "shifted": (fb + 0.004, {"color": "r"})},
-                     style=style)
+    picks = {"true": fb, "shifted": (fb + 0.004, {"color": "r"})}
+    ax = plot_gather(g.t, g.offset, g.x[0], picks=picks, style=style)
     assert "ms" in ax.get_ylabel() and "(m)" in ax.get_xlabel()
     lines = {line.get_label(): line for line in ax.get_lines()}
     np.testing.assert_allclose(lines["true"].get_ydata(), 1e3 * fb)

@@ -19,8 +19,8 @@ import numpy as np
 
 from geonn import Adam, SoftmaxCrossEntropy, fit
 from geonn.datasets import make_gathers
-from geonn.picking import (calibrate, cnn_pick, cnn_picker, gaussian_labels, median_abs_ms, normalise_traces,
-                           pick_energy_ratio, pick_sta_lta, rms_ms)
+from geonn.picking import (calibrate, cnn_pick, cnn_picker, gaussian_labels, median_abs_ms,
+                           normalise_traces, pick_energy_ratio, pick_sta_lta, rms_ms)
 
 N_TRAIN, N_TEST = 300, 100         # gathers of 32 traces × 128 samples
 STA_LTA_GRID = [(sta, lta, th) for sta, lta in ((0.01, 0.04), (0.01, 0.06), (0.02, 0.08))

@@ -22,14 +22,15 @@ from .layers import Activation, Conv1D, Dense, Flatten, MaxPool1D
 from .network import Sequential
 
 __all__ = ["normalise_traces", "sta_lta", "pick_sta_lta", "energy_ratio", "pick_energy_ratio",
-           "rms_ms", "median_abs_ms", "calibrate", "gaussian_labels", "pick_from_logits", "cnn_picker",
-           "cnn_pick"]
+           "rms_ms", "median_abs_ms", "calibrate", "gaussian_labels", "pick_from_logits",
+           "cnn_picker", "cnn_pick"]
 
 
 def _traces(x, who):
     x = _checks.finite(f"{who}: x", _checks.array(f"{who}: x", x, min_ndim=1))
     if x.shape[-1] < 2:
-        raise ValueError(f"{who}: traces need at least 2 samples on the last axis; got shape {x.shape}")
+        raise ValueError(f"{who}: traces need at least 2 samples on the last axis; "
+                         f"got shape {x.shape}")
     return x
 
 
@@ -247,7 +248,8 @@ def cnn_picker(nt, rng, channels=(8, 16), kernel_size=9, in_channels=1, dtype=fl
     _checks.rng(rng, "cnn_picker")
     if not channels or any(isinstance(c, bool) or not isinstance(c, (int, np.integer)) or c < 1
                            for c in channels):
-        raise ValueError(f"channels must be a non-empty sequence of positive integers; got {channels!r}")
+        raise ValueError(f"channels must be a non-empty sequence of positive integers; "
+                         f"got {channels!r}")
     if nt % 2 ** len(channels):
         raise ValueError(f"nt = {nt} must be divisible by 2^{len(channels)} = {2 ** len(channels)} "
                          f"(one pooling by 2 per stage)")

@@ -25,7 +25,8 @@ def plot_gather(t, offset, x, picks=None, ax=None, style="wiggle", gain=1.0,
     if t.ndim != 1 or offset.ndim != 1:
         raise ValueError(f"t and offset must be 1-D; got shapes {t.shape} and {offset.shape}")
     if x.shape != (offset.size, t.size):
-        raise ValueError(f"x must have shape (n_traces, nt) = ({offset.size}, {t.size}); got {x.shape}")
+        raise ValueError(f"x must have shape (n_traces, nt) = ({offset.size}, {t.size}); "
+                         f"got {x.shape}")
     if style not in ("wiggle", "image"):
         raise ValueError(f"style must be 'wiggle' or 'image'; got {style!r}")
     ax = new_ax(ax, figsize=(TEXT_WIDTH, 4.5))
