@@ -1,0 +1,118 @@
+"""Re-run chapter 8's first-break picking (section 3) over named seeds.
+
+    OPENBLAS_NUM_THREADS=1 python tools/seeds_ch8.py                 # seeds 0-4 and 8
+    OPENBLAS_NUM_THREADS=1 python tools/seeds_ch8.py 0 1 2 --no-offset
+
+Each seed draws new training and test gathers, new weights and a new order of
+traces from `default_rng(seed)`, in the order `book/draft_08_picking.ipynb` draws
+them; seed 8 (the section's PICK_SEED) reproduces the table it prints
+(`tests/test_seeds_ch8.py` checks it). About 10 s of CPU per seed.
+
+Printed per seed and method: the RMS and the median absolute pick error (ms) and
+the share of picks off by more than 10 ms, on the live traces of the held-out
+gathers; then the median and range over seeds.
+`--no-offset` trains the CNN on the trace alone (the section's exercise).
+"""
+import argparse
+
+import numpy as np
+
+from geonn import Adam, SoftmaxCrossEntropy, fit
+from geonn.datasets import make_gathers
+from geonn.picking import (calibrate, cnn_pick, cnn_picker, gaussian_labels, median_abs_ms,
+                           normalise_traces, pick_energy_ratio, pick_sta_lta, rms_ms)
+
+N_TRAIN, N_TEST = 300, 100         # gathers of 32 traces × 128 samples
+STA_LTA_GRID = [(sta, lta, th) for sta, lta in ((0.01, 0.04), (0.01, 0.06), (0.02, 0.08))
+                for th in (2.0, 3.0, 4.0, 5.0)]
+ER_GRID = [(w, beta) for w in (0.006, 0.01, 0.02) for beta in (0.05, 0.2, 0.5)]
+SIGMA_SAMPLES = 1.5                # width of the Gaussian label, in samples
+GROSS_S = 0.010                    # a pick off by more than 10 ms is on the wrong event
+METHODS = ("constant", "constant per offset", "STA/LTA", "energy ratio", "CNN")
+
+
+def cnn_inputs(g):
+    """(n·n_traces, 2, nt): the normalised trace and its offset / max offset, constant in time."""
+    x = normalise_traces(g.x)
+    offset = np.broadcast_to((g.offset / g.offset.max())[None, :, None], x.shape)
+    channels = (x,) if NO_OFFSET else (x, offset)
+    return np.stack(channels, axis=2).reshape(-1, len(channels), x.shape[-1])
+
+
+NO_OFFSET = False
+
+
+def run(seed, epochs=8):
+    """The section's pipeline for one seed: {method: (RMS ms, median |error| ms)}, and the parts."""
+    rng = np.random.default_rng(seed)
+    train = make_gathers(N_TRAIN, rng, snr_db=10.0)
+    test = make_gathers(N_TEST, rng, snr_db=10.0)
+    dt, nt = train.dt, train.t.size
+    x_train, x_test = normalise_traces(train.x), normalise_traces(test.x)
+
+    fb_live = np.where(train.dead, np.nan, train.first_break)
+    picks = {"constant": np.full(test.first_break.shape, np.nanmean(fb_live)),
+             "constant per offset": np.broadcast_to(np.nanmean(fb_live, axis=0),
+                                                    test.first_break.shape)}
+    sta_setting, sta_shift = calibrate(lambda x, *s: pick_sta_lta(x, dt, *s), STA_LTA_GRID,
+                                       x_train, train.first_break, train.dead)
+    picks["STA/LTA"] = pick_sta_lta(x_test, dt, *sta_setting) + sta_shift
+    er_setting, er_shift = calibrate(lambda x, *s: pick_energy_ratio(x, dt, *s), ER_GRID,
+                                     x_train, train.first_break, train.dead)
+    picks["energy ratio"] = pick_energy_ratio(x_test, dt, *er_setting) + er_shift
+
+    live = ~train.dead.ravel()
+    X = cnn_inputs(train)[live]
+    Y = gaussian_labels(train.first_break.ravel()[live], train.t, SIGMA_SAMPLES * dt)
+    net = cnn_picker(nt, rng, channels=(8, 16), kernel_size=9, in_channels=X.shape[1])
+    history = fit(net, SoftmaxCrossEntropy(), Adam(eta=0.003), X, Y, epochs=epochs,
+                  batch_size=64, rng=rng)
+    picks["CNN"] = cnn_pick(net, cnn_inputs(test), dt).reshape(test.first_break.shape)
+
+    scores = {m: score(picks[m], test.first_break, test.dead) for m in METHODS}
+    parts = dict(train=train, test=test, picks=picks, net=net, history=history,
+                 sta_setting=sta_setting, sta_shift=sta_shift, er_setting=er_setting,
+                 er_shift=er_shift)
+    return scores, parts
+
+
+def score(pick, truth, dead):
+    """(RMS ms, median |error| ms, % of picks off by more than 10 ms) over the live traces."""
+    gross = 100 * np.mean(np.abs(pick - truth)[~dead] > GROSS_S)
+    return rms_ms(pick, truth, dead), median_abs_ms(pick, truth, dead), float(gross)
+
+
+def table(scores):
+    """The section's table: one line per method, errors in ms to 0.1 ms."""
+    lines = [f"{'method':<21}{'RMS (ms)':>9}{'median |error| (ms)':>20}{'> 10 ms off (%)':>17}"]
+    lines += [f"{m:<21}{r:>9.1f}{a:>20.1f}{g:>17.1f}" for m, (r, a, g) in scores.items()]
+    return "\n".join(lines)
+
+
+def main():
+    global NO_OFFSET
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("seeds", nargs="*", type=int, default=[0, 1, 2, 3, 4, 8])
+    ap.add_argument("--no-offset", action="store_true", help="CNN without the offset channel")
+    args = ap.parse_args()
+    NO_OFFSET = args.no_offset
+    runs = {}
+    for seed in args.seeds:
+        runs[seed], _ = run(seed)
+        print(f"seed {seed}\n{table(runs[seed])}\n", flush=True)
+    print(f"over seeds {args.seeds}: median [min, max]")
+    print(f"{'method':<21}{'RMS (ms)':>22}{'median |error| (ms)':>22}{'> 10 ms off (%)':>22}")
+    for m in METHODS:
+        r = np.array([runs[s][m] for s in args.seeds])
+        cells = [f"{np.median(r[:, j]):5.1f} [{r[:, j].min():4.1f}, {r[:, j].max():4.1f}]"
+                 for j in range(3)]
+        print(f"{m:<21}" + "".join(f"{c:>22}" for c in cells))
+    cnn = np.array([runs[s]["CNN"][0] for s in args.seeds])
+    for m in METHODS[:-1]:
+        other = np.array([runs[s][m][0] for s in args.seeds])
+        print(f"CNN RMS below {m} RMS in {int(np.sum(cnn < other))} of {len(cnn)} seeds "
+              f"(ratio {np.min(other / cnn):.1f}–{np.max(other / cnn):.1f})")
+
+
+if __name__ == "__main__":
+    main()
