@@ -57,6 +57,10 @@ def test_noise_is_band_limited_with_unit_rms():
     f = np.fft.rfftfreq(256, 0.002)
     power = np.abs(np.fft.rfft(n, axis=-1)) ** 2
     assert power[..., (f < 10) | (f > 60)].max() < 1e-20
+    # the default covers the whole signal band: 2 Hz to 0.8 × Nyquist (200 Hz at 2 ms)
+    power = np.abs(np.fft.rfft(band_limited_noise((200, 256), rng(1)), axis=-1)) ** 2
+    inside = (f >= 2) & (f <= 200)
+    assert power[:, ~inside].max() < 1e-20 and power[:, inside].mean(axis=0).min() > 0.3 * power.mean()
 
 
 def test_first_break_definition():
@@ -147,3 +151,5 @@ def test_bad_rng_and_sizes():
         snr_db(np.zeros((2, 5)), np.zeros((2, 6)))
     with pytest.raises(ValueError, match="fewer than two frequencies"):
         band_limited_noise((2, 16), rng(), band=(100.0, 90.0))
+    with pytest.raises(ValueError, match="band\\[1\\] must be ≤ 250"):
+        band_limited_noise((2, 16), rng(), band=(5.0, 300.0))

@@ -104,17 +104,23 @@ def ricker(f_peak, dt=0.002, duration=0.128):
     return t, w
 
 
-def band_limited_noise(shape, rng, dt=0.002, band=(5.0, 80.0)):
+def band_limited_noise(shape, rng, dt=0.002, band=None):
     """Gaussian noise with a flat spectrum inside ``band`` (Hz) and none outside.
 
     Shape ``shape = (..., nt)``; every trace (last axis) has an RMS of exactly 1,
-    so scaling by σ gives noise of RMS σ.
+    so scaling by σ gives noise of RMS σ. The default band, 2 Hz to 0.8 × Nyquist,
+    is that of a recording system's low-cut and anti-alias filters: the noise
+    covers every frequency the signal has, so no band of a trace is noise-free.
     """
     rng = _checks.rng(rng, "band_limited_noise")
     dt = _checks.positive("dt", dt)
     shape = tuple(shape)
     nt = _checks.integer("the trace length (last entry of shape)", shape[-1], low=2)
-    lo, hi = (_checks.number(f"band[{i}]", b, low=0.0) for i, b in enumerate(band))
+    if band is None:
+        band = (2.0, 0.4 / dt)
+    if not (isinstance(band, (tuple, list)) and len(band) == 2):
+        raise ValueError(f"band must be a pair (f_low, f_high) in Hz; got {band!r}")
+    lo, hi = (_checks.number(f"band[{i}]", b, low=0.0, high=0.5 / dt) for i, b in enumerate(band))
     f = np.fft.rfftfreq(nt, dt)
     keep = (f >= lo) & (f <= hi)
     if lo >= hi or keep.sum() < 2:
@@ -159,7 +165,8 @@ def make_traces(n, rng, *, nt=128, dt=0.002, f_range=(20.0, 40.0), snr_db=10.0,
     and steps by N(0, ``sigma_log_z``) at each interface, so |r| ≈ 0.05 on average.
     Wavelet: a Ricker of f_peak ~ U(f_range) Hz per trace, ``duration`` s long,
     convolved with r keeping the samples aligned ('same'). Noise: band-limited
-    (5–80 Hz) at exactly ``snr_db`` dB per trace (None: no noise).
+    (2 Hz to 0.8 × Nyquist, :func:`band_limited_noise`) at exactly ``snr_db`` dB
+    per trace (None: no noise).
     """
     n = _checks.integer("n", n)
     rng = _checks.rng(rng, "make_traces")
@@ -205,7 +212,7 @@ def make_gathers(n, rng, *, n_traces=32, nt=128, dt=0.002, offset0=20.0, d_offse
     first arrival's intercept, v ~ U(1.1, 1.8)·v_near, amplitude ±U(0.2, 0.6); a
     reflection is muted where it would arrive within 1.5/f_peak of the first break.
     Each live trace is dead (all zero) with probability ``p_dead`` or noisy (noise ×
-    ``noisy_gain``) with probability ``p_noisy``. Noise: band-limited, at ``snr_db``
+    ``noisy_gain``) with probability ``p_noisy``. Noise: as in :func:`make_traces`, at ``snr_db``
     dB per gather over its live, normal traces (None: no noise).
     """
     n = _checks.integer("n", n)
