@@ -32,3 +32,7 @@ __all__ += ["surfaces"]
 # chapter 6b: ensembles, MC dropout, calibration coverage, input sensitivity
 from . import uncertainty  # noqa: E402
 __all__ += ["uncertainty"]
+
+# chapter 8: classical seismic processing (Wiener deconvolution, spectra) and first-break picking
+from . import picking, processing  # noqa: E402
+__all__ += ["picking", "processing"]
