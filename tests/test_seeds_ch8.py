@@ -5,17 +5,16 @@ import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# the section is drafted in its own notebook, then spliced into chapter 8
-NOTEBOOKS = [ROOT / "book" / "08_convolution.ipynb", ROOT / "book" / "draft_08_picking.ipynb"]
+NOTEBOOKS = [ROOT / "book" / "08_convolution.ipynb"]
 
 # the section's table for PICK_SEED, as printed in the notebook
 PINNED = """\
 method                RMS (ms) median |error| (ms)  > 10 ms off (%)
 constant                  41.1                32.8             84.8
 constant per offset       13.9                10.4             53.1
-STA/LTA                   36.9                 5.4             40.4
-energy ratio              43.8                 1.1             24.6
-CNN                        7.0                 0.7              1.3"""
+STA/LTA                   31.6                 3.6             27.7
+energy ratio              44.5                 1.3             25.2
+CNN                        3.9                 0.6              0.4"""
 
 
 def _tool():

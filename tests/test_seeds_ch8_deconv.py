@@ -35,7 +35,7 @@ def test_the_seed_study_reproduces_the_chapters_printed_numbers():
             assert printed == [f"{o[name][band][m]:.2f}" for m in seeds.METHODS], (name, band)
     assert f"chosen ε = {o['eps']:g}" in "".join(outputs())
     power = next(t for t in outputs() if t.startswith("30 Hz wavelet"))
-    for lo, hi in ((20, 40), (80, 120)):
+    for lo, hi in ((20, 40), (60, 80)):
         ratio = re.search(rf"^{lo}–{hi}\s+\S+\s+\S+\s+(\S+)$", power, re.M).group(1)
         assert ratio == f"{o[f'gain {lo}–{hi}']:.1f}", (lo, hi)
 

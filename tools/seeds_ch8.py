@@ -4,8 +4,8 @@
     OPENBLAS_NUM_THREADS=1 python tools/seeds_ch8.py 0 1 2 --no-offset
 
 Each seed draws new training and test gathers, new weights and a new order of
-traces from `default_rng(seed)`, in the order `book/draft_08_picking.ipynb` draws
-them; seed 8 (the section's PICK_SEED) reproduces the table it prints
+traces from `default_rng(seed)`, in the order section 3 of `book/08_convolution.ipynb`
+draws them; seed 8 (the section's PICK_SEED) reproduces the table it prints
 (`tests/test_seeds_ch8.py` checks it). About 10 s of CPU per seed.
 
 Printed per seed and method: the RMS and the median absolute pick error (ms) and
