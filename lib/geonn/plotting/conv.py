@@ -43,7 +43,7 @@ def plot_traces(t, traces, ax=None, labels=None, spacing=None, title=None, style
                   [str(i + 1) for i in range(sets[0].shape[0])])
     ax.set(xlabel="trace", ylabel="time (ms)", ylim=(t_ms[-1], t_ms[0]))
     if any(labels):
-        ax.legend(loc="lower right", fontsize=9)
+        ax.legend(loc="lower right")
     if title:
         ax.set_title(title)
     return ax
@@ -81,7 +81,7 @@ def plot_kernels(kernels, dt, wavelet=None, axes=None, nfft=256, title=None):
     if wavelet is not None:
         A = np.abs(np.fft.rfft(np.asarray(wavelet, dtype=float), nfft))
         ax_f.plot(f, A / A.max(), color="k", lw=2.2, label="wavelet")
-        ax_f.legend(loc="upper right", fontsize=9)
+        ax_f.legend(loc="upper right")
     ax_t.set(xlabel="lag (ms)", ylabel="kernel (scaled, offset)", yticks=[])
     ax_f.set(xlabel="frequency (Hz)", ylabel="amplitude (scaled to peak 1)", xlim=(0, f[-1]))
     for ax in axes:
