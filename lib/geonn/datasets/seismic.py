@@ -23,7 +23,8 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import _checks
-from .elastic import bruges_reflection
+from .signals import (_add_noise, _check_dt_f, _check_snr, _ricker_at, band_limited_noise,
+                      ricker, snr_db)
 
 __all__ = ["Traces", "Gathers", "ricker", "make_traces", "make_gathers", "snr_db",
            "band_limited_noise"]
@@ -56,104 +57,6 @@ class Gathers(NamedTuple):
     noisy: np.ndarray        # bool, trace noise is ``noisy_gain`` times stronger
     dt: float                # s
     snr_db: float            # None for noise-free gathers
-
-
-def _ricker_at(tau, f):
-    """Zero-phase Ricker w(τ) = (1 − 2π²f²τ²) exp(−π²f²τ²), the formula of bruges."""
-    a = (np.pi * f * tau) ** 2
-    return (1.0 - 2.0 * a) * np.exp(-a)
-
-
-def _check_dt_f(dt, f_range):
-    dt = _checks.positive("dt", dt)
-    if not (isinstance(f_range, (tuple, list)) and len(f_range) == 2):
-        raise ValueError(f"f_range must be a pair (f_low, f_high) in Hz; got {f_range!r}")
-    f_lo = _checks.positive("f_range[0]", f_range[0])
-    f_hi = _checks.positive("f_range[1]", f_range[1])
-    if f_lo > f_hi:
-        raise ValueError(f"f_range must be (low, high) with low ≤ high; got {f_range!r}")
-    # a Ricker carries energy up to about 2.5 f_peak: keep it below Nyquist = 1/(2 dt)
-    if f_hi > 1.0 / (5.0 * dt):
-        raise ValueError(f"f_range[1] = {f_hi:g} Hz would alias at dt = {dt:g} s: a Ricker "
-                         f"needs f_peak ≤ 1/(5 dt) = {1 / (5 * dt):g} Hz")
-    return dt, f_lo, f_hi
-
-
-def _check_snr(snr_db):
-    return None if snr_db is None else _checks.number("snr_db", snr_db, low=-40.0, high=80.0)
-
-
-def ricker(f_peak, dt=0.002, duration=0.128):
-    """Zero-phase Ricker wavelet from ``bruges.filters.ricker``.
-
-    Returns ``(t, w)``: t (m,) s, centred on 0 with m odd; w (m,) or, for an
-    array of frequencies (k,), (k, m); w = 1 at t = 0.
-    """
-    dt = _checks.positive("dt", dt)
-    duration = _checks.positive("duration", duration)
-    f = np.asarray(f_peak, dtype=float)
-    if not np.all(np.isfinite(f)) or np.any(f <= 0):
-        raise ValueError(f"f_peak must be positive and finite (Hz); got {f_peak!r}")
-    if np.any(f > 1.0 / (5.0 * dt)):
-        raise ValueError(f"f_peak above 1/(5 dt) = {1 / (5 * dt):g} Hz would alias at dt = {dt:g} s")
-    if duration < 2 * dt:
-        raise ValueError(f"duration = {duration:g} s is shorter than two samples of dt = {dt:g} s")
-    bruges_reflection()          # imports bruges, with the pkg_resources stand-in if needed
-    from bruges.filters import ricker as bruges_ricker
-    w, t = bruges_ricker(duration, dt, f, return_t=True)
-    return t, w
-
-
-def band_limited_noise(shape, rng, dt=0.002, band=None):
-    """Gaussian noise with a flat spectrum inside ``band`` (Hz) and none outside.
-
-    Shape ``shape = (..., nt)``; every trace (last axis) has an RMS of exactly 1,
-    so scaling by σ gives noise of RMS σ. The default band, 2 Hz to 0.8 × Nyquist,
-    is that of a recording system's low-cut and anti-alias filters: the noise
-    covers every frequency the signal has, so no band of a trace is noise-free.
-    """
-    rng = _checks.rng(rng, "band_limited_noise")
-    dt = _checks.positive("dt", dt)
-    shape = tuple(shape)
-    nt = _checks.integer("the trace length (last entry of shape)", shape[-1], low=2)
-    if band is None:
-        band = (2.0, 0.4 / dt)
-    if not (isinstance(band, (tuple, list)) and len(band) == 2):
-        raise ValueError(f"band must be a pair (f_low, f_high) in Hz; got {band!r}")
-    lo, hi = (_checks.number(f"band[{i}]", b, low=0.0, high=0.5 / dt) for i, b in enumerate(band))
-    f = np.fft.rfftfreq(nt, dt)
-    keep = (f >= lo) & (f <= hi)
-    if lo >= hi or keep.sum() < 2:
-        raise ValueError(f"band = {band!r} Hz holds fewer than two frequencies of a "
-                         f"{nt}-sample trace at dt = {dt:g} s")
-    spectrum = np.fft.rfft(rng.standard_normal(shape), axis=-1) * keep
-    n = np.fft.irfft(spectrum, nt, axis=-1)
-    return n / np.sqrt(np.mean(n ** 2, axis=-1, keepdims=True))
-
-
-def snr_db(clean, noisy):
-    """Signal-to-noise ratio per trace, 10 log10(Σ clean² / Σ (noisy − clean)²), in dB.
-
-    Shapes (..., nt) → (...): sums run over the last axis (time).
-    """
-    clean = _checks.array("clean", clean)
-    noisy = _checks.array("noisy", noisy)
-    if clean.shape != noisy.shape:
-        raise ValueError(f"clean and noisy must have the same shape; got {clean.shape} "
-                         f"and {noisy.shape}")
-    noise = np.sum((noisy - clean) ** 2, axis=-1)
-    with np.errstate(divide="ignore"):   # a noise-free trace has an infinite SNR
-        return 10.0 * np.log10(np.sum(clean ** 2, axis=-1) / noise)
-
-
-def _add_noise(clean, rng, dt, snr_db, live=None):
-    """clean + noise whose power is Σclean²/10^(snr/10) over the (live) traces of axis -2."""
-    noise = band_limited_noise(clean.shape, rng, dt)
-    power = clean ** 2 if live is None else clean ** 2 * live[..., None]
-    count = clean.shape[-1] if live is None else clean.shape[-1] * np.maximum(live.sum(-1), 1)
-    axes = -1 if live is None else (-2, -1)
-    sigma = np.sqrt(power.sum(axis=axes) / count / 10.0 ** (snr_db / 10.0))
-    return noise * (sigma[..., None] if live is None else sigma[..., None, None])
 
 
 def make_traces(n, rng, *, nt=128, dt=0.002, f_range=(20.0, 40.0), snr_db=10.0,
