@@ -53,3 +53,15 @@ def test_the_section_names_its_seed_and_the_seed_study():
                 assert "tools/seeds_ch8.py" in text and "seeds (0–4 and 8" in text
                 return
     raise AssertionError("no notebook sets PICK_SEED = 8")
+
+
+def test_the_exercise_without_the_offset_channel_prints_what_its_solution_says():
+    # the solution to exercise conv-ex-picking quotes `tools/seeds_ch8.py --no-offset` for PICK_SEED
+    tool = _tool()
+    tool.NO_OFFSET = True
+    scores, _ = tool.run(8)
+    rms = f"{scores['CNN'][0]:.1f}"
+    text = "".join("".join(c["source"]) for c in json.loads(NOTEBOOKS[0].read_text(encoding="utf-8"))["cells"])
+    solution = text[text.index("{solution} conv-ex-picking"):]
+    assert rms == "8.3" and "`tools/seeds_ch8.py --no-offset`" in solution
+    assert f"prints {rms} ms" in solution and f"{rms} against 13.9 ms" in solution
