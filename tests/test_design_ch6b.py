@@ -1,13 +1,14 @@
 """Chapter 6b (book/06b_design_and_uncertainty.ipynb): the text states what the cells
 print, the seed study (tools/seeds_ch6b.py) runs the chapter's settings, and the
 errata page carries the notes on the lecture's design section."""
-import importlib.util
 import json
 import re
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from _tools import load_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 NB = ROOT / "book" / "06b_design_and_uncertainty.ipynb"
@@ -50,15 +51,8 @@ def test_coverage_percentages_in_the_text_are_the_printed_ones_rounded():
         .format(*(round(float(t)) for t in thirds)) in TEXT
 
 
-def seed_tool():
-    spec = importlib.util.spec_from_file_location("seeds_ch6b", ROOT / "tools" / "seeds_ch6b.py")
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
-    return tool
-
-
 def test_the_seed_study_runs_the_chapters_settings():
-    tool = seed_tool()
+    tool = load_tool("seeds_ch6b")
     constants = {}
     for line in re.findall(r"^[A-Z][A-Z_0-9]*(?:, [A-Z][A-Z_0-9]*)* = [^\n#]+", CODE, re.M):
         exec(line, {}, constants)        # the chapter's settings are plain literals
@@ -72,7 +66,7 @@ def test_the_seed_study_runs_the_chapters_settings():
 def test_the_seed_study_reproduces_the_chapter_for_its_seed():
     # tools/seeds_ch6b.py is how the ranges over seeds 0-6 in the text were found: with the
     # chapter's seed it must print what the chapter prints (about 15 s of CPU)
-    o = seed_tool().run(6)
+    o = load_tool("seeds_ch6b").run(6)
     w, d = (int(v) for v in re.search(r"chosen: width (\d+), depth (\d+)", OUT).groups())
     assert o["best"][:2] == (w, d) and f"η = {o['best'][2]}" in OUT
     assert f"{o['test']:.4f}" == printed(r"computed once: (\S+)")

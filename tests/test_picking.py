@@ -6,7 +6,7 @@ from geonn import Adam, SoftmaxCrossEntropy, check_layer, fit
 from geonn.datasets import make_gathers
 from geonn.picking import (calibrate, cnn_pick, cnn_picker, energy_ratio, gaussian_labels,
                            median_abs_ms, normalise_traces, pick_energy_ratio, pick_from_logits,
-                           pick_sta_lta, rms_ms, sta_lta)
+                           pick_sta_lta, picker_inputs, rms_ms, sta_lta)
 
 DT = 0.002
 
@@ -131,7 +131,7 @@ def test_cnn_picker_shapes_and_gradients_against_finite_differences():
 def test_the_cnn_learns_to_pick_better_than_a_constant():
     rng = np.random.default_rng(0)
     g = make_gathers(40, rng, snr_db=20.0, p_dead=0.0, p_noisy=0.0)
-    X = normalise_traces(g.x).reshape(-1, 1, g.t.size)
+    X = picker_inputs(g.x)
     Y = gaussian_labels(g.first_break.ravel(), g.t, 1.5 * g.dt)
     net = cnn_picker(g.t.size, rng)
     fit(net, SoftmaxCrossEntropy(), Adam(eta=0.003), X[:960], Y[:960], epochs=4,
@@ -161,3 +161,16 @@ def test_cnn_pick_in_batches_equals_one_pass():
                                pick_from_logits(net.predict(x), DT), rtol=0, atol=1e-12)
     with pytest.raises(ValueError, match="3-D"):
         cnn_pick(net, x[:, 0], DT)
+
+
+def test_picker_inputs_one_example_per_trace_with_an_offset_channel():
+    g = make_gathers(3, np.random.default_rng(1), n_traces=8, nt=96, v_range=(2500.0, 3000.0))
+    X1, X2 = picker_inputs(g.x), picker_inputs(g.x, g.offset)
+    assert X1.shape == (24, 1, 96) and X2.shape == (24, 2, 96)
+    np.testing.assert_array_equal(X2[:, 0], X1[:, 0])
+    np.testing.assert_array_equal(X1[9, 0], normalise_traces(g.x)[1, 1])      # gather 1, trace 1
+    np.testing.assert_allclose(X2[9, 1], g.offset[1] / g.offset[-1])
+    with pytest.raises(ValueError, match="one non-zero distance per trace"):
+        picker_inputs(g.x, g.offset[:5])
+    with pytest.raises(ValueError, match="3-D"):
+        picker_inputs(g.x[0])

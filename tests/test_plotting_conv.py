@@ -53,3 +53,5 @@ def test_plot_kernels_refuses_bad_input():
         plot_kernels(np.zeros((2, 3, 4)), 0.002)
     with pytest.raises(ValueError, match="dt"):
         plot_kernels(np.ones((2, 5)), 0.0)
+    with pytest.raises(ValueError, match="nfft = 8 is shorter"):
+        plot_kernels(np.ones((2, 15)), 0.002, nfft=8)

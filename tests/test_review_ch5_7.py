@@ -8,7 +8,6 @@
 - the Xiao errata are real (the test loop overruns; the ranges are unphysical);
 - chapters 5-7 print no round-off-level numbers and assert no wall-clock speed.
 """
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -18,6 +17,8 @@ import pytest
 
 from geonn.datasets import porosity as P
 from geonn.datasets import porosity_reference as R
+
+from _tools import load_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -123,10 +124,7 @@ def outputs(name):
 def test_chapter7_seed_study_reproduces_the_chapter_for_its_own_seed():
     # tools/seeds_ch7.py is how the chapter's claims over seeds 0-9 were checked:
     # with the chapter's seed it must give the MSEs the chapter prints (3 digits)
-    spec = importlib.util.spec_from_file_location("seeds_ch7", ROOT / "tools" / "seeds_ch7.py")
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
-    o = tool.run(2018, exercises=False)
+    o = load_tool("seeds_ch7").run(2018, exercises=False)
     table = next(t for t in outputs("07_reflectivity.ipynb")
                  if "modern" in t and "blind (30°)" in t)
     for key, name in (("train", "train"), ("val", "validation"), ("blind", "blind (30°)")):

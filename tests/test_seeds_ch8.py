@@ -1,8 +1,9 @@
 """tools/seeds_ch8.py is how the picking section's claims over seeds were checked: with the
 section's seed (PICK_SEED = 8) it must print the table the section prints (about 10 s)."""
-import importlib.util
 import json
 from pathlib import Path
+
+from _tools import load_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = [ROOT / "book" / "08_convolution.ipynb"]
@@ -15,13 +16,6 @@ constant per offset       13.9                10.4             53.1
 STA/LTA                   31.6                 3.6             27.7
 energy ratio              44.5                 1.3             25.2
 CNN                        3.9                 0.6              0.4"""
-
-
-def _tool():
-    spec = importlib.util.spec_from_file_location("seeds_ch8", ROOT / "tools" / "seeds_ch8.py")
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
-    return tool
 
 
 def _printed_table():
@@ -38,7 +32,7 @@ def _printed_table():
 
 def test_the_seed_study_reproduces_the_sections_table():
     assert _printed_table().startswith(PINNED + "\n")
-    tool = _tool()
+    tool = load_tool("seeds_ch8")
     scores, parts = tool.run(8)
     assert tool.table(scores) == PINNED
     assert parts["sta_setting"] == (0.01, 0.06, 3.0) and parts["er_setting"] == (0.006, 0.05)
@@ -57,9 +51,8 @@ def test_the_section_names_its_seed_and_the_seed_study():
 
 def test_the_exercise_without_the_offset_channel_prints_what_its_solution_says():
     # the solution to exercise conv-ex-picking quotes `tools/seeds_ch8.py --no-offset` for PICK_SEED
-    tool = _tool()
-    tool.NO_OFFSET = True
-    scores, _ = tool.run(8)
+    tool = load_tool("seeds_ch8")
+    scores, _ = tool.run(8, offset=False)
     rms = f"{scores['CNN'][0]:.1f}"
     text = "".join("".join(c["source"]) for c in json.loads(NOTEBOOKS[0].read_text(encoding="utf-8"))["cells"])
     solution = text[text.index("{solution} conv-ex-picking"):]

@@ -1,10 +1,11 @@
 """tools/seeds_ch8_deconv.py is how chapter 8's claims over seeds were checked: with the
 chapter's seed (8) it must print the numbers the chapter prints, and the text must state
 the seeds it was run with."""
-import importlib.util
 import json
 import re
 from pathlib import Path
+
+from _tools import load_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "book" / "08_convolution.ipynb"
@@ -16,16 +17,8 @@ def outputs():
             for o in c.get("outputs", [])]
 
 
-def tool():
-    spec = importlib.util.spec_from_file_location("seeds_ch8_deconv",
-                                                  ROOT / "tools" / "seeds_ch8_deconv.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_seed_study_reproduces_the_chapters_printed_numbers():
-    seeds = tool()
+    seeds = load_tool("seeds_ch8_deconv")
     o = seeds.run(8)
     table = next(t for t in outputs() if t.startswith("relative RMS error"))
     rows = table.splitlines()[1:]

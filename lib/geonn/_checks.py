@@ -80,6 +80,17 @@ def array(name, value, *, ndim=None, min_ndim=None, dtype=None):
     return a
 
 
+def traces(name, x, *, min_length=1, max_ndim=None):
+    """Finite seismic traces (..., nt), time on the last axis, at least ``min_length`` samples."""
+    x = finite(name, array(name, x, min_ndim=1))
+    if max_ndim is not None and x.ndim > max_ndim:
+        raise ValueError(f"{name} must be 1-D (nt,) or 2-D (n_traces, nt); got shape {x.shape}")
+    if x.shape[-1] < min_length:
+        raise ValueError(f"{name} needs at least {min_length} samples on its last (time) axis; "
+                         f"got shape {x.shape}")
+    return x
+
+
 def finite(name, a):
     """Raise if ``a`` holds NaN or inf, naming the first bad position."""
     bad = ~np.isfinite(a)

@@ -29,12 +29,7 @@ __all__ = ["wiener_deconvolution", "amplitude_spectrum", "bandpass"]
 
 
 def _traces(name, x, min_length=1):
-    x = _checks.finite(name, _checks.array(name, x))
-    if x.ndim not in (1, 2):
-        raise ValueError(f"{name} must be 1-D (nt,) or 2-D (n_traces, nt); got shape {x.shape}")
-    if x.shape[-1] < min_length:
-        raise ValueError(f"{name} needs at least {min_length} samples; got {x.shape[-1]}")
-    return x
+    return _checks.traces(name, x, min_length=min_length, max_ndim=2)
 
 
 def _centred_spectrum(wavelet, nfft):

@@ -11,7 +11,7 @@ last axis, NaN where a trace holds nothing to pick (all zeros: a dead trace).
 - :func:`rms_ms`, :func:`median_abs_ms`: pick errors in milliseconds;
   :func:`calibrate`: a picker's setting and bias from labelled traces.
 - :func:`normalise_traces`: per-trace scaling to unit RMS.
-- :func:`cnn_picker`, :func:`gaussian_labels`, :func:`pick_from_logits`,
+- :func:`picker_inputs`, :func:`cnn_picker`, :func:`gaussian_labels`, :func:`pick_from_logits`,
   :func:`cnn_pick`: the network treats picking as classification over the nt
   samples of a trace.
 """

@@ -13,11 +13,7 @@ __all__ = ["normalise_traces", "sta_lta", "pick_sta_lta", "energy_ratio", "pick_
 
 
 def _traces(x, who):
-    x = _checks.finite(f"{who}: x", _checks.array(f"{who}: x", x, min_ndim=1))
-    if x.shape[-1] < 2:
-        raise ValueError(f"{who}: traces need at least 2 samples on the last axis; "
-                         f"got shape {x.shape}")
-    return x
+    return _checks.traces(f"{who}: x", x, min_length=2)
 
 
 def _samples(name, seconds, dt, nt):

@@ -5,9 +5,28 @@ import numpy as np
 from .. import _checks
 from ..layers import Activation, Conv1D, Dense, Flatten, MaxPool1D
 from ..network import Sequential
-from .classical import _traces
+from .classical import _traces, normalise_traces
 
-__all__ = ["gaussian_labels", "pick_from_logits", "cnn_picker", "cnn_pick"]
+__all__ = ["picker_inputs", "gaussian_labels", "pick_from_logits", "cnn_picker", "cnn_pick"]
+
+
+def picker_inputs(x, offset=None):
+    """One example per trace: gathers x (n, n_traces, nt) → (n·n_traces, channels, nt).
+
+    Channel 0 is the trace divided by its RMS (:func:`normalise_traces`). With
+    ``offset`` (n_traces,) in m, channel 1 holds offset / max offset, constant
+    along the trace: a picker that sees one trace at a time learns from it when
+    to expect the first arrival.
+    """
+    x = normalise_traces(_checks.array("picker_inputs: x", x, ndim=3))
+    channels = [x]
+    if offset is not None:
+        offset = _checks.array("picker_inputs: offset", offset, ndim=1)
+        if offset.shape != (x.shape[1],) or not np.max(np.abs(offset)) > 0:
+            raise ValueError(f"picker_inputs: offset needs one non-zero distance per trace, shape "
+                             f"({x.shape[1]},); got {offset.shape}")
+        channels.append(np.broadcast_to((offset / np.max(np.abs(offset)))[:, None], x.shape))
+    return np.stack(channels, axis=2).reshape(-1, len(channels), x.shape[-1])
 
 
 def gaussian_labels(first_break, t, sigma):

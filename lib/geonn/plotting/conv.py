@@ -2,7 +2,8 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .style import TEXT_WIDTH
+from ..processing import amplitude_spectrum
+from .style import TEXT_WIDTH, new_ax
 
 __all__ = ["plot_traces", "plot_kernels"]
 
@@ -20,8 +21,7 @@ def plot_traces(t, traces, ax=None, labels=None, spacing=None, title=None, style
         (default: 2.2 × the largest absolute amplitude)
     styles : one dict of matplotlib keyword arguments per array (optional)
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(TEXT_WIDTH, 4.0), layout="constrained")
+    ax = new_ax(ax, figsize=(TEXT_WIDTH, 4.0))
     t_ms = 1000.0 * np.asarray(t, dtype=float)
     sets = [np.atleast_2d(np.asarray(traces, dtype=float))] if not isinstance(traces, (list, tuple)) \
         else [np.atleast_2d(np.asarray(a, dtype=float)) for a in traces]
@@ -68,18 +68,22 @@ def plot_kernels(kernels, dt, wavelet=None, axes=None, nfft=256, title=None):
         raise ValueError(f"plot_kernels needs kernels of shape (n_kernels, k); got {kernels.shape}")
     if not np.isfinite(dt) or dt <= 0:
         raise ValueError(f"plot_kernels dt must be a positive time in seconds; got {dt!r}")
+    k = kernels.shape[1]
+    longest = max(k, 0 if wavelet is None else np.size(wavelet))
+    if nfft < longest:
+        raise ValueError(f"plot_kernels nfft = {nfft} is shorter than the longest signal "
+                         f"({longest} samples)")
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(TEXT_WIDTH, 3.4), layout="constrained")
     ax_t, ax_f = axes
-    k = kernels.shape[1]
     lag_ms = 1000.0 * dt * (np.arange(k) - k // 2)
-    f = np.fft.rfftfreq(nfft, dt)
-    for i, kern in enumerate(kernels):
+    f, A_k = amplitude_spectrum(np.pad(kernels, ((0, 0), (0, nfft - k))), dt)
+    for i, (kern, A) in enumerate(zip(kernels, A_k)):
         ax_t.plot(lag_ms, kern / (np.abs(kern).max() or 1.0) + 2.2 * i, color=f"C{i % 10}", lw=1.0)
-        A = np.abs(np.fft.rfft(kern, nfft))
         ax_f.plot(f, A / (A.max() or 1.0), color=f"C{i % 10}", lw=0.9, alpha=0.8)
     if wavelet is not None:
-        A = np.abs(np.fft.rfft(np.asarray(wavelet, dtype=float), nfft))
+        wavelet = np.asarray(wavelet, dtype=float)
+        _, A = amplitude_spectrum(np.pad(wavelet, (0, nfft - wavelet.size)), dt)
         ax_f.plot(f, A / A.max(), color="k", lw=2.2, label="wavelet")
         ax_f.legend(loc="upper right")
     ax_t.set(xlabel="lag (ms)", ylabel="kernel (scaled, offset)", yticks=[])
