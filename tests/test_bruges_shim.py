@@ -26,6 +26,9 @@ SCRIPT = textwrap.dedent("""
     assert bruges.__version__ == importlib.metadata.version("bruges"), bruges.__version__
     r = reflection.zoeppritz_rpp(2500., 1200., 2.3, 2700., 1400., 2.4, theta1=0.0)
     assert abs(float(r.real) - (2700 * 2.4 - 2500 * 2.3) / (2700 * 2.4 + 2500 * 2.3)) < 1e-12
+    from geonn.datasets import ricker              # chapter 8's wavelet, through the same import
+    t, w = ricker(30.0)
+    assert w.shape == (65,) and w[32] == 1.0
     print("ok", Block.hits)
 """)
 

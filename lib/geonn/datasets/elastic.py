@@ -164,7 +164,12 @@ def interface_features(vp, vs, rho, theta):
 
 
 def bruges_reflection():
-    """Return ``bruges.reflection``.
+    """Return ``bruges.reflection`` (see :func:`_import_bruges`)."""
+    return _import_bruges().reflection
+
+
+def _import_bruges():
+    """Return the ``bruges`` package (chapter 7's Zoeppritz, chapter 8's Ricker wavelet).
 
     bruges 0.5.4 reads its version with ``pkg_resources``, which setuptools no
     longer ships (removed in setuptools 82; requirements.txt pins 81 so that a
@@ -175,7 +180,7 @@ def bruges_reflection():
     try:
         with warnings.catch_warnings():   # setuptools 80-81 warn that pkg_resources is deprecated
             warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
-            from bruges import reflection
+            import bruges
     except ModuleNotFoundError as err:
         if err.name != "pkg_resources":
             raise
@@ -185,10 +190,10 @@ def bruges_reflection():
             version=importlib.metadata.version(name))
         sys.modules["pkg_resources"] = shim
         try:
-            from bruges import reflection
+            import bruges
         finally:
             del sys.modules["pkg_resources"]
-    return reflection
+    return bruges
 
 
 def zoeppritz_labels(X, block=32):

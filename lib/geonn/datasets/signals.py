@@ -6,7 +6,7 @@ frequencies in Hz.
 import numpy as np
 
 from .. import _checks
-from .elastic import bruges_reflection
+from .elastic import _import_bruges
 
 __all__ = ["ricker", "band_limited_noise", "snr_db"]
 
@@ -51,9 +51,7 @@ def ricker(f_peak, dt=0.002, duration=0.128):
         raise ValueError(f"f_peak above 1/(5 dt) = {1 / (5 * dt):g} Hz would alias at dt = {dt:g} s")
     if duration < 2 * dt:
         raise ValueError(f"duration = {duration:g} s is shorter than two samples of dt = {dt:g} s")
-    bruges_reflection()          # imports bruges, with the pkg_resources stand-in if needed
-    from bruges.filters import ricker as bruges_ricker
-    w, t = bruges_ricker(duration, dt, f, return_t=True)
+    w, t = _import_bruges().filters.ricker(duration, dt, f, return_t=True)
     return t, w
 
 
