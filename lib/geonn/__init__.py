@@ -36,3 +36,7 @@ __all__ += ["uncertainty"]
 # chapter 8: classical seismic processing (Wiener deconvolution, spectra) and first-break picking
 from . import picking, processing  # noqa: E402
 __all__ += ["picking", "processing"]
+
+# chapter 9: autoencoders (bottleneck, PCA, denoising)
+from . import autoencoders  # noqa: E402
+__all__ += ["autoencoders"]

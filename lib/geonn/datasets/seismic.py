@@ -23,11 +23,11 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import _checks
-from .signals import (_add_noise, _check_dt_f, _check_snr, _ricker_at, band_limited_noise,
-                      ricker, snr_db)
+from .signals import (_add_noise, _check_dt_f, _check_snr, _ricker_at, add_noise,
+                      band_limited_noise, ricker, snr_db)
 
 __all__ = ["Traces", "Gathers", "ricker", "make_traces", "make_gathers", "snr_db",
-           "band_limited_noise"]
+           "band_limited_noise", "add_noise"]
 
 
 class Traces(NamedTuple):

@@ -8,7 +8,7 @@ import numpy as np
 from .. import _checks
 from .elastic import _import_bruges
 
-__all__ = ["ricker", "band_limited_noise", "snr_db"]
+__all__ = ["ricker", "band_limited_noise", "snr_db", "add_noise"]
 
 
 def _ricker_at(tau, f):
@@ -105,3 +105,24 @@ def _add_noise(clean, rng, dt, snr_db, live=None):
     axes = -1 if live is None else (-2, -1)
     sigma = np.sqrt(power.sum(axis=axes) / count / 10.0 ** (snr_db / 10.0))
     return noise * (sigma[..., None] if live is None else sigma[..., None, None])
+
+
+def add_noise(clean, snr_db, rng, dt=0.002):
+    """``clean`` plus band-limited noise at exactly ``snr_db`` dB on every trace.
+
+    clean : (..., nt) traces, each with some signal; snr_db : a number, or an
+    array of shape (...) with one SNR per trace (dB, between −40 and 80).
+    The noise of trace i has RMS σᵢ = RMS(cleanᵢ) · 10^(−snrᵢ/20), so
+    :func:`snr_db` of the result gives back ``snr_db``.
+    """
+    clean = _checks.traces("clean", clean, min_length=2)
+    snr = np.broadcast_to(np.asarray(snr_db, dtype=float), clean.shape[:-1])
+    if not np.all(np.isfinite(snr)) or snr.min() < -40.0 or snr.max() > 80.0:
+        raise ValueError(f"snr_db must be finite and between -40 and 80 dB; got "
+                         f"{snr.min():g} to {snr.max():g}")
+    rms = np.sqrt(np.mean(clean ** 2, axis=-1))
+    if np.any(rms == 0):
+        raise ValueError(f"{int(np.sum(rms == 0))} trace(s) of clean are all zero: an SNR needs "
+                         f"signal (drop dead traces first)")
+    noise = band_limited_noise(clean.shape, rng, dt)
+    return clean + (rms * 10.0 ** (-snr / 20.0))[..., None] * noise
