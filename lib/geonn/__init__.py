@@ -36,3 +36,7 @@ __all__ += ["uncertainty"]
 # chapter 8: classical seismic processing (Wiener deconvolution, spectra) and first-break picking
 from . import picking, processing  # noqa: E402
 __all__ += ["picking", "processing"]
+
+# chapter 9: transfer learning for first breaks (autoencoder-pretrained encoder, few labels)
+from . import transfer  # noqa: E402
+__all__ += ["transfer"]
