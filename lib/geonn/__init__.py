@@ -38,5 +38,5 @@ from . import picking, processing  # noqa: E402
 __all__ += ["picking", "processing"]
 
 # chapter 9: transfer learning for first breaks (autoencoder-pretrained encoder, few labels)
-from . import transfer  # noqa: E402
-__all__ += ["transfer"]
+from . import transfer, transfer_report  # noqa: E402
+__all__ += ["transfer", "transfer_report"]

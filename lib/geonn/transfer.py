@@ -21,9 +21,8 @@ Design (fixed before any number was measured):
 - Label units are TRACES: N live traces drawn at random (nested: the first N of one
   permutation per seed) from 20 labelled gathers; errors on the live traces of 50
   held-out gathers. Training: Adam(0.003), batch min(N, 32), 300 steps whatever N.
-- Methods: "frozen" (pretrained encoder, ``freeze()``; only the head learns),
-  "finetune" (pretrained encoder, ``unfreeze()``; all learn), "scratch" (the same
-  architecture, the encoder at the weights pretraining started from).
+- Methods: "frozen" (pretrained encoder, ``freeze()``: only the head learns), "finetune"
+  (pretrained, ``unfreeze()``), "scratch" (the encoder at pretraining's initial weights).
 - Random streams: default_rng([seed, k]), k = 0 unlabelled data, 1 labelled and test
   data, 2 encoder init and pretraining, 3 label draw; default_rng([seed, N, 7]) per
   (seed, N) for the head (same head init for the three methods) and the batch order.
@@ -43,9 +42,9 @@ from .optim import Adam
 from .picking import cnn_pick, gaussian_labels, picker_inputs, rms_ms
 from .train import fit
 
-__all__ = ["METHODS", "N_LABELS", "transfer_inputs", "transfer_data", "make_encoder",
-           "make_head", "make_autoencoder", "pretrain", "load_encoder", "make_picker",
-           "train_picker", "run_transfer"]
+__all__ = ["METHODS", "N_LABELS", "transfer_inputs", "transfer_data", "make_encoder", "make_head",
+           "make_autoencoder", "pretrain", "load_encoder", "make_picker", "train_picker",
+           "run_transfer"]
 
 METHODS = ("frozen", "finetune", "scratch")
 N_LABELS = (10, 30, 100, 300)
@@ -109,9 +108,7 @@ def pretrain(encoder, X, rng, epochs=5, batch_size=64, eta=ETA):
     X[:, :1] (MSE); the decoder is drawn from ``rng``. Returns (autoencoder, History)."""
     X = _checks.array("pretrain: X", X, ndim=3)
     ae = make_autoencoder(encoder, rng)
-    history = fit(ae, MSE(), Adam(eta=eta), X, X[:, :1], epochs=epochs,
-                  batch_size=batch_size, rng=rng)
-    return ae, history
+    return ae, fit(ae, MSE(), Adam(eta=eta), X, X[:, :1], epochs, batch_size, rng=rng)
 
 
 def load_encoder(path):
@@ -163,9 +160,8 @@ def run_transfer(seed, n_labels=N_LABELS, methods=METHODS, *, small=False, encod
     seed = _checks.integer("seed", seed, low=0)
     n_labels = [_checks.integer("n_labels", n) for n in np.atleast_1d(n_labels).tolist()]
     methods = [methods] if isinstance(methods, str) else list(methods)
-    for m in methods:
-        if m not in METHODS:
-            raise ValueError(f"unknown method {m!r}; choose one of {', '.join(METHODS)}")
+    for m in (m for m in methods if m not in METHODS):
+        raise ValueError(f"unknown method {m!r}; choose one of {', '.join(METHODS)}")
     s = SMALL if small else SIZES
     unlabelled, labelled, test = transfer_data(seed, small, unlabelled=encoder is None)
     live = np.flatnonzero(~labelled.dead.ravel())
@@ -173,7 +169,7 @@ def run_transfer(seed, n_labels=N_LABELS, methods=METHODS, *, small=False, encod
         raise ValueError(f"n_labels = {max(n_labels)} is more than the {live.size} live labelled "
                          f"traces of the {s['n_labelled']} labelled gathers")
     info = dict(pretrain_cpu_s=None)
-    if encoder is None:
+    if encoder is None:     # pretrain: the encoder's init and batch order from [seed, 2]
         rng = np.random.default_rng([seed, 2])
         encoder = make_encoder(rng)
         t0 = time.process_time()
@@ -181,12 +177,10 @@ def run_transfer(seed, n_labels=N_LABELS, methods=METHODS, *, small=False, encod
         info.update(pretrain_cpu_s=time.process_time() - t0, ae_params=ae.n_params)
     elif not isinstance(encoder, Sequential):
         encoder = load_encoder(encoder)
-    info["encoder"] = encoder
+    info["encoder"] = encoder           # the label draw: nested, the first N of one permutation
     order = live[np.random.default_rng([seed, 3]).permutation(live.size)]
-    X_all, dt = transfer_inputs(labelled), labelled.dt
-    fb = labelled.first_break.ravel()
-    X_test = transfer_inputs(test)
-    rows = []
+    X_all, fb, dt = transfer_inputs(labelled), labelled.first_break.ravel(), labelled.dt
+    X_test, rows = transfer_inputs(test), []
     for n in n_labels:
         idx = order[:n]
         X, Y = X_all[idx], gaussian_labels(fb[idx], labelled.t, SIGMA_SAMPLES * dt)
