@@ -100,9 +100,16 @@ def plot_transfer(rows, ax=None):
         ax.axhline(med[0], color="k", ls="--", lw=1,
                    label=f"{CEILING}, {int(n[0]):,} traces")
         ax.axhspan(lo[0], hi[0], color="k", alpha=0.08, lw=0)
+    from matplotlib.ticker import NullFormatter
     ax.set(xscale="log", yscale="log", xlabel="labelled traces N", ylabel="RMS pick error (ms)",
-           title="First breaks with few labels")
-    ax.legend(frameon=False)
+           title="First breaks with few labels", ylim=(1.5, 300))
+    ns = stats[next(m for m in METHODS if m in stats)][0]
+    ticks = [v for v in (2, 5, 10, 20, 50, 100) if 1.5 <= v <= 300]
+    ax.set_xticks(ns, [str(int(n)) for n in ns])
+    ax.set_yticks(ticks, [str(v) for v in ticks])
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.legend(frameon=False, ncol=2, loc="upper center")
     return ax
 
 
