@@ -25,7 +25,7 @@ import numpy as np
 from geonn import Adam, SoftmaxCrossEntropy, fit
 from geonn.picking import cnn_pick, cnn_picker, gaussian_labels, picker_inputs, rms_ms
 from geonn.transfer import METHODS, N_LABELS, SIGMA_SAMPLES, run_transfer, transfer_data
-from geonn.transfer_report import CEILING, read_transfer as read, transfer_table
+from geonn.transfer_report import CEILING, transfer_table
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = (0, 1, 2, 3, 4)
@@ -46,7 +46,8 @@ def ceiling(seed, small=False):
     fit(net, SoftmaxCrossEntropy(), Adam(eta=0.003), X, Y, epochs=1 if small else 8,
         batch_size=64, rng=rng)
     cpu = time.process_time() - t0
-    pick = cnn_pick(net, picker_inputs(test.x, test.offset), test.dt).reshape(test.first_break.shape)
+    pick = cnn_pick(net, picker_inputs(test.x, test.offset), test.dt)
+    pick = pick.reshape(test.first_break.shape)
     return dict(seed=seed, n_labels=int(live.sum()), method=CEILING,
                 rms_ms=rms_ms(pick, test.first_break, test.dead), n_params=net.n_params,
                 n_trainable=net.n_trainable, cpu_s=cpu)
