@@ -37,6 +37,7 @@ __all__ += ["uncertainty"]
 from . import picking, processing  # noqa: E402
 __all__ += ["picking", "processing"]
 
-# chapter 9: autoencoders (bottleneck, PCA, denoising)
-from . import autoencoders  # noqa: E402
-__all__ += ["autoencoders"]
+# chapter 9: autoencoders (bottleneck, PCA, denoising) and transfer learning for first
+# breaks (an autoencoder-pretrained encoder, few labels)
+from . import autoencoders, transfer, transfer_report  # noqa: E402
+__all__ += ["autoencoders", "transfer", "transfer_report"]
