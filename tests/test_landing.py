@@ -86,3 +86,16 @@ def test_chapter_8_is_listed_everywhere_a_reader_or_instructor_looks():
     assert "{doc}`08_convolution`" in guide and "`08_convolution`" in guide.split("## Assignments")[1]
     notation = (ROOT / "book" / "notation.md").read_text()
     assert "### Chapter 8," in notation
+
+
+def test_chapter_9_is_listed_everywhere_a_reader_or_instructor_looks():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    chapters = [ch["file"] for part in toc["parts"] for ch in part["chapters"]]
+    assert chapters.index("book/09_autoencoders") == chapters.index("book/08_convolution") + 1
+    assert "{doc}`09_autoencoders`" in FRONT["book/intro.md"]
+    assert "| 9 | `book/09_autoencoders.ipynb`" in FRONT["README.md"]
+    assert "planned" not in FRONT["README.md"].split("| 9 |")[1].split("\n")[0]
+    guide = (ROOT / "book" / "instructor_guide.md").read_text()
+    assert "{doc}`09_autoencoders`" in guide and "<ae-ex-axes>" in guide
+    assert "### Chapter 9," in (ROOT / "book" / "notation.md").read_text()
+    assert "## Autoencoders (chapter 9)" in (ROOT / "book" / "errata.md").read_text()
