@@ -36,3 +36,7 @@ __all__ += ["uncertainty"]
 # chapter 8: classical seismic processing (Wiener deconvolution, spectra) and first-break picking
 from . import picking, processing  # noqa: E402
 __all__ += ["picking", "processing"]
+
+# chapter 10: generative adversarial networks and measures of sample quality
+from . import gan, gan_metrics, gan_nets  # noqa: E402
+__all__ += ["gan", "gan_metrics", "gan_nets"]
