@@ -21,7 +21,7 @@ gradient with respect to the fake samples, and G.backward(∂L/∂x) writes G's
 parameter gradients.
 """
 import numpy as np
-from tqdm.auto import tqdm
+from tqdm import tqdm     # text bar on stderr, as in train.fit: nbval leaves stderr out
 
 from . import _checks
 from .activations import Sigmoid
@@ -83,7 +83,8 @@ def sample(G, n, latent_dim, rng):
 
 
 def train_gan(G, D, X, *, steps, latent_dim, rng, batch_size=64, eta_g=2e-3, eta_d=2e-3,
-              beta1=0.5, loss="non_saturating", record_every=0, record=None, progress=False):
+              beta1=0.5, loss="non_saturating", record_every=0, record=None, progress=False,
+              opt_d=None, opt_g=None):
     """Alternate one D step and one G step ``steps`` times; return the history.
 
     Per step, with a real batch x (batch_size rows of X, drawn with replacement)
@@ -92,6 +93,9 @@ def train_gan(G, D, X, *, steps, latent_dim, rng, batch_size=64, eta_g=2e-3, eta
     1. D step: BCE on logits of [x; G(z)] against labels [1; 0]; Adam(eta_d, beta1).
     2. G step: D frozen, s = D(G(z)) on the same z, ∂L/∂s from :class:`GeneratorLoss`,
        ∂L/∂x = D.backward(∂L/∂s), then G.backward(∂L/∂x); Adam(eta_g, beta1).
+
+    ``opt_d``/``opt_g`` replace either Adam by another optimizer (e.g. ``SGD``, whose
+    steps, unlike Adam's, shrink with the gradient).
 
     ``record(G, D, step)``, if given, is called every ``record_every`` steps (and at
     the end) and its return values are stored in ``history["records"]``.
@@ -110,29 +114,18 @@ def train_gan(G, D, X, *, steps, latent_dim, rng, batch_size=64, eta_g=2e-3, eta
     rng = _checks.rng(rng, "train_gan")
     g_loss = GeneratorLoss(loss)
     bce = BCEWithLogits()
-    opt_d, opt_g = Adam(eta_d, beta1=beta1), Adam(eta_g, beta1=beta1)
+    opt_d = Adam(eta_d, beta1=beta1) if opt_d is None else opt_d
+    opt_g = Adam(eta_g, beta1=beta1) if opt_g is None else opt_g
     labels = np.concatenate([np.ones((batch_size, 1)), np.zeros((batch_size, 1))])
     hist = {k: np.empty(steps) for k in ("d_loss", "g_loss", "d_real", "d_fake")}
     hist["steps_recorded"], hist["records"] = [], []
     sig = Sigmoid()
     for t in tqdm(range(steps), desc="GAN steps", disable=not progress, mininterval=1.0):
-        x = X[rng.integers(0, len(X), batch_size)]
-        z = rng.normal(size=(batch_size, latent_dim))
-        fake = G.forward(z, train=True)
-        # 1. the discriminator, on real and fake rows at once
-        s = D.forward(np.concatenate([x, fake]), train=True)
-        d_loss, delta = bce.value_and_grad(s, labels)
-        D.backward(delta)
-        opt_d.step(D.params(), D.grads())
-        # 2. the generator, through the frozen discriminator
-        D.freeze()
-        s_fake = D.forward(fake, train=False)
-        G.backward(D.backward(g_loss.grad(s_fake)))
-        D.unfreeze()
-        opt_g.step(G.params(), G.grads())
-        hist["d_loss"][t], hist["g_loss"][t] = d_loss, g_loss.value(s_fake)
-        p = sig.forward(s)
-        hist["d_real"][t], hist["d_fake"][t] = p[:batch_size].mean(), p[batch_size:].mean()
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):   # caught below
+            d_loss, s = _step(G, D, X, batch_size, latent_dim, rng, bce, g_loss, opt_d, opt_g,
+                              labels, hist, t)
+            p = sig.forward(s)
+            hist["d_real"][t], hist["d_fake"][t] = p[:batch_size].mean(), p[batch_size:].mean()
         if not (np.isfinite(d_loss) and np.isfinite(hist["g_loss"][t])):
             raise TrainingDiverged(f"the GAN losses became NaN or infinite at step {t + 1}: "
                                    "lower eta_g and eta_d, standardise X, or use spectral "
@@ -141,3 +134,23 @@ def train_gan(G, D, X, *, steps, latent_dim, rng, batch_size=64, eta_g=2e-3, eta
             hist["steps_recorded"].append(t + 1)
             hist["records"].append(record(G, D, t + 1))
     return hist
+
+
+def _step(G, D, X, batch_size, latent_dim, rng, bce, g_loss, opt_d, opt_g, labels, hist, t):
+    """One D step and one G step (see :func:`train_gan`); returns D's loss and logits."""
+    x = X[rng.integers(0, len(X), batch_size)]
+    z = rng.normal(size=(batch_size, latent_dim))
+    fake = G.forward(z, train=True)
+    # 1. the discriminator, on real and fake rows at once
+    s = D.forward(np.concatenate([x, fake]), train=True)
+    d_loss, delta = bce.value_and_grad(s, labels)
+    D.backward(delta)
+    opt_d.step(D.params(), D.grads())
+    # 2. the generator, through the frozen discriminator
+    D.freeze()
+    s_fake = D.forward(fake, train=False)
+    G.backward(D.backward(g_loss.grad(s_fake)))
+    D.unfreeze()
+    opt_g.step(G.params(), G.grads())
+    hist["d_loss"][t], hist["g_loss"][t] = d_loss, g_loss.value(s_fake)
+    return d_loss, s
