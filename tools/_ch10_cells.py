@@ -777,7 +777,7 @@ print("D* at the cluster centres:", [f"{D_star2[np.argmin(abs(x_grid - m))]:.2f}
 print(f"mean |D − D*| = {np.sum(np.abs(D2_x - D_star2) * mix2) / np.sum(mix2):.2f}")
 ```
 
-The divergence is 0.189 nats, against 0.117 for $G(z) = 1.5z$: the narrower generator is *worse* by the game's measure, although it sits exactly on the largest cluster. $D^*$ is about 0.40 at $x = 0.5$, where the generator puts more mass than the data, and close to 1 over the two outer clusters, which $\mathcal N(0.5, 1)$ barely reaches. A generator that covers one mode well and ignores the others is what mode collapse looks like in one dimension, and the Jensen–Shannon divergence penalises it. The trained discriminator follows $D^*$ to within about 0.03 where the samples fall.
+The divergence is 0.189 nats, against 0.117 for $G(z) = 1.5z$: the narrower generator is *worse* by the game's measure, although it sits exactly on the largest cluster. $D^*$ is about 0.40 at $x = 0.5$, where the generator puts more mass than the data, and 0.94 over the two outer clusters, which $\mathcal N(0.5, 1)$ barely reaches. A generator that covers one mode well and ignores the others is what mode collapse looks like in one dimension, and the Jensen–Shannon divergence penalises it. The trained discriminator follows $D^*$ to within about 0.03 where the samples fall.
 ::::
 
 :::{exercise} When Adam cannot hide the saturation
