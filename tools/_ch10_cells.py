@@ -27,7 +27,7 @@ Every network so far in this book learned a mapping from an input to a known ans
 | Probability densities, expectations | Helpful | {cite:t}`goodfellow2016`, chapters 3 and 20 |
 
 - **Time to learn**: 90 minutes
-- **Run time**: about 40 s; the two GAN runs on traces are most of it.
+- **Run time**: about 30 s; the two GAN runs on traces are most of it.
 
 ## Imports
 """)
@@ -278,7 +278,7 @@ $$
 
 computes $1 - p$ and $\log$ of it in floating point. For large $s$, $1 - \sigma(s) = \sigma(-s) \approx e^{-s}$ is a perfectly good number, but $\sigma(s)$ itself is stored as the float nearest to it, and that is exactly 1 as soon as $e^{-s}$ is below half the machine epsilon: $1 - p$ rounds to 0 and $\log(1 - p) = -\infty$. Deep-learning frameworks avoid the infinity by clipping $p$ to $[\epsilon, 1 - \epsilon]$ ($\epsilon = 10^{-7}$ in Keras), and that is the "clipping" of the post {cite:p}`demoss2020`: beyond the clip, the loss is flat, and its gradient is zero.
 
-Written on the logit, the same loss never forms $1 - p$ (`BCEWithLogits`, {doc}`05_mantle_stability`):
+Written on the logit, the same loss never forms $1 - p$ (`geonn.BCEWithLogits`):
 
 $$
 L = \max(s, 0) - s\,y + \log\left(1 + e^{-|s|}\right), \qquad \frac{\partial L}{\partial s} = \sigma(s) - y .
@@ -737,7 +737,7 @@ md(r"""
 ## Summary
 
 - A GAN is a game: $D$ minimises cross-entropy on real (1) and fake (0) samples, $G$ tries to be taken for real. For a fixed $G$ the best discriminator is $D^* = p_\text{data}/(p_\text{data} + p_g)$, and against it $G$ minimises the Jensen–Shannon divergence. On a three-cluster distribution of amplitudes a trained discriminator follows $D^*$ to within 0.04 where there are samples.
-- The game's own generator loss, $\log(1 - D(G(z)))$, has gradient $-\sigma(s)$ with respect to $D$'s logit: it vanishes when $D$ rejects the fakes. With SGD a generator that starts far from the data never moves; the non-saturating loss $-\log D(G(z))$ reaches it in 100 steps. Adam hides most of the difference by rescaling steps.
+- The game's own generator loss, $\log(1 - D(G(z)))$, has gradient $-\sigma(s)$ with respect to $D$'s logit: it vanishes when $D$ rejects the fakes. With SGD a generator that starts far from the data never moves; with the non-saturating loss $-\log D(G(z))$ it is within $W_1 = 0.65$ of the data by step 100. Adam hides most of the difference by rescaling steps.
 - A sigmoid output followed by cross-entropy breaks where $1 - \sigma(s)$ rounds to 0: from $s = 16.6$ in float32 and $s = 36.7$ in float64. Clipping makes the loss finite and its gradient zero, for exactly the samples the network is most wrong about. Cross-entropy on logits (`BCEWithLogits`) is exact in float32 at $s = 40$.
 - A GAN of two small convolutional networks (about 1,800 and 1,500 parameters) learns noise-free 64-sample traces in 2,000 steps: the right amplitude distribution (Wasserstein distance 0.055 over five seeds, median, against 0.30 for a Gaussian with the real covariance) and the right band. The generator is trained through a frozen discriminator, with `D.backward` returning the gradient with respect to the fake traces.
 - No single measure is enough. The Gaussian baseline beats the GAN on the Fréchet distance of autoencoder features (0.018 against 0.076) and the 1-NN test (0.69 against 0.77) while producing traces that ring everywhere: the Fréchet distance sees only means and covariances, which the baseline matches by construction.
