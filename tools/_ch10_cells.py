@@ -260,7 +260,7 @@ ax.legend(ncols=2, loc="center right")
 ax.grid(alpha=0.3)
 plt.show()
 """, fig=("Distance between the generator's samples and the data over 600 steps of the game, for the two generator losses, with plain SGD (solid) or Adam (dashed) updating the generator. With SGD the saturating loss never moves; with Adam both losses converge, the saturating one later.", "fig-ch10-stall"),
-   alt="Four curves of distance against step on a log scale. The solid red curve is flat at about 6.4 for all 600 steps. The two blue curves drop below 1 within about 100 steps; the dashed red curve drops with them at first, climbs back to about 3.5 at step 100 and comes down below 1 only after step 200; from step 300 on, the three lie between 0.4 and 0.6.")
+   alt="Four curves of distance against step on a log scale. The solid red curve is flat at about 6.4 for all 600 steps. The two blue curves drop below 1 within about 100 steps; the dashed red curve drops with them at first, climbs back to about 3.5 at step 100 and comes down below 1 only after step 200; from step 300 on, the three lie between about 0.35 and 0.6.")
 
 md(r"""
 With SGD the saturating generator does not move at all: the discriminator's mean logit on its samples is −9.6, the gradient it passes back, $\sigma(s) \approx 7 \times 10^{-5}$, is that fraction of the non-saturating one, and a step of $\eta$ times that gradient is nothing. Meanwhile $D$ keeps training and grows more confident, so the generator never escapes. The non-saturating generator, from the same start, is within $W_1 = 0.65$ of the data by step 100.

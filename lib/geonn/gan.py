@@ -35,7 +35,9 @@ __all__ = ["GeneratorLoss", "softplus", "train_gan", "sample"]
 
 def softplus(s):
     """log(1 + e^s), computed without overflow: max(s, 0) + log1p(e^{−|s|})."""
-    s = np.asarray(s, dtype=float) if np.asarray(s).dtype.kind != "f" else np.asarray(s)
+    s = np.asarray(s)
+    if s.dtype.kind != "f":
+        s = s.astype(float)
     return np.maximum(s, 0) + np.log1p(np.exp(-np.abs(s)))
 
 
