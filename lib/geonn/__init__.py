@@ -41,3 +41,7 @@ __all__ += ["picking", "processing"]
 # breaks (an autoencoder-pretrained encoder, few labels)
 from . import autoencoders, transfer, transfer_report  # noqa: E402
 __all__ += ["autoencoders", "transfer", "transfer_report"]
+
+# chapter 10: generative adversarial networks and measures of sample quality
+from . import gan, gan_metrics, gan_nets  # noqa: E402
+__all__ += ["gan", "gan_metrics", "gan_nets"]

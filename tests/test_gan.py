@@ -1,0 +1,151 @@
+"""geonn.gan, geonn.gan_nets and geonn.gan_metrics: the generator losses against finite
+differences, the metrics against hand-computed values, and the training loop's contract."""
+import numpy as np
+import pytest
+
+from geonn import BCEWithLogits, TrainingDiverged, check_layer
+from geonn.gan import GeneratorLoss, sample, softplus, train_gan
+from geonn.gan_metrics import (dominant_frequency, frechet_distance, gaussian_baseline,
+                               one_nn_accuracy, report, rms_amplitude, spectrum_error,
+                               spread_ratio, wasserstein1)
+from geonn.gan_nets import add_spectral_norm, trace_discriminator, trace_generator
+
+
+def _fd_grad(f, s, eps=1e-6):
+    g = np.zeros_like(s)
+    for i in np.ndindex(s.shape):
+        sp, sm = s.copy(), s.copy()
+        sp[i] += eps
+        sm[i] -= eps
+        g[i] = (f(sp) - f(sm)) / (2 * eps)
+    return g
+
+
+@pytest.mark.parametrize("kind", GeneratorLoss.KINDS)
+def test_generator_loss_gradients_match_central_differences(kind):
+    s = np.random.default_rng(0).normal(0, 3, (7, 1))
+    loss = GeneratorLoss(kind)
+    num, ana = _fd_grad(loss.value, s), loss.grad(s)
+    assert np.max(np.abs(num - ana) / np.maximum(np.abs(ana), 1e-12)) < 1e-6
+
+
+def test_generator_losses_are_the_formulas_of_the_minimax_game():
+    s = np.array([[-30.0], [-2.0], [0.0], [3.0], [30.0]])
+    D = 1 / (1 + np.exp(-s))
+    np.testing.assert_allclose(GeneratorLoss("saturating").value(s[1:4]),
+                               np.mean(np.log(1 - D[1:4])), rtol=1e-12)
+    np.testing.assert_allclose(GeneratorLoss().value(s), np.mean(-np.log(D)), rtol=1e-12)
+    # the non-saturating loss is BCE on logits with target 1
+    np.testing.assert_allclose(GeneratorLoss().grad(s), BCEWithLogits().grad(s, np.ones_like(s)))
+    # at s = −30 (D sure the sample is fake) only the non-saturating gradient survives
+    assert abs(GeneratorLoss("saturating").grad(s)[0, 0]) < 1e-13
+    assert abs(GeneratorLoss().grad(s)[0, 0] + 1 / 5) < 1e-13
+
+
+def test_softplus_is_stable():
+    np.testing.assert_allclose(softplus(np.array([-800.0, 0.0, 800.0])), [0.0, np.log(2), 800.0])
+
+
+def test_generator_loss_bad_input():
+    with pytest.raises(ValueError, match="kind"):
+        GeneratorLoss("wasserstein")
+    with pytest.raises(ValueError, match=r"\(n, 1\)"):
+        GeneratorLoss().grad(np.zeros(3))
+
+
+def test_wasserstein1_of_shifted_samples_is_the_shift():
+    a = np.random.default_rng(1).normal(size=500)
+    assert wasserstein1(a, a + 0.7) == pytest.approx(0.7, abs=1e-12)
+    assert wasserstein1([0.0, 1.0], [0.0, 0.0, 1.0, 1.0]) == pytest.approx(0.0, abs=1e-15)
+    assert wasserstein1([0.0, 0.0], [1.0, 3.0, 1.0, 3.0]) == pytest.approx(2.0)
+
+
+def test_frechet_distance_hand_values():
+    rng = np.random.default_rng(2)
+    F = rng.normal(size=(400, 3))
+    assert frechet_distance(F, F) == pytest.approx(0.0, abs=1e-9)
+    # a shift by m adds ‖m‖²; scaling by 2 (cov ×4): Tr(C + 4C − 2·2C) = Tr C
+    shift = np.array([1.0, 2.0, 0.0])
+    assert frechet_distance(F, F + shift) == pytest.approx(5.0, abs=1e-9)
+    C = np.cov(F, rowvar=False)
+    assert frechet_distance(F, 2 * F) == pytest.approx(np.trace(C) + np.sum(F.mean(0) ** 2),
+                                                       rel=1e-9)
+
+
+def test_one_nn_accuracy_of_separated_and_identical_sets():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(50, 4))
+    assert one_nn_accuracy(X, X + 100.0) == 1.0
+    # copies: every sample's nearest neighbour is its twin of the other kind
+    assert one_nn_accuracy(X, X + 1e-9) == 0.0
+
+
+def test_spectrum_spread_and_property_measures():
+    dt = 0.002
+    t = np.arange(64) * dt
+    X = np.sin(2 * np.pi * 31.25 * t)[None, :] * np.linspace(1, 2, 10)[:, None]
+    assert spectrum_error(X, X, dt) == 0.0
+    assert spectrum_error(X, 2 * X, dt) == pytest.approx(1.0)
+    np.testing.assert_allclose(dominant_frequency(X, dt), 31.25)
+    assert spread_ratio(2 * rms_amplitude(X), rms_amplitude(X)) == pytest.approx(2.0)
+    with pytest.raises(ValueError, match="does not vary"):
+        spread_ratio([1.0, 2.0], [3.0, 3.0])
+    with pytest.raises(ValueError, match="features"):
+        one_nn_accuracy(np.zeros((3, 2)), np.zeros((3, 4)))
+    with pytest.raises(ValueError, match="finite"):
+        wasserstein1([0.0, np.nan], [1.0, 2.0])
+
+
+def test_gaussian_baseline_matches_mean_and_covariance():
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(3000, 2)) @ np.array([[1.0, 0.5], [0.0, 2.0]]) + 3.0
+    B = gaussian_baseline(X, 20000, np.random.default_rng(5))
+    np.testing.assert_allclose(B.mean(0), X.mean(0), atol=0.05)
+    np.testing.assert_allclose(np.cov(B, rowvar=False), np.cov(X, rowvar=False), atol=0.1)
+
+
+def test_report_keys_and_a_perfect_copy():
+    X = np.random.default_rng(6).normal(size=(40, 16))
+    r = report(X, X, 0.002, lambda F: F[:, :3])
+    assert r["W1"] == 0 and r["spectrum"] == 0 and r["spread RMS"] == 1 and r["1-NN"] == 0
+    assert abs(r["FD"]) < 1e-9
+
+
+def test_the_chapters_networks_pass_the_layer_contract():
+    rng = np.random.default_rng(7)
+    G, D = trace_generator(4, 16, rng, channels=2, kernel_size=3), \
+        trace_discriminator(16, rng, channels=(2, 3), kernel_size=3)
+    assert G.forward(rng.normal(size=(5, 4))).shape == (5, 16)
+    assert D.forward(rng.normal(size=(5, 16))).shape == (5, 1)
+    check_layer(G, rng.normal(size=(3, 4)), rng=rng)
+    check_layer(D, rng.normal(size=(3, 16)), rng=rng)
+    add_spectral_norm(D, rng, bound=2.0)
+    assert sum(leaf.reparam is not None for leaf in D.leaves() if hasattr(leaf, "reparam")) == 3
+    with pytest.raises(ValueError, match="multiple of 4"):
+        trace_generator(4, 18, rng)
+
+
+def test_train_gan_trains_G_through_a_frozen_D_and_records():
+    rng = np.random.default_rng(8)
+    X = rng.normal(2.0, 0.5, (200, 16))
+    G, D = trace_generator(4, 16, rng, channels=2, kernel_size=3), \
+        trace_discriminator(16, rng, channels=(2, 3), kernel_size=3)
+    start = float(sample(G, 200, 4, np.random.default_rng(0)).mean())
+    hist = train_gan(G, D, X, steps=210, latent_dim=4, rng=rng, batch_size=16, record_every=100,
+                     record=lambda G, D, t: float(sample(G, 200, 4, np.random.default_rng(0)).mean()))
+    assert hist["steps_recorded"] == [100, 200, 210] and len(hist["records"]) == 3
+    assert all(np.all(np.isfinite(hist[k])) for k in ("d_loss", "g_loss", "d_real", "d_fake"))
+    assert D.trainable and G.trainable          # D unfrozen again after each G step
+    # the generator's mean moved towards the data's (2.0) from about 0
+    assert abs(hist["records"][-1] - 2.0) < 0.5 * abs(start - 2.0)
+
+
+def test_train_gan_reports_divergence():
+    rng = np.random.default_rng(9)
+    G, D = trace_generator(2, 8, rng, channels=2, kernel_size=3), \
+        trace_discriminator(8, rng, channels=(2, 2), kernel_size=3)
+    X = np.full((20, 8), 1e308)
+    with pytest.raises(TrainingDiverged, match="lower eta"):
+        train_gan(G, D, X, steps=5, latent_dim=2, rng=rng, batch_size=4)
+    with pytest.raises(TypeError, match="Sequential"):
+        train_gan(G[0], D, X, steps=5, latent_dim=2, rng=rng)
