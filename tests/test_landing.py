@@ -99,3 +99,16 @@ def test_chapter_9_is_listed_everywhere_a_reader_or_instructor_looks():
     assert "{doc}`09_autoencoders`" in guide and "<ae-ex-axes>" in guide
     assert "### Chapter 9," in (ROOT / "book" / "notation.md").read_text()
     assert "## Autoencoders (chapter 9)" in (ROOT / "book" / "errata.md").read_text()
+
+
+def test_chapter_10_is_listed_everywhere_a_reader_or_instructor_looks():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    chapters = [ch["file"] for part in toc["parts"] for ch in part["chapters"]]
+    assert chapters.index("book/10_gans") == chapters.index("book/09_autoencoders") + 1
+    assert "{doc}`10_gans`" in FRONT["book/intro.md"]
+    assert "| 10 | `book/10_gans.ipynb`" in FRONT["README.md"]
+    assert "planned" not in FRONT["README.md"] and "planned" not in FRONT["book/intro.md"]
+    guide = (ROOT / "book" / "instructor_guide.md").read_text()
+    assert "{doc}`10_gans`" in guide and "<gan-ex-dstar>" in guide
+    assert "### Chapter 10," in (ROOT / "book" / "notation.md").read_text()
+    assert "## GANs on seismic data (chapter 10)" in (ROOT / "book" / "errata.md").read_text()

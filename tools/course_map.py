@@ -28,13 +28,13 @@ CHAPTERS = {
     7: ("Seismic\nreflectivity", (7.0, 1.9), True),
     8: ("Convolution on\nseismic traces", (3.1, 0.8), True),
     9: ("Autoencoders", (5.05, 0.8), True),
-    10: ("GANs", (7.0, 0.8), False),
+    10: ("GANs", (7.0, 0.8), True),
 }
 BUILDS_ON = [(1, 2), (2, 3), (3, 4), (4, 5), (4, 6), (4, 7), (7, 8), (8, 9), (9, 10)]
 LIBRARY = ("geonn, the course library in pure NumPy, under every chapter:\n"
            "activations · losses · layers · network · init · optim · train\n"
            "gradcheck · datasets · plotting · widgets · uncertainty\n"
-           "processing · picking · autoencoders · transfer")
+           "processing · picking · autoencoders · transfer · gan")
 W, H = 1.7, 0.75
 
 
