@@ -162,3 +162,15 @@ def test_mlp_builds_the_fully_connected_network_with_a_linear_output():
 def test_mlp_rejects_bad_sizes(sizes):
     with pytest.raises(ValueError, match="sizes must list at least two positive integers"):
         geonn.mlp(sizes, "relu", rng=np.random.default_rng(0))
+
+
+def test_predict_in_chunks_gives_the_same_result():
+    from geonn import Activation, Conv1D, Flatten
+    rng = np.random.default_rng(11)
+    net = Sequential([Conv1D(1, 3, 5, rng=rng), Activation("relu"), Flatten()])
+    x = rng.normal(size=(10, 1, 16))
+    np.testing.assert_allclose(net.predict(x, batch_size=3), net.predict(x), rtol=1e-12)
+    with pytest.raises(TypeError, match="batch_size"):
+        net.predict(x, batch_size=2.5)
+    with pytest.raises(ValueError, match="batch_size"):
+        net.predict(x, batch_size=0)

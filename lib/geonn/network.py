@@ -58,9 +58,21 @@ class Sequential(Layer):
         if layers:
             _backward_params(layers[0], grad_out, accumulate)
 
-    def predict(self, x):
-        """Forward pass in evaluation mode (dropout off)."""
-        return self.forward(x, train=False)
+    def predict(self, x, batch_size=None):
+        """Forward pass in evaluation mode (dropout off).
+
+        With ``batch_size``, ``x`` goes through in chunks of that many rows and the
+        outputs are joined: the same result, with the memory of one chunk (a Conv1D
+        layer keeps an (n, C·k, L) copy of its input).
+        """
+        if batch_size is None:
+            return self.forward(x, train=False)
+        batch_size = _checks.integer("batch_size", batch_size)
+        x = _checks.array("X", x)
+        if x.ndim < 1 or len(x) == 0:
+            raise ValueError(f"X must hold at least one sample; got shape {x.shape}")
+        return np.concatenate([self.forward(x[i:i + batch_size], train=False)
+                               for i in range(0, len(x), batch_size)])
 
     # -- parameters --------------------------------------------------------
     def params(self):
