@@ -18,7 +18,8 @@ import argparse
 
 import numpy as np
 
-from geonn import MSE, Activation, Adam, Dense, Sequential, fit
+from geonn import MSE, Adam, fit
+from geonn.autoencoders import dense_autoencoder
 from geonn.datasets.seismic import make_traces
 from geonn.gan import sample, train_gan
 from geonn.gan_metrics import (METRICS, dominant_frequency, gaussian_baseline, report,
@@ -44,10 +45,9 @@ def data(seed):
 def autoencoder(X, seed, epochs=30):
     """A Dense autoencoder 64 → 32 → 8 → 32 → 64 trained on X; returns (encoder, autoencoder)."""
     rng = np.random.default_rng(seed + 1)
-    ae = Sequential([Dense(NT, 32, rng=rng), Activation("tanh"), Dense(32, 8, rng=rng),
-                     Dense(8, 32, rng=rng), Activation("tanh"), Dense(32, NT, rng=rng)])
+    ae = dense_autoencoder(NT, 8, hidden=(32,), activation="tanh", rng=rng)
     fit(ae, MSE(), Adam(eta=3e-3), X, X, epochs=epochs, batch_size=64, rng=rng)
-    return Sequential(ae.layers[:3]), ae
+    return ae[0], ae
 
 
 def train_one(X, X_ref, seed, spectral, steps=STEPS, bound=1.0, progress=False):

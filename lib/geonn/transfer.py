@@ -136,7 +136,10 @@ def make_picker(encoder, head, mode, *, rng=None):
             if isinstance(leaf, Conv1D):
                 leaf.W[...] = Conv1D(leaf.c_in, leaf.c_out, leaf.k, rng=rng, init="he").W
                 leaf.b[...] = 0.0
-    (encoder.freeze() if mode == "frozen" else encoder.unfreeze())
+    if mode == "frozen":
+        encoder.freeze()
+    else:
+        encoder.unfreeze()
     return Sequential([encoder, head.unfreeze()])
 
 
