@@ -5,6 +5,7 @@ import re
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,40 +76,27 @@ def test_chapter_6b_is_listed_everywhere_a_reader_or_instructor_looks():
     assert "{doc}`06b_design_and_uncertainty`" in guide and "<design-ex-peeking>" in guide
 
 
-def test_chapter_8_is_listed_everywhere_a_reader_or_instructor_looks():
+# chapter, its notebook, the chapter before it in _toc.yml, one exercise label, its errata heading
+CHAPTERS = [(8, "08_convolution", "07_reflectivity", "conv-ex-matrix", None),
+            (9, "09_autoencoders", "08_convolution", "ae-ex-axes", "## Autoencoders (chapter 9)"),
+            (10, "10_gans", "09_autoencoders", "gan-ex-dstar", "## GANs on seismic data (chapter 10)")]
+
+
+@pytest.mark.parametrize("n, stem, previous, exercise, errata", CHAPTERS, ids=[c[1] for c in CHAPTERS])
+def test_chapter_is_listed_everywhere_a_reader_or_instructor_looks(n, stem, previous, exercise, errata):
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     chapters = [ch["file"] for part in toc["parts"] for ch in part["chapters"]]
-    assert chapters.index("book/08_convolution") == chapters.index("book/07_reflectivity") + 1
-    assert "{doc}`08_convolution`" in FRONT["book/intro.md"]
-    assert "| 8 | `book/08_convolution.ipynb`" in FRONT["README.md"]
-    assert "planned" not in FRONT["README.md"].split("| 8 |")[1].split("\n")[0]
+    assert chapters.index(f"book/{stem}") == chapters.index(f"book/{previous}") + 1
+    assert f"{{doc}}`{stem}`" in FRONT["book/intro.md"]
+    assert f"| {n} | `book/{stem}.ipynb`" in FRONT["README.md"]
+    assert "planned" not in FRONT["README.md"].split(f"| {n} |")[1].split("\n")[0]
     guide = (ROOT / "book" / "instructor_guide.md").read_text()
-    assert "{doc}`08_convolution`" in guide and "`08_convolution`" in guide.split("## Assignments")[1]
-    notation = (ROOT / "book" / "notation.md").read_text()
-    assert "### Chapter 8," in notation
+    assert f"{{doc}}`{stem}`" in guide and f"<{exercise}>" in guide
+    assert f"`{stem}`" in guide.split("## Assignments")[1]
+    assert f"### Chapter {n}," in (ROOT / "book" / "notation.md").read_text()
+    if errata:
+        assert errata in (ROOT / "book" / "errata.md").read_text()
 
 
-def test_chapter_9_is_listed_everywhere_a_reader_or_instructor_looks():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    chapters = [ch["file"] for part in toc["parts"] for ch in part["chapters"]]
-    assert chapters.index("book/09_autoencoders") == chapters.index("book/08_convolution") + 1
-    assert "{doc}`09_autoencoders`" in FRONT["book/intro.md"]
-    assert "| 9 | `book/09_autoencoders.ipynb`" in FRONT["README.md"]
-    assert "planned" not in FRONT["README.md"].split("| 9 |")[1].split("\n")[0]
-    guide = (ROOT / "book" / "instructor_guide.md").read_text()
-    assert "{doc}`09_autoencoders`" in guide and "<ae-ex-axes>" in guide
-    assert "### Chapter 9," in (ROOT / "book" / "notation.md").read_text()
-    assert "## Autoencoders (chapter 9)" in (ROOT / "book" / "errata.md").read_text()
-
-
-def test_chapter_10_is_listed_everywhere_a_reader_or_instructor_looks():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    chapters = [ch["file"] for part in toc["parts"] for ch in part["chapters"]]
-    assert chapters.index("book/10_gans") == chapters.index("book/09_autoencoders") + 1
-    assert "{doc}`10_gans`" in FRONT["book/intro.md"]
-    assert "| 10 | `book/10_gans.ipynb`" in FRONT["README.md"]
+def test_no_chapter_is_planned_any_more():
     assert "planned" not in FRONT["README.md"] and "planned" not in FRONT["book/intro.md"]
-    guide = (ROOT / "book" / "instructor_guide.md").read_text()
-    assert "{doc}`10_gans`" in guide and "<gan-ex-dstar>" in guide
-    assert "### Chapter 10," in (ROOT / "book" / "notation.md").read_text()
-    assert "## GANs on seismic data (chapter 10)" in (ROOT / "book" / "errata.md").read_text()

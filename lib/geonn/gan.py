@@ -30,22 +30,16 @@ from .network import Sequential
 from .optim import Adam
 from .train import TrainingDiverged
 
-__all__ = ["GeneratorLoss", "softplus", "train_gan", "sample"]
-
-
-def softplus(s):
-    """log(1 + e^s), computed without overflow: max(s, 0) + log1p(e^{−|s|})."""
-    s = np.asarray(s)
-    if s.dtype.kind != "f":
-        s = s.astype(float)
-    return np.maximum(s, 0) + np.log1p(np.exp(-np.abs(s)))
+__all__ = ["GeneratorLoss", "train_gan", "sample"]
 
 
 class GeneratorLoss:
     """The generator's loss on the discriminator's logits s (n, 1) of a batch of fakes.
 
     ``kind="non_saturating"`` (the default, −log D) or ``"saturating"`` (log(1 − D),
-    the minimax game as written); equations in the module docstring.
+    the minimax game as written); equations in the module docstring.  Both are
+    :class:`geonn.BCEWithLogits` in disguise: the non-saturating loss is BCE with
+    the label 1, the saturating one is minus BCE with the label 0.
     """
     KINDS = ("non_saturating", "saturating")
 
@@ -53,26 +47,26 @@ class GeneratorLoss:
         if kind not in self.KINDS:
             raise ValueError(f"GeneratorLoss kind must be one of {self.KINDS}; got {kind!r}")
         self.kind = kind
+        self._bce = BCEWithLogits()
 
-    @staticmethod
-    def _check(s):
+    def _pair(self, s):
+        """(s, labels, sign): the logits checked, the BCE labels and the sign of this loss."""
         s = np.asarray(s)
         if s.dtype.kind != "f":
             s = s.astype(float)
         if s.ndim != 2 or s.shape[0] == 0:
             raise ValueError(f"GeneratorLoss expects logits of shape (n, 1) with n ≥ 1; got {s.shape}")
-        return s
+        if self.kind == "saturating":
+            return s, np.zeros_like(s), -1.0
+        return s, np.ones_like(s), 1.0
 
     def value(self, s):
-        s = self._check(s)
-        if self.kind == "saturating":
-            return -float(np.sum(softplus(s))) / len(s)
-        return float(np.sum(softplus(-s))) / len(s)
+        s, y, sign = self._pair(s)
+        return sign * float(self._bce.value(s, y))
 
     def grad(self, s):
-        s = self._check(s)
-        p = Sigmoid().forward(s)
-        return (-p if self.kind == "saturating" else p - 1.0) / len(s)
+        s, y, sign = self._pair(s)
+        return sign * self._bce.grad(s, y)
 
     def __repr__(self):
         return f"GeneratorLoss({self.kind!r})"
@@ -146,7 +140,7 @@ def _step(G, D, X, batch_size, latent_dim, rng, bce, g_loss, opt_d, opt_g, label
     # 1. the discriminator, on real and fake rows at once
     s = D.forward(np.concatenate([x, fake]), train=True)
     d_loss, delta = bce.value_and_grad(s, labels)
-    D.backward(delta)
+    D.backward_params(delta)               # the samples' gradient is not needed here
     opt_d.step(D.params(), D.grads())
     # 2. the generator, through the frozen discriminator
     D.freeze()

@@ -16,6 +16,7 @@ these compares one aspect of a generated set Y (m, d) with a real set X (n, d).
 import numpy as np
 
 from . import _checks
+from .processing import amplitude_spectrum
 
 __all__ = ["wasserstein1", "spectrum_error", "dominant_frequency", "spread_ratio",
            "one_nn_accuracy", "frechet_distance", "gaussian_baseline", "rms_amplitude", "report",
@@ -37,6 +38,14 @@ def _sets(X, Y, who, ndim=2):
     return X, Y
 
 
+def _spectrum(X, dt, nfft=None):
+    """processing.amplitude_spectrum of the rows of X, zero-padded to ``nfft`` samples."""
+    if nfft is not None:
+        nfft = _checks.integer("nfft (samples after zero padding)", nfft, low=X.shape[1])
+        X = np.pad(X, ((0, 0), (0, nfft - X.shape[1])))
+    return amplitude_spectrum(X, dt)
+
+
 def wasserstein1(a, b):
     """W₁ between the empirical distributions of the values in ``a`` and ``b`` (any shapes,
     flattened): the area between their CDFs. For equal sizes, mean |sort(a) − sort(b)|."""
@@ -52,8 +61,8 @@ def spectrum_error(X, Y, dt, nfft=None):
     """‖Ā_Y − Ā_X‖ / ‖Ā_X‖, with Ā the mean amplitude spectrum of the traces (rows)."""
     X, Y = _sets(X, Y, "spectrum_error")
     dt = _checks.positive("spectrum_error dt (s)", dt)
-    A_x = np.abs(np.fft.rfft(X, n=nfft, axis=1)).mean(axis=0)
-    A_y = np.abs(np.fft.rfft(Y, n=nfft, axis=1)).mean(axis=0)
+    A_x = _spectrum(X, dt, nfft)[1].mean(axis=0)
+    A_y = _spectrum(Y, dt, nfft)[1].mean(axis=0)
     return float(np.linalg.norm(A_y - A_x) / np.linalg.norm(A_x))
 
 
@@ -63,8 +72,8 @@ def dominant_frequency(X, dt, nfft=256):
     X = _checks.array("dominant_frequency X", X, ndim=2)
     dt = _checks.positive("dominant_frequency dt (s)", dt)
     nfft = _checks.integer("dominant_frequency nfft", nfft, low=X.shape[1])
-    A = np.abs(np.fft.rfft(X, n=nfft, axis=1))
-    return np.fft.rfftfreq(nfft, dt)[np.argmax(A, axis=1)]
+    f, A = _spectrum(X, dt, nfft)
+    return f[np.argmax(A, axis=1)]
 
 
 def spread_ratio(prop_y, prop_x):

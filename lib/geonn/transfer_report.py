@@ -84,11 +84,10 @@ def transfer_table(rows):
 def plot_transfer(rows, ax=None):
     """RMS pick error against N (log–log): median over seeds, min–max band, one line per
     method; the fully supervised ceiling as a horizontal line and band."""
-    import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter
 
-    from .plotting.style import FIGSIZE
-    if ax is None:
-        _, ax = plt.subplots(figsize=FIGSIZE)
+    from .plotting.style import new_ax
+    ax = new_ax(ax)
     stats = summarise(rows)
     for m, marker in zip(METHODS, "os^"):
         if m in stats:
@@ -100,7 +99,6 @@ def plot_transfer(rows, ax=None):
         ax.axhline(med[0], color="k", ls="--", lw=1,
                    label=f"{CEILING}, {int(n[0]):,} traces")
         ax.axhspan(lo[0], hi[0], color="k", alpha=0.08, lw=0)
-    from matplotlib.ticker import NullFormatter
     ax.set(xscale="log", yscale="log", xlabel="labelled traces N", ylabel="RMS pick error (ms)",
            title="First breaks with few labels", ylim=(1.5, 300))
     ns = stats[next(m for m in METHODS if m in stats)][0]
