@@ -60,9 +60,9 @@ def test_the_stored_seed_study_is_complete_and_matches_a_live_run(seed0):
     stored = read_seed_study()
     assert sorted(stored) == [0, 1, 2, 3, 4]
     live = seed0[0]
-    for model in ("real vs real", "Gaussian"):         # no GAN: equal on every BLAS kernel
+    for model in ("real vs real", "Gaussian"):         # no GAN: equal to round-off on any BLAS
         for m in SEED_MEASURES:
-            assert stored[0][model][m] == pytest.approx(live[model][m], rel=1e-9, abs=1e-12), (
+            assert stored[0][model][m] == pytest.approx(live[model][m], abs=1e-6), (
                 f"data/ch10_seeds.csv is stale ({model}, {m}): run "
                 "`python tools/seeds_ch10.py --save`")
     for scores in stored.values():
