@@ -13,9 +13,10 @@ About 20 s of CPU per seed.
 Printed per seed: one row per model (real vs real, the Gaussian baseline, the plain
 GAN, the GAN with spectral normalisation on D) and one column per measure of
 `geonn.gan_metrics.report`, of `memorisation` (copy ratio and share, against the
-training traces) and of `closer_to_train` (against the first 1,000 of them); then, per measure, the median and range over seeds
-of every model, and how many seeds SN brings closer to real. ``--save`` writes the
-scores to data/ch10_seeds.csv, which the chapter prints (`geonn.gan_report`).
+training traces) and of `closer_to_train` (against the first 1,000 of them); then, per
+measure, the median and range over seeds of every model, and how many seeds SN brings
+closer to real. ``--save`` writes the scores to data/ch10_seeds.csv, which the chapter
+prints (`geonn.gan_report`).
 """
 import argparse
 
