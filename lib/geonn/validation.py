@@ -7,7 +7,7 @@ wells.  On a map, a validation well next to a training well may share part of
 its error with it (spatial correlation of the residuals), and the score is then
 optimistic.  :func:`correlogram` measures that correlation per distance class,
 
-    ρ(h) = mean over pairs (i, j) with |x_i − x_j| in class h of (r_i − r̄)(r_j − r̄)
+    ρ(h) = mean over the pairs (i, j) in distance class h of (r_i − r̄)(r_j − r̄)
            / mean_i (r_i − r̄)²,
 
 and :func:`blocked_kfold` keeps square blocks of the map together, so no
@@ -28,8 +28,8 @@ def _coordinates(x, y):
     x = _checks.array("x", x, ndim=1)
     y = _checks.array("y", y, ndim=1)
     if x.shape != y.shape:
-        raise ValueError(f"x and y must be the coordinates of the same wells (equal lengths); "
-                         f"got {x.size} and {y.size}")
+        raise ValueError("x and y must be the coordinates of the same wells (equal "
+                         f"lengths); got {x.size} and {y.size}")
     _checks.finite("x", x)
     _checks.finite("y", y)
     return x, y
@@ -61,19 +61,24 @@ def blocked_kfold(x, y, n_splits, block, rng):
     block = _checks.positive("block (the side of a square block)", block)
     rng = _checks.rng(rng, "blocked_kfold (to shuffle the blocks)")
     cells = np.stack([np.floor(x / block), np.floor(y / block)], axis=1)
-    blocks, block_of, counts = np.unique(cells, axis=0, return_inverse=True, return_counts=True)
+    blocks, block_of, counts = np.unique(cells, axis=0, return_inverse=True,
+                                         return_counts=True)
     if len(blocks) < n_splits:
-        raise ValueError(f"n_splits = {n_splits} folds need at least as many occupied blocks; "
+        raise ValueError(f"n_splits = {n_splits} folds need at least as many occupied "
+                         "blocks; "
                          f"blocks of side {block:g} hold the {x.size} wells in only "
                          f"{len(blocks)}: use smaller blocks or fewer folds")
     order = rng.permutation(len(blocks))
-    order = order[np.argsort(-counts[order], kind="stable")]    # largest first, ties shuffled
-    fold_of_block, size = np.empty(len(blocks), dtype=int), np.zeros(n_splits, dtype=int)
+    # largest first; blocks of equal size stay in their shuffled order
+    order = order[np.argsort(-counts[order], kind="stable")]
+    fold_of_block = np.empty(len(blocks), dtype=int)
+    size = np.zeros(n_splits, dtype=int)
     for b in order:
         k = int(np.argmin(size))
         fold_of_block[b], size[k] = k, size[k] + counts[b]
     fold = fold_of_block[block_of.ravel()]
-    return [(np.flatnonzero(fold != k), np.flatnonzero(fold == k)) for k in range(n_splits)]
+    return [(np.flatnonzero(fold != k), np.flatnonzero(fold == k))
+            for k in range(n_splits)]
 
 
 class PairedDifference(NamedTuple):
@@ -106,7 +111,7 @@ def paired_difference(a, b):
     a = _checks.array("a", a, ndim=1)
     b = _checks.array("b", b, ndim=1)
     if a.shape != b.shape:
-        raise ValueError(f"a and b must hold one score per shared fold (equal lengths); "
+        raise ValueError("a and b must hold one score per shared fold (equal lengths); "
                          f"got {a.size} and {b.size}")
     if a.size < 2:
         raise ValueError(f"a paired comparison needs at least 2 folds; got {a.size}")
@@ -136,21 +141,24 @@ def correlogram(x, y, values, edges):
     x, y = _coordinates(x, y)
     values = _checks.array("values", values, ndim=1)
     if values.shape != x.shape:
-        raise ValueError(f"values must hold one number per point ({x.size}); got {values.size}")
+        raise ValueError(f"values must hold one number per point ({x.size}); "
+                         f"got {values.size}")
     _checks.finite("values", values)
     edges = _checks.array("edges", edges, ndim=1)
     if edges.size < 2 or not np.all(np.diff(edges) > 0) or edges[0] < 0:
-        raise ValueError(f"edges must be at least two increasing distances ≥ 0; got {edges}")
+        raise ValueError("edges must be at least two increasing distances ≥ 0; "
+                         f"got {edges}")
     r = values - values.mean()
     variance = np.mean(r ** 2)
     if variance == 0:
         raise ValueError("values are all equal: their correlation is undefined")
     i, j = np.triu_indices(x.size, k=1)
     h = np.hypot(x[i] - x[j], y[i] - y[j])
-    cls = np.searchsorted(edges, h, side="left") - 1       # edges[c] < h ≤ edges[c + 1]
+    cls = np.searchsorted(edges, h, side="left") - 1    # edges[c] < h ≤ edges[c+1]
     inside = (cls >= 0) & (cls < edges.size - 1)
     pairs = np.bincount(cls[inside], minlength=edges.size - 1)
-    sums = np.bincount(cls[inside], weights=(r[i] * r[j])[inside], minlength=edges.size - 1)
+    sums = np.bincount(cls[inside], weights=(r[i] * r[j])[inside],
+                       minlength=edges.size - 1)
     with np.errstate(invalid="ignore", divide="ignore"):
         rho = sums / pairs / variance
     return rho, pairs
