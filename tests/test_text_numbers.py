@@ -48,6 +48,8 @@ CHAPTERS = sorted((ROOT / "book").glob("[0-9][0-9]*_*.ipynb"))
 
 # per chapter stem: {number as written in the text: why it need not be printed}
 ALLOWED = {
+    "02_activations": {"1e-3": "arithmetic written in the same formula, 4^{-5} ≈ 10^{-3}"},
+    "03_backprop": {"1e9": "arithmetic in the sentence: 2P/3 for P = a billion parameters"},
 }
 
 UNITS = r"(?:%|ms|s|Hz|kHz|dB|m|km|m/s|km/s)"
