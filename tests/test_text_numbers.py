@@ -50,6 +50,7 @@ CHAPTERS = sorted((ROOT / "book").glob("[0-9][0-9]*_*.ipynb"))
 ALLOWED = {
     "02_activations": {"1e-3": "arithmetic written in the same formula, 4^{-5} ≈ 10^{-3}"},
     "03_backprop": {"1e9": "arithmetic in the sentence: 2P/3 for P = a billion parameters"},
+    "07_reflectivity": {"0.0005": "arithmetic in the sentence: η/2 for the tutorial's η = 0.001"},
 }
 
 UNITS = r"(?:%|ms|s|Hz|kHz|dB|m|km|m/s|km/s)"
