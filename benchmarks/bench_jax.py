@@ -1,10 +1,16 @@
-"""The benchmark network in JAX: one ``jax.jit``-compiled step per mini-batch.
+"""The benchmark network in JAX, compiled by ``jax.jit``.
 
 The step is the forward pass, ``jax.grad`` of the ½-MSE loss and the Adam update,
-compiled by XLA into one function; Python only draws the batches, exactly as the
-NumPy loop of ``bench_mlp.py`` does (same weights, same ``default_rng`` batches,
-same Adam with ε outside the root).  ``bench_mlp.py`` times it as the row
-"jax jit"; :func:`compile_seconds` measures what the first call costs.
+compiled by XLA into one function.  The batches are those of the NumPy loop of
+``bench_mlp.py`` (same weights, same ``default_rng`` batches, same Adam with ε
+outside the root).  Two ways to drive it, two rows of ``bench_mlp.py``:
+
+* "jax jit": Python calls the compiled step once per mini-batch, as most JAX
+  training loops do;
+* "jax jit, scan": one compiled call per epoch, ``jax.lax.scan`` looping over the
+  epoch's full batches inside XLA (a last, shorter batch gets one step call).
+
+:func:`compile_seconds` measures what the first call of the step costs.
 
 JAX is imported on first use, with one CPU thread for XLA (``PJRT_NPROC=1``,
 set before the import: it sizes XLA's CPU thread pools; the ``XLA_FLAGS``
@@ -68,22 +74,49 @@ def _start(problem):
     return params, zeros, zeros
 
 
-def train(problem, eta, beta1, beta2, eps, seed):
-    """Train from ``problem.init`` on the batches of ``default_rng(seed)``; return the
-    test predictions as a NumPy array."""
+@functools.cache
+def _epoch(beta1, beta2):
+    """The full batches of one epoch in one compiled call: lax.scan over their row
+    indices and their (η_t, ε_t)."""
+    jax = _jax()
     step = _step(beta1, beta2)
+
+    @jax.jit
+    def epoch(params, m, v, X, y, idx, eta_t, eps_t):
+        def body(state, batch):
+            rows, eta, eps = batch
+            return step(*state, X[rows], y[rows], eta, eps), None
+        return jax.lax.scan(body, (params, m, v), (idx, eta_t, eps_t))[0]
+
+    return epoch
+
+
+def train(problem, eta, beta1, beta2, eps, seed, scan=False):
+    """Train from ``problem.init`` on the batches of ``default_rng(seed)``; return the
+    test predictions as a NumPy array.  ``scan=True``: one compiled call per epoch."""
+    step, epoch = _step(beta1, beta2), _epoch(beta1, beta2)
     params, m, v = _start(problem)
-    dtype = problem.dtype.type
     X, y, batch = problem.X, problem.y, problem.batch_size
+    n, full = len(X), len(X) // batch
+    if scan:
+        X, y = _jax().device_put(X), _jax().device_put(y)      # once, not every epoch
     rng, t = np.random.default_rng(seed), 0
     for _ in range(problem.epochs):
-        order = rng.permutation(len(X))
-        for start in range(0, len(X), batch):
-            idx = order[start:start + batch]
-            t += 1
-            eta_t = dtype(eta * (1 - beta2 ** t) ** 0.5 / (1 - beta1 ** t))
-            eps_t = dtype(eps * (1 - beta2 ** t) ** 0.5)
-            params, m, v = step(params, m, v, X[idx], y[idx], eta_t, eps_t)
+        order = rng.permutation(n)
+        steps = t + np.arange(1, -(-n // batch) + 1)
+        # Adam's bias corrections folded into η and ε, per step, in the data's dtype
+        eta_t = (eta * np.sqrt(1 - beta2 ** steps) / (1 - beta1 ** steps)).astype(problem.dtype)
+        eps_t = (eps * np.sqrt(1 - beta2 ** steps)).astype(problem.dtype)
+        t = int(steps[-1])
+        if scan:
+            rows = order[:full * batch].reshape(full, batch)
+            params, m, v = epoch(params, m, v, X, y, rows, eta_t[:full], eps_t[:full])
+            first = full
+        else:
+            first = 0
+        for k in range(first, len(steps)):
+            idx = order[k * batch:(k + 1) * batch]
+            params, m, v = step(params, m, v, X[idx], y[idx], eta_t[k], eps_t[k])
     return np.asarray(forward(params, problem.X_test))
 
 
