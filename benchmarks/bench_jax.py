@@ -105,8 +105,9 @@ def train(problem, eta, beta1, beta2, eps, seed, scan=False):
         order = rng.permutation(n)
         steps = t + np.arange(1, -(-n // batch) + 1)
         # Adam's bias corrections folded into η and ε, per step, in the data's dtype
-        eta_t = (eta * np.sqrt(1 - beta2 ** steps) / (1 - beta1 ** steps)).astype(problem.dtype)
-        eps_t = (eps * np.sqrt(1 - beta2 ** steps)).astype(problem.dtype)
+        root = np.sqrt(1 - beta2 ** steps)
+        eta_t = (eta * root / (1 - beta1 ** steps)).astype(problem.dtype)
+        eps_t = (eps * root).astype(problem.dtype)
         t = int(steps[-1])
         if scan:
             rows = order[:full * batch].reshape(full, batch)
@@ -123,7 +124,7 @@ def train(problem, eta, beta1, beta2, eps, seed, scan=False):
 def compile_seconds(problem, beta1=0.9, beta2=0.999, clock=time.process_time):
     """CPU seconds to trace and compile one step for this problem's batch shape (what
     the first call of a jitted function pays; later calls reuse the result)."""
-    step = _step.__wrapped__(beta1, beta2)      # a new jitted function: nothing cached
+    step = _step.__wrapped__(beta1, beta2)      # a new jitted function: no cache
     params, m, v = _start(problem)
     batch = problem.X[:problem.batch_size], problem.y[:problem.batch_size]
     scalars = problem.dtype.type(1e-3), problem.dtype.type(1e-8)
