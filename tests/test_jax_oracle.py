@@ -97,8 +97,9 @@ def _max_rel_diff(net, jax_grads):
     return worst
 
 
-def test_every_activation_is_covered():
+def test_every_activation_and_loss_is_covered():
     assert set(ACTIVATIONS) == set(activations.NAMES)
+    assert {type(loss) for loss, *_ in LOSSES.values()} == set(geonn.losses.Loss.__subclasses__())
 
 
 @pytest.mark.parametrize("loss_name", LOSSES)
