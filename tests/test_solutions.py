@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "book").glob("[0-9][0-9]*_*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))  # the chapters and the appendix
 
 OLD = re.compile(r"^:{3,}\{solution\}", re.M)                  # the one-cell directive
 START = re.compile(r"^```\{solution-start\}\s+(\S+)[ \t]*\n((?::[\w-]+:.*\n)*)```", re.M)
