@@ -4,9 +4,10 @@ import pytest
 
 from geonn import Adam, SoftmaxCrossEntropy, check_layer, fit
 from geonn.datasets import make_gathers
-from geonn.picking import (calibrate, cnn_pick, cnn_picker, energy_ratio, gaussian_labels,
-                           median_abs_ms, normalise_traces, pick_energy_ratio, pick_from_logits,
-                           pick_sta_lta, picker_inputs, rms_ms, sta_lta)
+from geonn.picking import (calibrate, cnn_pick, cnn_picker, energy_ratio,
+                           expected_first_break, gaussian_labels, median_abs_ms,
+                           normalise_traces, pick_energy_ratio, pick_from_logits,
+                           pick_sta_lta, picker_inputs, rms_ms, search_window, sta_lta)
 
 DT = 0.002
 
@@ -45,6 +46,52 @@ def test_ratios_keep_the_shape_and_dead_traces_get_nan():
     for picks in (pick_sta_lta(x, DT, 0.01, 0.04, 3.0), pick_energy_ratio(x, DT, 0.01)):
         assert picks.shape == (3, 4)
         assert np.isnan(picks[1, 2]) and np.isfinite(np.delete(picks.ravel(), 6)).all()
+
+
+def strong_later_event(onsets, later=100, gain=5.0):
+    """Weak first arrivals at ``onsets`` and a stronger burst at sample ``later``."""
+    x = 0.2 * burst(onsets)
+    x[:, later:] += gain * burst([0] * len(onsets), nt=128 - later, seed=1)
+    return x
+
+
+def test_a_search_window_keeps_the_pickers_off_a_stronger_later_event():
+    onsets = [20, 30, 40]
+    x = strong_later_event(onsets)
+    t = np.arange(128) * DT
+    search = search_window(t, (np.array(onsets) + 3) * DT, 0.0205)   # ±10 samples
+    assert search.shape == (3, 128) and search.sum(axis=1).tolist() == [21, 21, 21]
+    free = pick_energy_ratio(x, DT, 0.01, 0.05)
+    assert np.all(free / DT >= 95)                      # the whole trace: the later burst
+    for picks in (pick_energy_ratio(x, DT, 0.01, 0.001, search=search),
+                  pick_sta_lta(x, DT, 0.01, 0.06, 3.0, search=search)):
+        assert np.all(np.abs(picks / DT - onsets) <= 2), picks / DT
+    # a window that misses the arrival: picks stay inside it (STA/LTA falls back to
+    # the largest ratio there)
+    late = search_window(t, np.full(3, 70 * DT), 0.01)
+    for picks in (pick_energy_ratio(x, DT, 0.01, search=late),
+                  pick_sta_lta(x, DT, 0.01, 0.06, 50.0, search=late)):
+        assert np.all((picks / DT >= 65) & (picks / DT <= 75)), picks / DT
+
+
+def test_a_window_shared_by_the_gathers_and_dead_traces():
+    x = burst([30] * 8).reshape(2, 4, 128)
+    x[1, 2] = 0.0
+    search = search_window(np.arange(128) * DT, np.full(4, 32 * DT), 0.01)   # (4, 128)
+    for picks in (pick_sta_lta(x, DT, 0.01, 0.04, 3.0, search=search),
+                  pick_energy_ratio(x, DT, 0.01, search=search)):
+        assert picks.shape == (2, 4) and np.isnan(picks[1, 2])
+        assert np.all(np.abs(np.delete(picks.ravel(), 6) / DT - 30) <= 2)
+
+
+def test_expected_first_break_is_the_mean_over_live_traces_per_offset():
+    fb = np.array([[0.10, 0.20, 0.30], [0.12, 0.26, 0.90], [0.14, 0.23, 0.33]])
+    dead = np.array([[False, False, False], [False, False, True], [False, True, False]])
+    np.testing.assert_allclose(expected_first_break(fb, dead), [0.12, 0.23, 0.315])
+    np.testing.assert_allclose(expected_first_break(fb), fb.mean(axis=0))
+    g = make_gathers(20, np.random.default_rng(4), snr_db=None)
+    np.testing.assert_allclose(expected_first_break(g.first_break, g.dead),
+                               np.nanmean(np.where(g.dead, np.nan, g.first_break), axis=0))
 
 
 def test_sta_lta_falls_back_to_the_maximum_when_the_threshold_is_never_reached():
@@ -96,6 +143,21 @@ def test_rms_and_median_errors_in_ms_with_a_mask():
     (lambda: gaussian_labels([0.01], np.arange(10) * DT, -1.0), "sigma"),
     (lambda: cnn_picker(102, np.random.default_rng(0)), "divisible"),
     (lambda: cnn_picker(128, 0), "rng"),
+    (lambda: expected_first_break([0.1, 0.2]), "2-D"),
+    (lambda: expected_first_break([[0.1, np.nan]]), "NaN"),
+    (lambda: expected_first_break([[0.1, 0.2]], dead=[[0, 1]]), "boolean"),
+    (lambda: expected_first_break([[0.1, 0.2]], dead=np.array([[False, True]])),
+     r"trace\(s\) \[1\] are dead in every gather"),
+    (lambda: search_window(np.arange(8) * DT, [0.01], 0.0), "half_width"),
+    (lambda: search_window(np.arange(8) * DT, [1.0], 0.01), "holds no sample"),
+    (lambda: search_window(np.arange(8)[::-1] * DT, [0.01], 0.01), "increasing"),
+    (lambda: search_window(np.arange(8) * DT, [np.nan], 0.01), "centre"),
+    (lambda: pick_sta_lta(np.ones((2, 64)), DT, 0.01, 0.04, 3.0, search=np.ones(64)),
+     "boolean mask"),
+    (lambda: pick_sta_lta(np.ones((2, 64)), DT, 0.01, 0.04, 3.0,
+                          search=np.ones((3, 64), bool)), "does not broadcast"),
+    (lambda: pick_energy_ratio(np.ones((1, 64)), DT, 0.01,
+                               search=np.arange(64)[None] == 0), "no sample it can pick"),
     (lambda: cnn_picker(128, np.random.default_rng(0), channels=(8, 0)), "channels"),
 ])
 def test_bad_input_raises_a_clear_error(call, match):

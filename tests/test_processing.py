@@ -70,14 +70,36 @@ def test_bad_input_raises_a_clear_error(kwargs, message):
 
 def test_amplitude_spectrum_peaks_at_a_sine_frequency():
     t = np.arange(200) * DT
-    f, A = amplitude_spectrum(np.sin(2 * np.pi * 25.0 * t), DT)
+    f, A = amplitude_spectrum(np.sin(2 * np.pi * 25.0 * t), DT, nfft=200)
     assert f[-1] == pytest.approx(250.0) and f[np.argmax(A)] == pytest.approx(25.0)
-    f2, A2 = amplitude_spectrum(np.ones((3, 10)), DT)
+    f2, A2 = amplitude_spectrum(np.ones((3, 10)), DT, nfft=10)
     assert A2.shape == (3, 6) and A2[0, 0] == pytest.approx(10.0)
-    with pytest.raises(ValueError, match="positive"):
-        amplitude_spectrum(t, -DT)
-    with pytest.raises(ValueError, match="at least 2"):
-        amplitude_spectrum([1.0], DT)
+
+
+def test_amplitude_spectrum_zero_pads_by_default_to_resolve_a_short_wavelet():
+    w = ricker(20.0)                                     # 65 samples, 7.7 Hz FFT bins
+    f, A = amplitude_spectrum(w, DT)
+    assert f.size == 512 // 2 + 1 and f[1] == pytest.approx(1 / (512 * DT))
+    # padding samples the continuous spectrum: the nt-point bins are among the padded ones
+    f8, A8 = amplitude_spectrum(np.pad(w, (0, 65 * 8 - 65)), DT, nfft=65 * 8)
+    np.testing.assert_allclose(A8[::8], amplitude_spectrum(w, DT, nfft=65)[1], atol=1e-12)
+    # a Ricker's spectrum ∝ (f/f_p)² exp(−(f/f_p)²) peaks at f_p: 20 Hz, not the 23 Hz bin
+    assert abs(f[np.argmax(A)] - 20.0) <= f[1] / 2
+    assert f8[np.argmax(A8)] == pytest.approx(20.0, abs=0.5)
+    assert amplitude_spectrum(np.ones(300), DT)[0].size == 2048 // 2 + 1     # 4 × 300 → 2048
+    assert amplitude_spectrum(np.ones(8), DT)[0].size == 256 // 2 + 1
+
+
+@pytest.mark.parametrize("args, error, match", [
+    (([1.0], DT), ValueError, "at least 2"),
+    ((np.ones(8), -DT), ValueError, "positive"),
+    ((np.ones(8), DT, 4), ValueError, "nfft .*at least the 8 samples"),
+    ((np.ones(8), DT, 16.0), TypeError, "nfft"),
+    ((np.ones((2, 2, 8)), DT), ValueError, "1-D"),
+])
+def test_amplitude_spectrum_bad_input(args, error, match):
+    with pytest.raises(error, match=match):
+        amplitude_spectrum(*args)
 
 
 def test_bandpass_keeps_the_pass_band_and_removes_the_rest():

@@ -43,11 +43,9 @@ def _sets(X, Y, who, ndim=2):
 
 
 def _spectrum(X, dt, nfft=None):
-    """processing.amplitude_spectrum of the rows of X, zero-padded to ``nfft`` samples."""
-    if nfft is not None:
-        nfft = _checks.integer("nfft (samples after zero padding)", nfft, low=X.shape[1])
-        X = np.pad(X, ((0, 0), (0, nfft - X.shape[1])))
-    return amplitude_spectrum(X, dt)
+    """processing.amplitude_spectrum of the rows of X, zero-padded to ``nfft`` samples
+    (None: not padded, the traces' own frequencies)."""
+    return amplitude_spectrum(X, dt, nfft=X.shape[1] if nfft is None else nfft)
 
 
 def wasserstein1(a, b):

@@ -110,7 +110,9 @@ def make_gathers(n, rng, *, n_traces=32, nt=128, dt=0.002, offset0=20.0, d_offse
         first_break = t0 + offset / v_near + static    (s),
 
     the time of the peak of its zero-phase Ricker (f_peak ~ U(f_range) per gather),
-    amplitude ∝ 1/√offset (spherical spreading), 1 on the nearest trace. Offsets are offset0 + d_offset·k m, k < n_traces.
+    amplitude ∝ 1/√offset, 1 on the nearest trace: the geometrical spreading of a
+    cylindrical wavefront, as in a 2-D model (a spherical wavefront in 3-D decays as
+    1/r). Offsets are offset0 + d_offset·k m, k < n_traces.
     Then ``n_reflections`` hyperbolae t = √(τ² + offset²/v²) + static, τ after the
     first arrival's intercept, v ~ U(1.1, 1.8)·v_near, amplitude ±U(0.2, 0.6); a
     reflection is muted where it would arrive within 1.5/f_peak of the first break.

@@ -8,6 +8,8 @@ last axis, NaN where a trace holds nothing to pick (all zeros: a dead trace).
   the energy x² (Allen 1978), picked where it first crosses a threshold.
 - :func:`energy_ratio`, :func:`pick_energy_ratio`: energy of a short window over
   all the energy so far (Coppens 1985), picked where it rises most steeply.
+- :func:`expected_first_break`, :func:`search_window`: the mean moveout of labelled
+  gathers and a window around it, for a picker to search instead of the whole trace.
 - :func:`rms_ms`, :func:`median_abs_ms`: pick errors in milliseconds;
   :func:`calibrate`: a picker's setting and bias from labelled traces.
 - :func:`normalise_traces`: per-trace scaling to unit RMS.
@@ -17,6 +19,7 @@ last axis, NaN where a trace holds nothing to pick (all zeros: a dead trace).
 """
 from .classical import *  # noqa: F401,F403  (each module lists its names in __all__)
 from .cnn import *  # noqa: F401,F403
-from . import classical, cnn
+from .window import *  # noqa: F401,F403
+from . import classical, cnn, window
 
-__all__ = classical.__all__ + cnn.__all__
+__all__ = classical.__all__ + window.__all__ + cnn.__all__

@@ -7,6 +7,7 @@ like the traces without their last axis, NaN on an all-zero (dead) trace.
 import numpy as np
 
 from .. import _checks
+from .window import _search
 
 __all__ = ["normalise_traces", "sta_lta", "pick_sta_lta", "energy_ratio", "pick_energy_ratio",
            "calibrate", "rms_ms", "median_abs_ms"]
@@ -71,19 +72,24 @@ def sta_lta(x, dt, sta, lta):
     return np.divide(short, long_, out=np.zeros_like(short), where=long_ > 1e-30 * e.max(initial=0))
 
 
-def pick_sta_lta(x, dt, sta, lta, threshold):
+def pick_sta_lta(x, dt, sta, lta, threshold, search=None):
     """Time (s) of the first sample whose STA/LTA reaches ``threshold``.
 
     x (..., nt) → picks (...). A trace whose ratio never reaches the threshold
     is picked at the maximum of its ratio; a dead trace gets NaN. The first
     crossing marks the onset of energy, the event a trigger is built to catch;
     the maximum would come later, once the short window is full of the
-    arrival, and can jump to a stronger later reflection.
+    arrival, and can jump to a stronger later reflection. ``search``: a boolean
+    mask broadcastable to x (:func:`search_window`), True where the pick may lie;
+    the ratio is still computed on the whole trace, so the LTA holds what came before.
     """
     threshold = _checks.number("threshold", threshold, low=1.0, low_open=True)
     x = _traces(x, "pick_sta_lta")
     R = sta_lta(x, dt, sta, lta)
     above = R >= threshold
+    if search is not None:
+        search = _search(search, x.shape, "pick_sta_lta")
+        above, R = above & search, np.where(search, R, -np.inf)
     k = np.where(above.any(axis=-1), np.argmax(above, axis=-1), np.argmax(R, axis=-1))
     return np.where(_dead(x), np.nan, k * dt)
 
@@ -107,16 +113,20 @@ def energy_ratio(x, dt, window, beta=0.01):
     return np.divide(_trailing_sum(e, n), denom, out=np.zeros_like(e), where=denom > 0)
 
 
-def pick_energy_ratio(x, dt, window, beta=0.01):
+def pick_energy_ratio(x, dt, window, beta=0.01, search=None):
     """Time (s) of the steepest rise of the energy ratio: argmax_i (ER[i] − ER[i−1]).
 
     x (..., nt) → picks (...); NaN for a dead trace. The ratio climbs while the
     window fills with the first arrival and drifts down in later energy, since
     E₂ only grows, so its steepest rise marks the onset of the first arrival;
-    its maximum would sit about one window later.
+    its maximum would sit about one window later. ``search``: as in :func:`pick_sta_lta`,
+    the samples i where the rise may be picked (i ≥ 1).
     """
     x = _traces(x, "pick_energy_ratio")
     rise = np.diff(energy_ratio(x, dt, window, beta), axis=-1)
+    if search is not None:
+        rise = np.where(_search(search, x.shape, "pick_energy_ratio", first=1)[..., 1:], rise,
+                        -np.inf)
     return np.where(_dead(x), np.nan, (np.argmax(rise, axis=-1) + 1) * dt)
 
 

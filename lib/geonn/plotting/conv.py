@@ -77,13 +77,13 @@ def plot_kernels(kernels, dt, wavelet=None, axes=None, nfft=256, title=None):
         _, axes = plt.subplots(1, 2, figsize=(TEXT_WIDTH, 3.4), layout="constrained")
     ax_t, ax_f = axes
     lag_ms = 1000.0 * dt * (np.arange(k) - k // 2)
-    f, A_k = amplitude_spectrum(np.pad(kernels, ((0, 0), (0, nfft - k))), dt)
+    f, A_k = amplitude_spectrum(kernels, dt, nfft=nfft)
     for i, (kern, A) in enumerate(zip(kernels, A_k)):
         ax_t.plot(lag_ms, kern / (np.abs(kern).max() or 1.0) + 2.2 * i, color=f"C{i % 10}", lw=1.0)
         ax_f.plot(f, A / (A.max() or 1.0), color=f"C{i % 10}", lw=0.9, alpha=0.8)
     if wavelet is not None:
         wavelet = np.asarray(wavelet, dtype=float)
-        _, A = amplitude_spectrum(np.pad(wavelet, (0, nfft - wavelet.size)), dt)
+        _, A = amplitude_spectrum(wavelet, dt, nfft=nfft)
         ax_f.plot(f, A / A.max(), color="k", lw=2.2, label="wavelet")
         ax_f.legend(loc="upper right")
     ax_t.set(xlabel="lag (ms)", ylabel="kernel (scaled, offset)", yticks=[])
