@@ -128,7 +128,8 @@ def test_a_live_run_reproduces_the_stored_row(seed6):
     stored = read_seed_study(CH6B_SEEDS_CSV)
     for column, value in live.items():
         assert value == pytest.approx(stored[column][6], rel=2e-3, abs=1e-6), (
-            f"data/ch6b_seeds.csv is stale ({column}): run `python tools/seeds_ch6b.py --save`")
+            f"data/ch6b_seeds.csv is stale ({column}): "
+            "run `python tools/seeds_ch6b.py --save`")
 
 
 def _printed_tables():
@@ -157,7 +158,8 @@ def test_the_chapter_prints_every_stored_row():
         for label, value in zip(labels, values):
             text = tables[column][label]
             decimals = len(text.split(".")[1]) if "." in text else 0
-            assert abs(float(text) - value) <= 0.5 * 10.0 ** -decimals + 1e-12, (column, label)
+            half_unit = 0.5 * 10.0 ** -decimals
+            assert abs(float(text) - value) <= half_unit + 1e-12, (column, label)
 
 
 def test_lectures_design_section_has_its_errata_rows():

@@ -4,7 +4,7 @@ to check which of its results hold beyond one seed.
     OPENBLAS_NUM_THREADS=1 python tools/seeds_ch6b.py            # seeds 0-6 (6 is the chapter's)
     OPENBLAS_NUM_THREADS=1 python tools/seeds_ch6b.py 6 0 1
     OPENBLAS_NUM_THREADS=1 python tools/seeds_ch6b.py 6 0 1 2 --dropout-rates   # 1-D only
-    OPENBLAS_NUM_THREADS=1 python tools/seeds_ch6b.py --save   # 0-6 -> data/ch6b_seeds.csv
+    OPENBLAS_NUM_THREADS=1 python tools/seeds_ch6b.py --save    # -> data/ch6b_seeds.csv
 
 A seed sets, as in the chapter, the 144/36 split of the wells, the folds of the
 cross-validation, the subsets of the learning curve, and every initial weight,
@@ -297,11 +297,12 @@ def report(seed, o):
 
 
 # the stored columns: the chosen setting and its scores; η = 0.03 against the best η
-# (paired, and on how many folds worse); blocked − random squared error (% of random);
-# error above E[φ | AI], MSE × 1e6, shown by the validation wells and true on the map;
-# the learning curve's network medians and the line's wins; coverage (%) of the ensemble
-# and MC dropout, raw and with the noise, and by AI third; the spread outside the AI
-# range; the learned curve's RMS difference from E[φ | AI]; RMSE and ±2σ coverage there
+# (paired, and on how many folds worse); blocked − random squared error (% of
+# random); error above E[φ | AI], MSE × 1e6, shown by the validation wells and true
+# on the map; the learning curve's network medians and the line's wins; coverage (%)
+# of the ensemble and MC dropout, raw and with the noise, and by AI third; the
+# spread outside the AI range; the learned curve's RMS difference from E[φ | AI];
+# RMSE and ±2σ coverage outside the range
 COLUMNS = ["width", "depth", "eta", "cv", "test", "eta .03 - best", "eta .03 folds",
            "blocked eta", "blocked - random %", "random shown", "random true",
            "blocked shown", "blocked true", "net 40", "net 144", "line wins 10",
@@ -313,18 +314,19 @@ COLUMNS = ["width", "depth", "eta", "cv", "test", "eta .03 - best", "eta .03 fol
 
 def measures(seed, o):
     """{"seed": seed, column: value} of one seed's run ``o``, the columns of COLUMNS."""
-    eta3, c = o["paired eta"][0.03], o["cov"]
+    eta3 = o["paired eta"][0.03]
     wins = {n: int((v[:, 1] < v[:, 0]).sum()) for n, v in o["curve"].items()}
+    covered = [("ens", 1), ("ens+noise", 1), ("ens+noise", 2), ("mc", 1),
+               ("mc+noise", 1), ("mc+noise", 2)]
     values = [*o["best"], o["cv best"], o["test"], eta3.mean, eta3.n_greater,
               o["best blocked"], 100 * o["blocked - random"][0],
               *(1e6 * v for name in ("random", "blocked") for v in o["excess"][name]),
               np.median(o["curve"][40][:, 0]), np.median(o["curve"][144][:, 0]),
-              wins[10], wins[20], sum(w for n, w in wins.items() if n >= 40), o["ens rmse"],
-              *(100 * c[key] for key in (("ens", "map", 1), ("ens+noise", "map", 1),
-                                         ("ens+noise", "map", 2), ("mc", "map", 1),
-                                         ("mc+noise", "map", 1), ("mc+noise", "map", 2))),
-              *(100 * v for v in o["cov by AI"]), o["sd ratio out/in"], o["corr sd dist"],
-              o["curve rmse"], o["ens rmse out"], o["bayes rmse out"], 100 * o["cov out"]]
+              wins[10], wins[20], sum(w for n, w in wins.items() if n >= 40),
+              o["ens rmse"], *(100 * o["cov"][(name, "map", k)] for name, k in covered),
+              *(100 * v for v in o["cov by AI"]), o["sd ratio out/in"],
+              o["corr sd dist"], o["curve rmse"], o["ens rmse out"],
+              o["bayes rmse out"], 100 * o["cov out"]]
     return {"seed": seed, **dict(zip(COLUMNS, map(float, values), strict=True))}
 
 
@@ -337,7 +339,7 @@ def main():
                         help=f"store seeds 0-6 in {CH6B_SEEDS_CSV.name}")
     args = parser.parse_args()
     if args.save:
-        args.seeds = list(range(7))
+        args.seeds, args.dropout_rates = list(range(7)), False
     rows = []
     for s in args.seeds:
         if args.dropout_rates:

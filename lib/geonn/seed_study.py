@@ -58,9 +58,9 @@ def seed_table(study, formats):
     """A stored study as a text table: a header, one line per seed, then the lowest and
     the highest value of each column over the seeds.
 
-    study: as :func:`read_seed_study` returns it; formats: {column: format spec}, in the
-    order to print, e.g. ``{"cv": ".4f", "ens 1": ".0f"}``. Columns are right-aligned and
-    at least two spaces apart, so a header splits on runs of two spaces.
+    study: as :func:`read_seed_study` returns it; formats: {column: format spec}, in
+    the order to print, e.g. ``{"cv": ".4f", "ens 1": ".0f"}``. Columns are
+    right-aligned and at least two spaces apart, so a header splits on two spaces.
     """
     missing = [c for c in formats if c not in study]
     if missing:
