@@ -4,6 +4,7 @@ to check which of its results hold beyond one seed.
     OPENBLAS_NUM_THREADS=1 python tools/seeds_ch6b.py            # seeds 0-6 (6 is the chapter's)
     OPENBLAS_NUM_THREADS=1 python tools/seeds_ch6b.py 6 0 1
     OPENBLAS_NUM_THREADS=1 python tools/seeds_ch6b.py 6 0 1 2 --dropout-rates   # 1-D only
+    OPENBLAS_NUM_THREADS=1 python tools/seeds_ch6b.py --save    # -> data/ch6b_seeds.csv
 
 A seed sets, as in the chapter, the 144/36 split of the wells, the folds of the
 cross-validation, the subsets of the learning curve, and every initial weight,
@@ -19,8 +20,12 @@ table scored on the validation samples and on held-out test samples; ensemble an
 and with the noise variance added; the spread inside and outside the training
 AI range and its correlation with the distance to the nearest well; the
 sensitivity of the learned curve against the truth's.
+
+With ``--save``, one row per seed of the map measures the chapter quotes over the seeds
+(``COLUMNS``, see ``measures``) is stored through ``geonn.seed_study``; the chapter
+prints them. The 1-D remedies are not stored: the chapter runs them over the seeds.
 """
-import sys
+import argparse
 
 import numpy as np
 from sklearn.model_selection import KFold, train_test_split
@@ -29,6 +34,7 @@ from sklearn.preprocessing import MinMaxScaler
 from geonn import MSE, Activation, Adam, Dense, Dropout, Sequential, fit, mlp
 from geonn.datasets import porosity as P
 from geonn.datasets import porosity_reference as R
+from geonn.seed_study import CH6B_SEEDS_CSV, write_seed_study
 from geonn.uncertainty import coverage, ensemble_predict, input_sensitivity, mc_dropout_predict
 from geonn.validation import blocked_kfold, correlogram, paired_difference
 
@@ -290,12 +296,64 @@ def report(seed, o):
           f"truth {st[0]:.3f} {st[100]:.3f} {st[-1]:.3f}; curve RMSE vs E[φ|AI] {o['curve rmse']:.4f}")
 
 
-if __name__ == "__main__":
-    seeds = [int(a) for a in sys.argv[1:] if not a.startswith("--")] or list(range(7))
-    for s in seeds:
-        if "--dropout-rates" in sys.argv:      # the 1-D comparison only, over dropout rates
+# the stored columns: the chosen setting and its scores; η = 0.03 against the best η
+# (paired, and on how many folds worse); blocked − random squared error (% of
+# random); error above E[φ | AI], MSE × 1e6, shown by the validation wells and true
+# on the map; the learning curve's network medians and the line's wins; coverage (%)
+# of the ensemble and MC dropout, raw and with the noise, and by AI third; the
+# spread outside the AI range; the learned curve's RMS difference from E[φ | AI];
+# RMSE and ±2σ coverage outside the range
+COLUMNS = ["width", "depth", "eta", "cv", "test", "eta .03 - best", "eta .03 folds",
+           "blocked eta", "blocked - random %", "random shown", "random true",
+           "blocked shown", "blocked true", "net 40", "net 144", "line wins 10",
+           "line wins 20", "line wins 40+", "ens rmse", "ens 1", "ens+noise 1",
+           "ens+noise 2", "mc 1", "mc+noise 1", "mc+noise 2", "soft 1", "middle 1",
+           "hard 1", "sd out/in", "corr sd dist", "curve rmse", "rmse out",
+           "bayes out", "cov out 2"]
+
+
+def measures(seed, o):
+    """{"seed": seed, column: value} of one seed's run ``o``, the columns of COLUMNS."""
+    eta3 = o["paired eta"][0.03]
+    wins = {n: int((v[:, 1] < v[:, 0]).sum()) for n, v in o["curve"].items()}
+    covered = [("ens", 1), ("ens+noise", 1), ("ens+noise", 2), ("mc", 1),
+               ("mc+noise", 1), ("mc+noise", 2)]
+    values = [*o["best"], o["cv best"], o["test"], eta3.mean, eta3.n_greater,
+              o["best blocked"], 100 * o["blocked - random"][0],
+              *(1e6 * v for name in ("random", "blocked") for v in o["excess"][name]),
+              np.median(o["curve"][40][:, 0]), np.median(o["curve"][144][:, 0]),
+              wins[10], wins[20], sum(w for n, w in wins.items() if n >= 40),
+              o["ens rmse"], *(100 * o["cov"][(name, "map", k)] for name, k in covered),
+              *(100 * v for v in o["cov by AI"]), o["sd ratio out/in"],
+              o["corr sd dist"], o["curve rmse"], o["ens rmse out"],
+              o["bayes rmse out"], 100 * o["cov out"]]
+    return {"seed": seed, **dict(zip(COLUMNS, map(float, values), strict=True))}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("seeds", nargs="*", type=int, default=list(range(7)))
+    parser.add_argument("--dropout-rates", action="store_true",
+                        help="the 1-D comparison only, over dropout rates")
+    parser.add_argument("--save", action="store_true",
+                        help=f"store seeds 0-6 in {CH6B_SEEDS_CSV.name}")
+    args = parser.parse_args()
+    if args.save:
+        args.seeds, args.dropout_rates = list(range(7)), False
+    rows = []
+    for s in args.seeds:
+        if args.dropout_rates:
             none = fit_1d(s)[1]         # validation RMSE at epoch 4000
             print(f"seed {s}: no remedy {none:.4f}; dropout " + ", ".join(
                 f"p = {p}: {fit_1d(s, p)[1]:.4f}" for p in (0.1, 0.2, 0.3, 0.5)))
         else:
-            report(s, run(s))
+            o = run(s)
+            report(s, o)
+            rows.append(measures(s, o))
+    if args.save:
+        write_seed_study(CH6B_SEEDS_CSV, rows)
+        print(f"stored in {CH6B_SEEDS_CSV}")
+
+
+if __name__ == "__main__":
+    main()

@@ -3,7 +3,8 @@
 A chapter trains on one seed; a script in ``tools/`` re-runs its pipeline over other
 seeds, too slow for the page, and stores the results here so that the chapter can
 print the spread its text quotes.  Chapter 7's study, ``tools/seeds_ch7.py --save``,
-writes ``data/ch7_seeds.csv`` (columns: ``seed`` and the ratios named in the script).
+writes ``data/ch7_seeds.csv`` (columns: ``seed`` and the ratios named in the script);
+chapter 6b's, ``tools/seeds_ch6b.py --save``, writes ``data/ch6b_seeds.csv``.
 """
 import csv
 from pathlib import Path
@@ -12,8 +13,10 @@ import numpy as np
 
 from .datasets.porosity import DATA_DIR
 
-__all__ = ["CH7_SEEDS_CSV", "read_seed_study", "write_seed_study"]
+__all__ = ["CH6B_SEEDS_CSV", "CH7_SEEDS_CSV", "read_seed_study", "seed_table",
+           "write_seed_study"]
 
+CH6B_SEEDS_CSV = Path(DATA_DIR) / "ch6b_seeds.csv"
 CH7_SEEDS_CSV = Path(DATA_DIR) / "ch7_seeds.csv"
 
 
@@ -49,3 +52,24 @@ def read_seed_study(path):
     study = {c: values[:, j] for j, c in enumerate(columns)}
     study["seed"] = study["seed"].astype(int)
     return study
+
+
+def seed_table(study, formats):
+    """A stored study as a text table: a header, one line per seed, then the lowest and
+    the highest value of each column over the seeds.
+
+    study: as :func:`read_seed_study` returns it; formats: {column: format spec}, in
+    the order to print, e.g. ``{"cv": ".4f", "ens 1": ".0f"}``. Columns are
+    right-aligned and at least two spaces apart, so a header splits on two spaces.
+    """
+    missing = [c for c in formats if c not in study]
+    if missing:
+        raise KeyError(f"formats names columns the study does not have: {missing}; "
+                       f"it has {list(study)}")
+    columns = [["seed", *map(str, study["seed"]), "min", "max"]]
+    for c, spec in formats.items():
+        values = [*study[c], np.min(study[c]), np.max(study[c])]
+        columns.append([c, *(format(v, spec) for v in values)])
+    widths = [max(map(len, col)) + (2 if j else 0) for j, col in enumerate(columns)]
+    return "\n".join("".join(col[i].rjust(w) for col, w in zip(columns, widths))
+                     for i in range(len(columns[0])))
