@@ -1,5 +1,5 @@
-"""Classical seismic processing: Wiener deconvolution, spectra, band-pass (chapter 8) and
-the Wiener denoising filter (chapter 9).
+"""Classical seismic processing: Wiener deconvolution, spectra, band-pass (chapter 8)
+and the Wiener denoising filter (chapter 9).
 
 The convolutional model of a trace (Yilmaz 2001, ch. 2) is
 
@@ -26,8 +26,8 @@ import numpy as np
 
 from . import _checks
 
-__all__ = ["wiener_deconvolution", "amplitude_spectrum", "bandpass", "mean_power_spectrum",
-           "estimate_snr_db", "wiener_denoise"]
+__all__ = ["wiener_deconvolution", "amplitude_spectrum", "bandpass",
+           "mean_power_spectrum", "estimate_snr_db", "wiener_denoise"]
 
 
 def _traces(name, x, min_length=1):
@@ -140,21 +140,22 @@ def mean_power_spectrum(x):
     ``np.fft.rfftfreq(2 * nt, dt)``, the grid :func:`wiener_denoise` filters on.
     """
     x = _traces("mean_power_spectrum x", x, min_length=2)
-    return np.mean(np.abs(np.fft.rfft(x.reshape(-1, x.shape[-1]), n=2 * x.shape[-1])) ** 2,
-                   axis=0)
+    nt = x.shape[-1]
+    return np.mean(np.abs(np.fft.rfft(x.reshape(-1, nt), n=2 * nt)) ** 2, axis=0)
 
 
 def _spectra(who, x, signal_power, noise_power):
     x = _traces(f"{who} x", x, min_length=2)
     shape = (x.shape[-1] + 1,)
-    S, N = (_checks.finite(f"{who} {name}", _checks.array(f"{who} {name}", p))
-            for name, p in (("signal_power", signal_power), ("noise_power", noise_power)))
-    for name, p in (("signal_power", S), ("noise_power", N)):
+    spectra = []
+    for name, p in (("signal_power", signal_power), ("noise_power", noise_power)):
+        p = _checks.finite(f"{who} {name}", _checks.array(f"{who} {name}", p))
         if p.shape != shape or p.min() < 0 or not p.any():
             raise ValueError(f"{who} {name} must be a power spectrum of shape {shape} "
-                             f"(mean_power_spectrum of traces of {shape[0] - 1} samples), "
-                             f"non-negative and not all zero; got shape {p.shape}")
-    return x, S, N
+                             f"(mean_power_spectrum of traces of {shape[0] - 1} "
+                             f"samples), non-negative and not all zero; got shape {p.shape}")
+        spectra.append(p)
+    return x, *spectra
 
 
 def estimate_snr_db(x, signal_power, noise_power, quiet=1e-3):
@@ -165,16 +166,18 @@ def estimate_snr_db(x, signal_power, noise_power, quiet=1e-3):
     over those frequencies.  The noise energy is then c ΣN, the signal energy
     Σ|X|² − c ΣN, and SNR = 10 log₁₀ (signal / noise), at least −40 dB.
 
-    x : (nt,) or (n, nt); signal_power, noise_power : (nt + 1,), the mean power spectra
-    (:func:`mean_power_spectrum`) of clean traces and of noise → SNR (n,) or a float.
+    x : (nt,) or (n, nt); signal_power, noise_power : (nt + 1,), the mean power
+    spectra (:func:`mean_power_spectrum`) of clean traces and of noise.
+    Returns the SNR of each trace, (n,) (a float for one trace).
     """
     x, S, N = _spectra("estimate_snr_db", x, signal_power, noise_power)
-    quiet = _checks.number("estimate_snr_db quiet", quiet, low=0.0, high=1.0, low_open=True)
+    quiet = _checks.number("estimate_snr_db quiet", quiet, low=0.0, high=1.0,
+                           low_open=True)
     band = (S < quiet * S.max()) & (N > 0.5 * N.max())
     if not band.any():
-        raise ValueError("estimate_snr_db: no frequency where the signal is quiet and the "
-                         f"noise strong (S < {quiet:g} max S, N > max N / 2): the noise "
-                         "level is not measurable; raise quiet")
+        raise ValueError("estimate_snr_db: no frequency where the signal is quiet and "
+                         f"the noise strong (S < {quiet:g} max S, N > max N / 2): the "
+                         "noise level is not measurable; raise quiet")
     P = np.abs(np.fft.rfft(x, n=2 * x.shape[-1], axis=-1)) ** 2
     noise = P[..., band].sum(axis=-1) / N[band].sum() * N.sum()
     signal = np.maximum(P.sum(axis=-1) - noise, 1e-4 * noise)      # floor: −40 dB
@@ -190,7 +193,7 @@ def wiener_denoise(x, signal_power, noise_power, snr_db=None):
     nearly everything on a clean trace and only the strongest part of the signal's
     band on a noisy one.  Of all linear time-invariant filters it minimises the
     expected squared error for stationary signal and noise with these spectra
-    (Yilmaz 2001, ch. 2).  Traces are zero-padded to 2 nt, as in :func:`bandpass`.
+    (Wiener 1949).  Traces are zero-padded to 2 nt, as in :func:`bandpass`.
 
     x : (nt,) or (n, nt) noisy traces; signal_power, noise_power : (nt + 1,)
     snr_db : the input SNR in dB, a number or one per trace; None (default):
@@ -202,9 +205,10 @@ def wiener_denoise(x, signal_power, noise_power, snr_db=None):
         snr_db = estimate_snr_db(x, S, N)
     snr = np.asarray(snr_db, dtype=float)
     if snr.shape not in ((), x.shape[:-1]) or not np.all(np.isfinite(snr)):
-        raise ValueError(f"wiener_denoise snr_db must be a finite number or one per trace, "
-                         f"shape {x.shape[:-1]}; got {snr_db!r}")
+        raise ValueError(f"wiener_denoise snr_db must be a finite number or one per "
+                         f"trace, shape {x.shape[:-1]}; got {snr_db!r}")
     N = N * (S.sum() / N.sum()) * 10.0 ** (-snr[..., None] / 10.0)
     H = np.divide(S, S + N, out=np.zeros(N.shape), where=S + N > 0)   # 0 where both are
     nt = x.shape[-1]
-    return np.fft.irfft(np.fft.rfft(x, n=2 * nt, axis=-1) * H, n=2 * nt, axis=-1)[..., :nt]
+    X = np.fft.rfft(x, n=2 * nt, axis=-1)
+    return np.fft.irfft(X * H, n=2 * nt, axis=-1)[..., :nt]

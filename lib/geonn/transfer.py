@@ -14,9 +14,9 @@ Design (fixed before any number was measured):
   trace (n, 1, nt), with MSE; Adam(0.003), batch 64, 5 epochs over the 300 unlabelled
   gathers (9,600 traces) drawn for the seed. Its code is the encoder's output,
   16 × nt/4 numbers: more than the trace, so it is no bottleneck.
-- Bottlenecked autoencoder (a variant, see below; same data, same encoder start): between the
-  encoder and that decoder, Conv1D(16→1, k=9) (no activation: the code, 1 × nt/4 =
-  32 numbers for 128 samples) → Conv1D(1→16, k=9) → ReLU.
+- Bottlenecked autoencoder (a variant, see below; same data, same encoder start):
+  between the encoder and that decoder, Conv1D(16→1, k=9) (no activation: the code,
+  1 × nt/4 = 32 numbers for 128 samples) → Conv1D(1→16, k=9) → ReLU.
 - Picker: encoder → head [Upsample1D(2) → Conv1D(16→8, k=5) → ReLU → Upsample1D(2)
   → Conv1D(8→1, k=5) → Flatten], logits (n, nt), 689 head parameters. Fully
   convolutional: every logit is a score of a short window (about ±29 samples); the
@@ -26,7 +26,8 @@ Design (fixed before any number was measured):
   permutation per seed) from 20 labelled gathers; errors on the live traces of 50
   held-out gathers. Training: Adam(0.003), batch min(N, 32), 300 steps whatever N.
 - Methods: "frozen" (pretrained encoder, ``freeze()``: only the head learns), "finetune"
-  (pretrained, ``unfreeze()``), "scratch" (the encoder at pretraining's initial weights).
+  (pretrained, ``unfreeze()``), "scratch" (the encoder at pretraining's initial
+  weights).
   Variants, added after those three were measured to test two choices that favour
   "no gain" (same seeds, N, head and batches): "slow" (fine-tuned with
   the encoder's learning rate a tenth of the head's), "warmup" (the head alone for the
@@ -58,8 +59,10 @@ __all__ = ["METHODS", "VARIANTS", "RECIPES", "N_LABELS", "make_encoder", "make_h
 METHODS = ("frozen", "finetune", "scratch")
 VARIANTS = ("slow", "warmup", "bn_frozen", "bn_finetune", "bn_slow")
 # method → (which pretrained encoder, make_picker mode, train_picker schedule)
-RECIPES = {"frozen": ("plain", "frozen", "all"), "finetune": ("plain", "finetune", "all"),
-           "scratch": ("plain", "scratch", "all"), "slow": ("plain", "finetune", "slow"),
+RECIPES = {"frozen": ("plain", "frozen", "all"),
+           "finetune": ("plain", "finetune", "all"),
+           "scratch": ("plain", "scratch", "all"),
+           "slow": ("plain", "finetune", "slow"),
            "warmup": ("plain", "finetune", "warmup"),
            "bn_frozen": ("bottleneck", "frozen", "all"),
            "bn_finetune": ("bottleneck", "finetune", "all"),
@@ -92,13 +95,13 @@ def _upsampler(rng, channels, kernel_size):
 
 
 def make_head(rng, channels=(16, 8, 1), kernel_size=5):
-    """Picking head: (n, 16, L/4) → logits (n, L), one Upsample1D(2) + Conv1D per stage."""
+    """Picking head: (n, 16, L/4) → logits (n, L), Upsample1D(2) + Conv1D per stage."""
     _checks.rng(rng, "make_head")
     return Sequential(_upsampler(rng, channels, kernel_size) + [Flatten()])
 
 
 def make_autoencoder(encoder, rng, channels=(16, 8, 1), kernel_size=9, bottleneck=None):
-    """Sequential([encoder, decoder]): (n, C, L) → reconstruction of channel 0, (n, 1, L).
+    """Sequential([encoder, decoder]): (n, C, L) → channel 0 rebuilt, (n, 1, L).
 
     bottleneck: None (the code is the encoder's output, channels[0] × L/4 numbers) or
     a number of channels c: the decoder starts with Conv1D(channels[0] → c), the code
@@ -109,8 +112,10 @@ def make_autoencoder(encoder, rng, channels=(16, 8, 1), kernel_size=9, bottlenec
     if bottleneck is not None:
         c = _checks.integer("bottleneck (code channels)", bottleneck)
         narrow = [Conv1D(channels[0], c, kernel_size, rng=rng, init="he"),
-                  Conv1D(c, channels[0], kernel_size, rng=rng, init="he"), Activation("relu")]
-    return Sequential([encoder, Sequential(narrow + _upsampler(rng, channels, kernel_size))])
+                  Conv1D(c, channels[0], kernel_size, rng=rng, init="he"),
+                  Activation("relu")]
+    decoder = Sequential(narrow + _upsampler(rng, channels, kernel_size))
+    return Sequential([encoder, decoder])
 
 
 def pretrain(encoder, X, rng, epochs=5, batch_size=64, eta=ETA, bottleneck=None):
@@ -123,7 +128,7 @@ def pretrain(encoder, X, rng, epochs=5, batch_size=64, eta=ETA, bottleneck=None)
 
 
 def load_encoder(path):
-    """An encoder of :func:`make_encoder`'s default shape with weights from ``path`` (.npz)."""
+    """An encoder of :func:`make_encoder`'s default shape, weights from ``path``."""
     return make_encoder(np.random.default_rng(0)).load(path)
 
 
@@ -139,13 +144,15 @@ def make_picker(encoder, head, mode, *, rng=None):
     if mode not in METHODS:
         raise ValueError(f"unknown method {mode!r}; choose one of {', '.join(METHODS)}")
     if not isinstance(encoder, Sequential) or not isinstance(head, Sequential):
-        raise TypeError("make_picker needs the encoder and the head as geonn Sequentials")
+        raise TypeError("make_picker needs the encoder and the head as geonn "
+                        "Sequentials")
     encoder = copy.deepcopy(encoder)
     if mode == "scratch":
         _checks.rng(rng, "make_picker (mode='scratch' redraws the encoder)")
         for leaf in encoder.leaves():
             if isinstance(leaf, Conv1D):
-                leaf.W[...] = Conv1D(leaf.c_in, leaf.c_out, leaf.k, rng=rng, init="he").W
+                fresh = Conv1D(leaf.c_in, leaf.c_out, leaf.k, rng=rng, init="he")
+                leaf.W[...] = fresh.W
                 leaf.b[...] = 0.0
     if mode == "frozen":
         encoder.freeze()
@@ -161,7 +168,8 @@ class SlowPart(Optimizer):
 
     def __init__(self, part, eta=ETA, ratio=SLOW):
         super().__init__(eta)
-        ratio = _checks.number("SlowPart ratio", ratio, low=0.0, high=1.0, low_open=True)
+        ratio = _checks.number("SlowPart ratio", ratio, low=0.0, high=1.0,
+                               low_open=True)
         self._slow_ids = {id(p) for p in part.params()}
         self.fast, self.slow = Adam(eta=eta), Adam(eta=ratio * eta)
 
@@ -172,10 +180,12 @@ class SlowPart(Optimizer):
 
     def step(self, params, grads):
         if len(params) != len(grads):
-            raise ValueError(f"{len(params)} parameter arrays but {len(grads)} gradients")
+            raise ValueError(f"{len(params)} parameter arrays but {len(grads)} "
+                             "gradients")
         self.t += 1
         for opt, slow in ((self.slow, True), (self.fast, False)):
-            pairs = [(p, g) for p, g in zip(params, grads) if (id(p) in self._slow_ids) == slow]
+            pairs = [(p, g) for p, g in zip(params, grads)
+                     if (id(p) in self._slow_ids) == slow]
             if pairs:
                 opt.step(*map(list, zip(*pairs)))
 
@@ -188,12 +198,13 @@ def train_picker(net, X, Y, rng, steps=300, schedule="all"):
     encoder frozen for the first third of the steps, then everything (one Adam).
     """
     if schedule not in ("all", "slow", "warmup"):
-        raise ValueError(f"unknown schedule {schedule!r}; choose 'all', 'slow' or 'warmup'")
+        raise ValueError(f"unknown schedule {schedule!r}; choose 'all', 'slow' or "
+                         "'warmup'")
     batch = min(len(X), BATCH)
     per_epoch = -(-len(X) // batch)
     opt = SlowPart(net[0]) if schedule == "slow" else Adam(eta=ETA)
     loss = SoftmaxCrossEntropy()
-    if schedule == "warmup":          # the head alone first; the same Adam goes on after
+    if schedule == "warmup":        # the head alone first; the same Adam goes on after
         warm = max(1, round(steps / 3 / per_epoch))
         net[0].freeze()
         fit(net, loss, opt, X, Y, epochs=warm, batch_size=batch, rng=rng)

@@ -16,9 +16,9 @@ from .datasets.porosity import DATA_DIR
 from .transfer import METHODS, RECIPES
 from .transfer_run import run_transfer
 
-__all__ = ["CEILING", "TRANSFER_CSV", "GATHER", "encoder_path", "read_transfer", "summarise",
-           "transfer_table", "error_table", "plot_transfer", "plot_against_scratch",
-           "live_transfer"]
+__all__ = ["CEILING", "TRANSFER_CSV", "GATHER", "encoder_path", "read_transfer",
+           "summarise", "transfer_table", "error_table", "plot_transfer",
+           "plot_against_scratch", "live_transfer"]
 
 CEILING = "supervised (ch8 CNN)"
 TRANSFER_CSV = Path(DATA_DIR) / "ch9_transfer.csv"
@@ -31,7 +31,8 @@ def encoder_path(seed, kind="plain"):
     (``kind="plain"``) or the bottlenecked (``"bottleneck"``) autoencoder."""
     if kind not in ("plain", "bottleneck"):
         raise ValueError(f"kind must be 'plain' or 'bottleneck'; got {kind!r}")
-    return Path(DATA_DIR) / f"ch9_encoder{'_bn' if kind == 'bottleneck' else ''}_seed{seed}.npz"
+    bn = "_bn" if kind == "bottleneck" else ""
+    return Path(DATA_DIR) / f"ch9_encoder{bn}_seed{seed}.npz"
 
 
 def read_transfer(path=None):
@@ -84,7 +85,8 @@ def transfer_table(rows, methods=None):
     ns = sorted({n for n, _ in rms})
     gathers = {n: [r["n_gathers"] for r in rows if r["n_labels"] == n
                    and r["method"] != CEILING] for n in ns}
-    lines = [f"RMS pick error (ms) over seeds {seeds}: median (seeds on which it beat scratch)",
+    lines = [f"RMS pick error (ms) over seeds {seeds}: median (seeds on which it beat "
+             "scratch)",
              f"{'labelled traces N':<20}" + "".join(f"{n:>12}" for n in ns),
              f"{'  = whole gathers':<20}" + "".join(f"{n / GATHER:>12.1f}" for n in ns),
              f"{'  from gathers':<20}" + "".join(
@@ -94,7 +96,8 @@ def transfer_table(rows, methods=None):
         cells = []
         for n in ns:
             v, s = rms[n, m], rms.get((n, "scratch"), {})
-            wins = f" ({sum(v[k] < s[k] for k in v)}/{len(v)})" if s and m != "scratch" else ""
+            wins = (f" ({sum(v[k] < s[k] for k in v)}/{len(v)})"
+                    if s and m != "scratch" else "")
             cells.append(f"{np.median(list(v.values())):.1f}{wins}")
         lines.append(f"{m:<20}" + "".join(f"{c:>12}" for c in cells))
     lines.append("range over seeds (min–max)")
@@ -105,18 +108,21 @@ def transfer_table(rows, methods=None):
     c = [r for r in rows if r["method"] == CEILING]
     if c:
         v, n = np.array([r["rms_ms"] for r in c]), [r["n_labels"] for r in c]
-        lines.append(f"{CEILING}, {min(n)}–{max(n)} traces of {c[0]['n_gathers']} gathers: "
+        lines.append(f"{CEILING}, {min(n)}–{max(n)} traces of {c[0]['n_gathers']} "
+                     "gathers: "
                      f"{np.median(v):.1f} [{v.min():.1f}, {v.max():.1f}]")
     return "\n".join(lines)
 
 
 def error_table(rows, n_labels, methods=None):
-    """At one N: RMS and median |error| (ms) of each method, median [min, max] over seeds."""
+    """At one N: RMS and median |error| (ms) of each method, median [min, max] over
+    seeds."""
     methods = methods or _methods(rows)
     lines = [f"N = {n_labels} labelled traces: median over seeds [min, max], ms",
              f"{'':<14}{'RMS error':>20}{'median |error|':>22}"]
     for m in methods + ([CEILING] if any(r["method"] == CEILING for r in rows) else []):
-        mine = [r for r in rows if r["method"] == m and (m == CEILING or r["n_labels"] == n_labels)]
+        mine = [r for r in rows
+                if r["method"] == m and (m == CEILING or r["n_labels"] == n_labels)]
         cells = [np.array([r[k] for r in mine]) for k in ("rms_ms", "median_ms")]
         lines.append(f"{m if m != CEILING else 'supervised':<14}" + "".join(
             f"{np.median(v):>{w}.1f} [{v.min():4.1f}, {v.max():4.1f}]"
@@ -142,7 +148,8 @@ def plot_transfer(rows, ax=None, methods=METHODS):
         ax.axhline(med[0], color="k", ls="--", lw=1,
                    label=f"{CEILING}, {int(n[0]):,} traces")
         ax.axhspan(lo[0], hi[0], color="k", alpha=0.08, lw=0)
-    ax.set(xscale="log", yscale="log", xlabel="labelled traces N", ylabel="RMS pick error (ms)",
+    ax.set(xscale="log", yscale="log", xlabel="labelled traces N",
+           ylabel="RMS pick error (ms)",
            title="First breaks with few labels", ylim=(1.5, 300))
     ns = stats[next(m for m in methods if m in stats)][0]
     ticks = [v for v in (2, 5, 10, 20, 50, 100) if 1.5 <= v <= 300]
@@ -156,7 +163,8 @@ def plot_transfer(rows, ax=None, methods=METHODS):
 
 def plot_against_scratch(rows, methods, ax=None):
     """Each method's RMS error divided by scratch's on the same seed and N (log scale):
-    one small marker per seed, the median over seeds as a line; below 1, it beat scratch."""
+    one small marker per seed, the median over seeds as a line; below 1, it beat
+    scratch."""
     from matplotlib.ticker import NullFormatter
 
     from .plotting.style import new_ax
@@ -164,15 +172,16 @@ def plot_against_scratch(rows, methods, ax=None):
     rms = _cells(rows)
     ns = np.array(sorted({n for n, _ in rms}))
     for i, (m, marker) in enumerate(zip(methods, "os^Dv<>p")):
-        ratio = np.array([[rms[n, m][k] / rms[n, "scratch"][k] for k in sorted(rms[n, m])]
-                          for n in ns])                                  # (N, seeds)
+        ratio = np.array([[rms[n, m][k] / rms[n, "scratch"][k]
+                           for k in sorted(rms[n, m])] for n in ns])     # (N, seeds)
         x = ns * 1.06 ** (i - (len(methods) - 1) / 2)                   # side by side
         line, = ax.plot(x, np.median(ratio, axis=1), marker=marker, label=m)
-        ax.plot(np.repeat(x, ratio.shape[1]), ratio.ravel(), ls="none", marker=marker, ms=3,
-                alpha=0.5, color=line.get_color())
+        ax.plot(np.repeat(x, ratio.shape[1]), ratio.ravel(), ls="none", marker=marker,
+                ms=3, alpha=0.5, color=line.get_color())
     ax.axhline(1.0, color="k", lw=1)
     ax.set(xscale="log", yscale="log", xlabel="labelled traces N",
-           ylabel="RMS error / scratch's (same seed)", title="Against training from scratch")
+           ylabel="RMS error / scratch's (same seed)",
+           title="Against training from scratch")
     ax.set_xticks(ns, [str(int(n)) for n in ns])
     ticks = [0.25, 0.5, 1, 2, 4]
     ax.set_yticks(ticks, [f"{v:g}" for v in ticks])
