@@ -1,6 +1,6 @@
 """Chapter 9, section 5: transfer learning for first breaks, over seeds, N and methods.
 
-    OPENBLAS_NUM_THREADS=1 python tools/transfer_ch9.py          # the full grid, ~6 min CPU
+    OPENBLAS_NUM_THREADS=1 python tools/transfer_ch9.py        # the full grid, ~7 min CPU
     OPENBLAS_NUM_THREADS=1 python tools/transfer_ch9.py 5 6 7 8 9 --out more.csv
     OPENBLAS_NUM_THREADS=1 python tools/transfer_ch9.py --small --out /tmp/t.csv
 
@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 
 from geonn import Adam, SoftmaxCrossEntropy, fit
-from geonn.picking import (cnn_pick, cnn_picker, gaussian_labels, median_abs_ms, picker_inputs,
-                           rms_ms)
+from geonn.picking import (cnn_pick, cnn_picker, gaussian_labels, median_abs_ms,
+                           picker_inputs, rms_ms)
 from geonn.transfer import N_LABELS, RECIPES, SIGMA_SAMPLES
 from geonn.transfer_report import CEILING, encoder_path, error_table, transfer_table
 from geonn.transfer_run import run_transfer, transfer_data
@@ -39,15 +39,17 @@ FIELDS = ["seed", "n_labels", "n_gathers", "method", "rms_ms", "median_ms", "n_p
 
 
 def ceiling(seed, small=False):
-    """Chapter 8's CNN picker trained on every live trace of the unlabelled gathers (with
-    their labels), scored on the seed's test gathers: the row of the fully supervised ceiling."""
+    """Chapter 8's CNN picker trained on every live trace of the unlabelled gathers
+    (with their labels), scored on the seed's test gathers: the row of the fully
+    supervised ceiling."""
     unlabelled, _, test = transfer_data(seed, small)
     live = ~unlabelled.dead.ravel()
     X = picker_inputs(unlabelled.x, unlabelled.offset)[live]
     Y = gaussian_labels(unlabelled.first_break.ravel()[live], unlabelled.t,
                         SIGMA_SAMPLES * unlabelled.dt)
     rng = np.random.default_rng([seed, 5])
-    net = cnn_picker(unlabelled.t.size, rng, channels=(8, 16), kernel_size=9, in_channels=2)
+    net = cnn_picker(unlabelled.t.size, rng, channels=(8, 16), kernel_size=9,
+                     in_channels=2)
     t0 = time.process_time()
     fit(net, SoftmaxCrossEntropy(), Adam(eta=0.003), X, Y, epochs=1 if small else 8,
         batch_size=64, rng=rng)
@@ -72,8 +74,9 @@ def grid(seeds=SEEDS, n_labels=N_LABELS, methods=tuple(RECIPES), small=False,
             for kind, encoder in info["encoders"].items():
                 encoder.save(encoder_path(seed, kind))
         rows += seed_rows + [ceiling(seed, small)]
-        print(f"seed {seed}: " + ", ".join(f"{r['method']} N={r['n_labels']} {r['rms_ms']:.1f}"
-                                           for r in rows if r["seed"] == seed), flush=True)
+        print(f"seed {seed}: " + ", ".join(
+            f"{r['method']} N={r['n_labels']} {r['rms_ms']:.1f}"
+            for r in rows if r["seed"] == seed), flush=True)
     return rows, pretrain_s
 
 
@@ -83,9 +86,9 @@ def costs(rows, pretrain_s):
     for kind in ("plain", "bottleneck"):
         info = [i for i in pretrain_s.values() if kind in i["ae_params"]]
         if info:
+            cpu = np.median([i["pretrain_cpu_s"][kind] for i in info])
             lines.append(f"{kind + ' autoencoder':<22}{info[0]['ae_params'][kind]:>8}"
-                         f"{'all':>10}"
-                         f"{np.median([i['pretrain_cpu_s'][kind] for i in info]):>16.1f}")
+                         f"{'all':>10}{cpu:>16.1f}")
     for m in tuple(RECIPES) + (CEILING,):
         rs = [r for r in rows if r["method"] == m]
         if rs:
@@ -111,22 +114,26 @@ def write(rows, pretrain_s, out, total_cpu_s):
                 w.writerow([seed, "", f"{kind} autoencoder pretrain", f"{s:.1f}"])
         for r in rows:
             w.writerow([r["seed"], r["n_labels"], r["method"], f"{r['cpu_s']:.1f}"])
-        w.writerow(["", "", "whole grid (data, training, scoring)", f"{total_cpu_s:.0f}"])
+        w.writerow(["", "", "whole grid (data, training, scoring)",
+                    f"{total_cpu_s:.0f}"])
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("seeds", nargs="*", type=int, default=list(SEEDS))
-    ap.add_argument("--small", action="store_true", help="tiny data and training (for tests)")
-    ap.add_argument("--out", default=None, help="CSV path (default: data/ch9_transfer.csv for "
-                    "the default seeds; otherwise nothing is written unless given)")
+    ap.add_argument("--small", action="store_true",
+                    help="tiny data and training (for tests)")
+    ap.add_argument("--out", default=None,
+                    help="CSV path (default: data/ch9_transfer.csv for the default seeds; "
+                    "otherwise nothing is written unless given)")
     args = ap.parse_args(argv)
     n_labels = (10, 30) if args.small else N_LABELS
     # only the default grid replaces the stored CSV and encoders; other seeds need --out
     stored = not args.small and tuple(args.seeds) == SEEDS
     out = args.out or (ROOT / "data" / "ch9_transfer.csv" if stored else None)
     t0, cpu0 = time.time(), time.process_time()
-    rows, pretrain_s = grid(args.seeds, n_labels, small=args.small, save_encoders=stored)
+    rows, pretrain_s = grid(args.seeds, n_labels, small=args.small,
+                            save_encoders=stored)
     print(transfer_table(rows))
     print(error_table(rows, n_labels[0]))
     print(costs(rows, pretrain_s))
