@@ -34,8 +34,8 @@ def test_the_seed_study_reproduces_the_chapters_numbers(seed9):
         assert f"{k:>3} {r['pca'][k]:>7.3f} {r['ae'][k]:>12.2f}" in printed
     assert f"linear autoencoder {r['linear']:.3f}, PCA {r['pca'][tool.K_LINEAR]:.3f}" in printed
     assert f"to {r['angle']:.1f}°" in printed
-    assert (f"first-break time: R² of its prediction from the code {r['r2']['first break']:.1f}"
-            in printed)
+    r2 = r["r2"]["first break"]
+    assert f"first-break time: R² of its prediction from the code {r2:.1f}" in printed
     for s in tool.SNRS:
         gains = "".join(f"{r['gain'][s][m]:>15.1f}" for m in COLUMNS)
         assert f"{s:>7.0f} dB{gains}" in printed
@@ -64,7 +64,9 @@ def test_the_stored_study_holds_the_chapters_seed(seed9):
 def test_the_small_mode_runs_and_the_chapter_names_the_study():
     r = load_tool("seeds_ch9").run(0, small=True)
     assert set(r["gain"]) == {0.0, 5.0, 10.0, 20.0} and 0.0 <= r["pca"][32] <= 1.0
-    assert set(r["gain"][0.0]) == {"band-pass", "Wiener", "Wiener, SNR told", "Dense", "conv"}
+    assert set(r["gain"][0.0]) == {"band-pass", "Wiener", "Wiener, SNR told", "Dense",
+                                   "conv"}
     cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
     text = "".join("".join(c["source"]) for c in cells)
-    assert "SEED = 9" in text and "tools/seeds_ch9.py" in text and "ch9_seeds.json" in text
+    assert "SEED = 9" in text and "tools/seeds_ch9.py" in text
+    assert "ch9_seeds.json" in text

@@ -1,8 +1,8 @@
-"""geonn.transfer, transfer_run and tools/transfer_ch9.py (chapter 9, section 5): freezing
-really keeps the pretrained encoder fixed, the slow encoder steps a tenth as far, the warm-up
-is frozen-then-unfrozen training, the bottleneck is one channel, bad input is refused, the
-script's --small mode runs, and the stored grid is complete and reproduced by live runs of
-its cheapest cells."""
+"""geonn.transfer, transfer_run and tools/transfer_ch9.py (chapter 9, section 5):
+freezing really keeps the pretrained encoder fixed, the slow encoder steps a tenth as
+far, the warm-up is frozen-then-unfrozen training, the bottleneck is one channel, bad
+input is refused, the script's --small mode runs, and the stored grid is complete and
+reproduced by live runs of its cheapest cells."""
 import numpy as np
 import pytest
 
@@ -10,10 +10,12 @@ from _tools import load_tool
 from geonn import MSE, SoftmaxCrossEntropy, check_gradients
 from geonn import Adam, fit
 from geonn.picking import gaussian_labels
-from geonn.transfer import (ETA, METHODS, N_LABELS, RECIPES, SLOW, SlowPart, make_autoencoder,
-                            make_encoder, make_head, make_picker, pretrain, train_picker)
-from geonn.transfer_report import (CEILING, encoder_path, error_table, plot_against_scratch,
-                                   plot_transfer, read_transfer, transfer_table)
+from geonn.transfer import (ETA, METHODS, N_LABELS, RECIPES, SLOW, SlowPart,
+                            make_autoencoder, make_encoder, make_head, make_picker,
+                            pretrain, train_picker)
+from geonn.transfer_report import (CEILING, encoder_path, error_table,
+                                   plot_against_scratch, plot_transfer, read_transfer,
+                                   transfer_table)
 from geonn.transfer_run import run_transfer, transfer_data, transfer_inputs
 
 SEEDS = (0, 1, 2, 3, 4)
@@ -72,14 +74,15 @@ def test_scratch_starts_where_pretraining_started():
 
 
 def test_the_slow_encoder_takes_a_tenth_of_the_heads_first_step():
-    # Adam's first step moves every weight by η · g / (|g| + ε) ≈ η: the encoder SLOW · η
+    # Adam's first step moves each weight by η · g / (|g| + ε) ≈ η; the encoder SLOW · η
     X, Y = _small_batch()
-    net = make_picker(make_encoder(np.random.default_rng(0)), make_head(np.random.default_rng(1)),
-                      "finetune")
+    net = make_picker(make_encoder(np.random.default_rng(0)),
+                      make_head(np.random.default_rng(1)), "finetune")
     before = (_weights(net[0]), _weights(net[1]))
     train_picker(net, X[:4], Y[:4], np.random.default_rng(3), steps=1, schedule="slow")
     for part, old, eta in ((net[0], before[0], SLOW * ETA), (net[1], before[1], ETA)):
-        step = np.concatenate([np.abs(v - old[k]).ravel() for k, v in part.named_params().items()])
+        step = np.concatenate([np.abs(v - old[k]).ravel()
+                               for k, v in part.named_params().items()])
         moved = step[step > 0]
         assert moved.size > 0.9 * step.size
         np.testing.assert_allclose(np.median(moved), eta, rtol=1e-3)
@@ -91,7 +94,8 @@ def test_the_warm_up_is_frozen_then_unfrozen_training_with_one_adam():
     X, Y = _small_batch()
     start = make_picker(make_encoder(np.random.default_rng(0)),
                         make_head(np.random.default_rng(1)), "finetune")
-    net, by_hand = start, make_picker(start[0], make_head(np.random.default_rng(1)), "finetune")
+    by_hand = make_picker(start[0], make_head(np.random.default_rng(1)), "finetune")
+    net = start
     train_picker(net, X, Y, np.random.default_rng(3), steps=9, schedule="warmup")
     rng, opt, loss = np.random.default_rng(3), Adam(eta=ETA), SoftmaxCrossEntropy()
     by_hand[0].freeze()
@@ -109,7 +113,7 @@ def test_the_bottleneck_is_one_channel_at_a_quarter_of_the_length():
     X = rng.normal(size=(2, 3, 16))
     plain = make_autoencoder(make_encoder(rng), rng)
     narrow = make_autoencoder(make_encoder(rng), rng, bottleneck=1)
-    assert plain[0].predict(X).shape == (2, 16, 4)                # 64 numbers for 16 samples
+    assert plain[0].predict(X).shape == (2, 16, 4)        # 64 numbers for 16 samples
     code = narrow[1][0].forward(narrow[0].predict(X))
     assert code.shape == (2, 1, 4) and narrow.predict(X).shape == (2, 1, 16)
     assert narrow.n_params - plain.n_params == (16 * 9 + 1) + (9 * 16 + 16)
@@ -177,8 +181,10 @@ def test_the_scripts_small_mode_runs_and_is_deterministic(tmp_path, capsys):
 
 def test_the_stored_grid_is_complete():
     rows, seeds = read_transfer(), SEEDS
-    cells = [(r["seed"], r["n_labels"], r["method"]) for r in rows if r["method"] in RECIPES]
-    assert sorted(cells) == sorted((s, n, m) for s in seeds for n in N_LABELS for m in RECIPES)
+    cells = [(r["seed"], r["n_labels"], r["method"])
+             for r in rows if r["method"] in RECIPES]
+    assert sorted(cells) == sorted((s, n, m) for s in seeds for n in N_LABELS
+                                   for m in RECIPES)
     ceiling = [r for r in rows if r["method"] == CEILING]
     assert sorted(r["seed"] for r in ceiling) == list(seeds)
     assert all(r["n_labels"] > 9000 and r["n_gathers"] == 300 for r in ceiling)
@@ -188,7 +194,8 @@ def test_the_stored_grid_is_complete():
     for r in rows:                                  # the label draw is nested
         if r["method"] in RECIPES:
             assert 1 <= r["n_gathers"] <= min(r["n_labels"], 20)
-    assert "beat scratch" in transfer_table(rows) and "median |error|" in error_table(rows, 10)
+    assert "beat scratch" in transfer_table(rows)
+    assert "median |error|" in error_table(rows, 10)
 
 
 def test_a_live_run_with_the_saved_encoders_reproduces_the_stored_cells():
@@ -196,7 +203,8 @@ def test_a_live_run_with_the_saved_encoders_reproduces_the_stored_cells():
     stored = {(r["seed"], r["n_labels"], r["method"]): r for r in read_transfer()}
     seed = 0
     rows, info = run_transfer(seed, 10, ["frozen", "bn_frozen"],
-                              encoders={k: encoder_path(seed, k) for k in ("plain", "bottleneck")})
+                              encoders={k: encoder_path(seed, k)
+                                        for k in ("plain", "bottleneck")})
     assert info["pretrain_cpu_s"] == {}
     for row in rows:
         want = stored[(seed, 10, row["method"])]
