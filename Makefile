@@ -14,9 +14,12 @@ STAMP  := $(VENV)/.installed
 REPLAY_CORETYPE ?= SandyBridge
 
 # One thread and no tqdm redraw noise: outputs must not depend on the machine.
+# PJRT_NPROC sizes the CPU thread pools of JAX's compiler, XLA (the appendix on
+# frameworks, its unit test and the benchmarks' JAX rows).
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
+export PJRT_NPROC := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: setup book test execute bench clean

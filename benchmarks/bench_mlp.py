@@ -11,7 +11,9 @@ same number of optimizer steps by every implementation:
 
 Implementations: geonn through ``geonn.fit``; geonn's layers in a bare loop
 (without fit's bookkeeping); a minimal hand-written NumPy loop (the
-floor); scikit-learn's MLPRegressor; PyTorch CPU when it is installed.  They
+floor); JAX with one ``jax.jit``-compiled step per batch (``bench_jax.py``;
+the compile time is reported apart); scikit-learn's MLPRegressor; PyTorch CPU
+when it is installed.  They
 run in alternation (the order rotates every repeat) and the table reports the
 median µs per optimizer step, its ratio to geonn and the test MSE (mean over
 rows and outputs, in scaled units).
@@ -37,7 +39,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))        # run from a checkout without installing
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import bench_jax  # noqa: E402
 import geonn  # noqa: E402
 
 SEED = 42
@@ -238,8 +242,20 @@ def run_torch(problem):
         return mse(model(torch.from_numpy(problem.X_test)).numpy(), problem.y_test)
 
 
+def run_jax(problem):
+    """JAX: the same forward pass, ``jax.grad`` and Adam, compiled into one step by
+    ``jax.jit``; the warm-up run pays the compilation, the timed runs reuse it."""
+    return mse(bench_jax.train(problem, ETA, BETA1, BETA2, EPS, SEED), problem.y_test)
+
+
+def run_jax_scan(problem):
+    """The same compiled step, looped over each epoch's batches inside XLA by lax.scan:
+    one call from Python per epoch instead of one per batch."""
+    return mse(bench_jax.train(problem, ETA, BETA1, BETA2, EPS, SEED, scan=True), problem.y_test)
+
+
 IMPLEMENTATIONS = {"geonn": run_geonn, "geonn, own loop": run_geonn_steps, "numpy loop": run_numpy,
-                   "scikit-learn": run_sklearn, "pytorch": run_torch}
+                   "jax jit": run_jax, "jax jit, scan": run_jax_scan, "scikit-learn": run_sklearn, "pytorch": run_torch}
 
 
 # -- timing -----------------------------------------------------------------
@@ -287,11 +303,14 @@ def machine():
     import sklearn
     versions = (f"Python {platform.python_version()}, NumPy {np.__version__}, "
                 f"scikit-learn {sklearn.__version__}")
+    jax = sys.modules.get("jax")
+    if jax is not None:
+        versions += f", JAX {jax.__version__}"
     torch = sys.modules.get("torch")
     if torch is not None:
         versions += f", PyTorch {torch.__version__} ({torch.get_num_threads()} thread)"
     threads = ", ".join(f"{k}={os.environ.get(k, 'unset')}"
-                        for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"))
+                        for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "PJRT_NPROC"))
     load = ", load average {:.1f}".format(os.getloadavg()[0]) if hasattr(os, "getloadavg") else ""
     return (f"{cpu}, {os.cpu_count()} cores, {platform.system()}; {versions}; {threads}{load}; "
             f"{datetime.date.today().isoformat()}")
@@ -335,6 +354,21 @@ def verdicts(results):
     return lines
 
 
+def compile_notes(problems, results, clock=time.process_time):
+    """One line per case on what jax.jit's first call costs: the CPU time to trace
+    and compile the step, and how many of its steps that time would pay for."""
+    lines = []
+    for problem in problems:
+        if "jax jit" not in results.get(problem.name, {}):
+            continue
+        seconds = statistics.median(bench_jax.compile_seconds(problem, BETA1, BETA2, clock)
+                                    for _ in range(3))
+        per_step = results[problem.name]["jax jit"]["us_per_step"]
+        lines.append(f"{problem.name}: jax jit compiles its step in {1e3 * seconds:.0f} ms of CPU, "
+                     f"the time of {1e6 * seconds / per_step:,.0f} compiled steps")
+    return lines
+
+
 def update_docs(text, path=DOCS, markers=(START, END)):
     """Replace everything between the two marker comments of ``path`` with ``text``."""
     start, end = markers
@@ -354,6 +388,7 @@ def parse_args(argv=None):
     p.add_argument("--wide-epochs", type=int, help="wide-case epochs (default 10)")
     p.add_argument("--cases", default="small,wide", help="comma-separated: small, wide")
     p.add_argument("--no-torch", action="store_true", help="skip PyTorch even if installed")
+    p.add_argument("--no-jax", action="store_true", help="skip the two JAX rows")
     p.add_argument("--wall", action="store_true",
                    help="time with the wall clock instead of the process's CPU time")
     p.add_argument("--markdown", action="store_true", help="print the table as Markdown")
@@ -371,7 +406,9 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    names = ["geonn", "geonn, own loop", "numpy loop", "scikit-learn"]
+    names = ["geonn", "geonn, own loop", "numpy loop"]
+    names += [] if args.no_jax else ["jax jit", "jax jit, scan"]
+    names.append("scikit-learn")
     if not args.no_torch and importlib.util.find_spec("torch") is not None:
         import torch
         torch.set_num_threads(1)   # the one core NumPy's BLAS gets (OPENBLAS_NUM_THREADS=1)
@@ -386,9 +423,10 @@ def main(argv=None):
         problems.append(problem)
         results[problem.name] = benchmark(problem, names, args.repeats,
                                           clock=time.perf_counter if args.wall else time.process_time)
+    clock = time.perf_counter if args.wall else time.process_time
+    checks = verdicts(results) + compile_notes(problems, results, clock)
     info = machine()
     text = table(problems, results, markdown=args.markdown or args.update_docs)
-    checks = verdicts(results)
     print(f"Machine: {info}\n\n{text}\n")
     print("\n".join(checks))
     if args.update_docs:

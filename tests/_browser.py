@@ -168,7 +168,10 @@ for (const s of sols) {
   const shown = body.some(visible);
   const btn = s.querySelector('.toggle-button, .admonition-title, summary');
   if (btn) btn.click();
-  out.push({id: s.id, hiddenFirst: !shown, openAfterClick: body.some(visible)});
+  // an executed code cell (myst-nb's .cell with its input), not a Markdown code fence
+  const code = Array.from(s.querySelectorAll('.cell .cell_input pre'));
+  out.push({id: s.id, hiddenFirst: !shown, openAfterClick: body.some(visible),
+            hasCode: code.length > 0, codeShown: code.some(visible)});
 }
 return out;
 """
@@ -218,6 +221,10 @@ def check_page(driver, server, url, notebook=None, repo=None, branch="main"):
             problems.append(f"solution {sol['id']} is not hidden by default")
         elif not sol["openAfterClick"]:
             problems.append(f"solution {sol['id']} does not open on click")
+        if not sol["hasCode"]:
+            problems.append(f"solution {sol['id']} holds no executed code cell")
+        elif sol["hiddenFirst"] and sol["openAfterClick"] and not sol["codeShown"]:
+            problems.append(f"solution {sol['id']} does not show its code when opened")
 
     problems += check_binder(info["binder"], notebook, repo, branch)
 

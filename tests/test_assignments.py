@@ -46,6 +46,8 @@ WRONG = {
     "09_autoencoders": ("q3", "np.arccos(np.clip(s, -1.0, 1.0))", "np.arcsin(np.clip(s, -1.0, 1.0))"),
     "10_gans": ("q2", "return -np.exp(-np.logaddexp(0.0, np.asarray(s, dtype=float)))",
                 "return np.exp(-np.logaddexp(0.0, np.asarray(s, dtype=float)))"),
+    # the appendix on frameworks (not numbered): assignments/frameworks.ipynb
+    "frameworks": ("q4", "kappa = float(lam[-1] / lam[0])", "kappa = float(lam[-1] / lam[1])"),
 }
 REPRESENTATIVE = "06_porosity"
 

@@ -22,7 +22,8 @@ def bench():
     return _load("bench_mlp")
 
 
-NAMES = ["geonn", "geonn, own loop", "numpy loop", "scikit-learn"]   # never PyTorch here
+NAMES = ["geonn", "geonn, own loop", "numpy loop", "jax jit", "jax jit, scan",
+         "scikit-learn"]   # never PyTorch here
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +50,8 @@ def test_numpy_loops_reproduce_geonn_and_the_table_renders(bench, tiny):
         rtol = 1e-9 if problem.dtype == np.float64 else 1e-3
         assert mse["numpy loop"] == pytest.approx(mse["geonn"], rel=rtol)
         assert mse["geonn, own loop"] == pytest.approx(mse["geonn"], rel=rtol)
+        assert mse["jax jit"] == pytest.approx(mse["geonn"], rel=rtol)
+        assert mse["jax jit, scan"] == pytest.approx(mse["jax jit"], rel=rtol)
         assert all(np.isfinite(list(mse.values())))
         assert all(r["us_per_step"] > 0 for r in results[problem.name].values())
     text = bench.table(tiny, results)
@@ -60,6 +63,13 @@ def test_numpy_loops_reproduce_geonn_and_the_table_renders(bench, tiny):
     assert len(lines) == sum(case in results and other in results[case]
                              for case, other in bench.TARGETS)
     assert all(line.split(": ")[2].startswith(("met", "MISSED")) for line in lines)
+
+
+def test_jax_compile_note(bench, tiny):
+    results = {p.name: {"jax jit": {"us_per_step": 10.0}} for p in tiny}
+    lines = bench.compile_notes(tiny, results)
+    assert len(lines) == 2 and all("jax jit compiles its step in" in line for line in lines)
+    assert bench.compile_notes(tiny, {}) == []
 
 
 def test_verdicts_say_met_or_missed_by_the_stated_limits(bench):

@@ -5,7 +5,7 @@ Makefile). Per page, at 1400 px and 400 px (``tests/_browser.py``): no console
 error or failed request, every image loaded, every internal link and anchor
 resolves, MathJax typeset everything with no error and no raw TeX left,
 nothing wider than the text column, no horizontal scroll on a phone, solutions
-hidden until clicked, output never shown without its code, and a well-formed
+hidden until clicked and holding executed code, output never shown without its code, and a well-formed
 Binder launch URL for the page's own notebook. The fixture pages at the end
 show that each check fails when it should.
 
@@ -86,6 +86,9 @@ GOOD_BODY = r"""<article class="bd-article" style="max-width: 772px">
 <p>Inline <span class="math notranslate nohighlight">\(a = \sigma(z)\)</span>.</p>
 <div class="math notranslate nohighlight">\[z = W a + b\]</div>
 <p><a href="#top">back to the top</a></p>
+<div class="solution dropdown admonition" id="good-solution"><p class="admonition-title" onclick="this.nextElementSibling.style.display = 'block'">Solution</p><section style="display: none">
+<div class="cell tag_solution"><div class="cell_input"><pre>print(332)</pre></div>
+<div class="cell_output"><div class="output stream"><pre>332</pre></div></div></div></section></div>
 </article>"""
 
 BROKEN = {
@@ -103,6 +106,11 @@ BROKEN = {
     "horizontal page scroll": GOOD_BODY + '<div style="width: 900px">wide</div>',
     "solution": GOOD_BODY + ('<div class="solution admonition"><p class="admonition-title">Solution</p>'
                              '<p>always visible</p></div>'),
+    # the old, never executed form: a Markdown code fence in a closed dropdown
+    "solution: holds no executed code cell": GOOD_BODY.replace("</article>", (
+        '<div class="solution dropdown admonition" id="fenced"><p class="admonition-title" onclick='
+        '"this.nextElementSibling.style.display = \'block\'">Solution</p><section style="display: none">'
+        '<div class="highlight-python notranslate"><pre>print(332)</pre></div></section></div></article>')),
     "output shown without its code": GOOD_BODY + (
         '<div class="cell tag_remove-input"><div class="cell_output docutils container">'
         '<div class="output stream highlight-myst-ansi"><pre>Check passed</pre></div></div></div>'),

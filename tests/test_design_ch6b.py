@@ -1,5 +1,7 @@
 """Chapter 6b (book/06b_design_and_uncertainty.ipynb): the text states what the cells
-print, the seed study (tools/seeds_ch6b.py) runs the chapter's settings, and the
+print, the seed study (tools/seeds_ch6b.py) runs the chapter's settings, the
+remedies are scored on a third split, cross-validation is checked against blocked
+folds and compared by paired differences, the solutions are executed, and the
 errata page carries the notes on the lecture's design section."""
 import json
 import re
@@ -35,6 +37,16 @@ def printed(pattern):
     (r"median σ_ens outside / inside that range: (\S+)", "its median is {} times"),
     (r"RMS difference (\S+)", "RMS difference {}"),
     (r"^(\d+) cells outside", "The {} cells outside the range"),
+    (r"by up to (\d+) and", "at most {} AI units below the range"),
+    (r"by up to \d+ and (\d+) AI units", "and {} above)"),
+    (r"the training wells sit on (\d+) of them", "The 144 training wells sit on {} of those cells"),
+    (r"η = 0\.03 .*paired: − best \+(\S+ ± \S+),", "$\\eta = 0.03$ is worse by {}"),
+    (r"^0\.001\s+\S+ ± \S+\s+(\S+ ± \S+)", "The blocked folds score the chosen setting at {}"),
+    (r"paired over the 144 wells: \+(\S+)% ± (?:\S+)%", "higher by {} %"),
+    (r"^\s+40\s+.*?(\d+)%", "{} % above with 40"),
+    (r"^early stopping, patience 200\s+\d+\s+\S+\s+\S+\s+(\S+)", "early stopping (0.0085 at epoch 237, test {})"),
+    (r"^L2, γ = 0.0003\s+\d+\s+\S+\s+\S+\s+(\S+)", "test {}) and early stopping"),
+    (r"gap minus L2's: seed 6 -(\S+);", "which chose nothing: {} here"),
 ])
 def test_text_states_the_printed_number(pattern, stated):
     assert stated.format(printed(pattern)) in TEXT
@@ -57,7 +69,8 @@ def test_the_seed_study_runs_the_chapters_settings():
     for line in re.findall(r"^[A-Z][A-Z_0-9]*(?:, [A-Z][A-Z_0-9]*)* = [^\n#]+", CODE, re.M):
         exec(line, {}, constants)        # the chapter's settings are plain literals
     for name in ("EPOCHS", "BATCH", "WIDTHS", "DEPTHS", "ETAS", "N_WELLS", "DRAWS", "STEPS",
-                 "N_ENSEMBLE", "N_PASSES", "P_DROP", "EPOCHS_1D", "GAMMA", "PATIENCE", "P_DROP_1D"):
+                 "N_ENSEMBLE", "N_PASSES", "P_DROP", "EPOCHS_1D", "GAMMA", "PATIENCE", "P_DROP_1D",
+                 "N_TEST_1D", "LAGS", "BLOCK"):
         assert constants[name] == getattr(tool, name), f"{name}: the tool and the chapter differ"
     assert constants["SEED"] == 6
     assert "tools/seeds_ch6b.py" in TEXT and "seven seeds" in TEXT
@@ -76,6 +89,20 @@ def test_the_seed_study_reproduces_the_chapter_for_its_seed():
     assert ensemble == [f"{100 * o['cov'][('ens+noise', where, k)]:.1f}%"
                         for where in ("map", "test") for k in (1, 2)]
     assert f"{o['sd ratio out/in']:.1f}" == printed(r"outside / inside that range: (\S+)")
+    # paired differences and blocked folds are the chapter's
+    eta3 = o["paired eta"][0.03]
+    assert f"{eta3.mean:+.4f} ± {eta3.se:.4f}, worse on {eta3.n_greater} of 5" in OUT
+    b = o["etas blocked"][o["best"][2]][1]
+    assert re.search(rf"^{o['best'][2]}\s+\S+ ± \S+\s+{b.mean():.4f} ± ", OUT, re.M)
+    assert f"lowest: random η = {o['best'][2]}, blocked η = {o['best blocked']}" in OUT
+    for name, (shown, true) in o["excess"].items():
+        assert f"{name} folds: error above E[φ | AI] shown by the validation wells " \
+               f"{shown * 1e6:.1f}, true on the map {true * 1e6:.1f}" in OUT
+    # the 1-D remedies: long full-batch training is sensitive to round-off, so a tolerance
+    for name, label in (("none", "no remedy"), ("L2", "L2"), ("early stopping", "early"),
+                        ("dropout", "dropout")):
+        row = re.search(rf"^{label}.*?\d+\s+(\S+)\s+(\S+)\s+(\S+)\s+\S+$", OUT, re.M).groups()
+        np.testing.assert_allclose(o["reg"][name][:3], [float(v) for v in row], atol=3e-4)
 
 
 def test_lectures_design_section_has_its_errata_rows():
@@ -95,3 +122,41 @@ def test_dropout_is_taught_with_both_modes_and_the_scaling():
     assert "1/(1 - p)" in TEXT and "evaluation" in TEXT
     assert "Dropout(p, rng=np.random.default_rng(SEED))" in CODE and "train=False" in CODE
     assert "KFold(n_splits=5" in CODE
+
+
+def test_the_remedies_are_scored_on_a_third_split():
+    header = printed(r"^(large network.*)$")
+    assert "validation" in header and "test" in header
+    for remedy in ("no remedy", "L2", "early stopping", "dropout"):
+        assert re.search(rf"^{remedy}.*\d\.\d{{4}}\s+[+-]\d\.\d{{4}}$", OUT, re.M), remedy
+    assert "porosity_depth_trend" in CODE and "N_TEST_1D" in CODE
+    assert re.search(r"^seeds 0–6", OUT, re.M)            # the spread over the seed study's seeds
+
+
+def test_cross_validation_is_paired_and_checked_against_blocked_folds():
+    assert "paired_difference(" in CODE and "blocked_kfold(" in CODE and "correlogram(" in CODE
+    assert "(design-spatial-cv)=" in TEXT and "roberts2017" in TEXT
+    assert re.search(r"^\s+0–50\s+m apart: [+-]0\.\d\d ± ", OUT, re.M)
+    assert "on the map, φ − E[φ | AI] between cells 10 m apart" in OUT
+
+
+def test_statements_that_were_wrong_stay_gone():
+    for wrong in ("that no well has seen, which", "reached the Bayes error", "0.16 s",
+                  "6–7 times faster", "about 460 AI units", "initial-weight seed for every setting",
+                  "Learning rates from 0.001 to 0.01 are equally good"):
+        assert wrong not in TEXT, wrong
+    assert "kriging does (the geostatistical interpolation" in TEXT
+
+
+def test_solutions_are_executed_code_in_gated_directives():
+    labels = re.findall(r":label: (design-ex-[\w-]+)", TEXT)
+    assert len(labels) == 3
+    assert "::::{solution}" not in TEXT and "```python" not in TEXT
+    for label in labels:
+        start = next(k for k, c in enumerate(CELLS) if c["cell_type"] == "markdown"
+                     and f"{{solution-start}} {label}" in "".join(c["source"]))
+        end = next(k for k in range(start, len(CELLS)) if "{solution-end}" in "".join(CELLS[k]["source"]))
+        codes = [c for c in CELLS[start:end] if c["cell_type"] == "code"]
+        assert codes and all("solution" in c["metadata"].get("tags", []) and
+                             c["metadata"]["jupyter"] == {"source_hidden": True, "outputs_hidden": True}
+                             and c["outputs"] for c in codes), label

@@ -6,9 +6,12 @@ import pytest
 from geonn import BCEWithLogits, TrainingDiverged, check_layer
 from geonn.gan import GeneratorLoss, sample, train_gan
 from geonn.gan_metrics import (dominant_frequency, frechet_distance, gaussian_baseline,
-                               one_nn_accuracy, report, rms_amplitude, spectrum_error,
-                               spread_ratio, wasserstein1)
-from geonn.gan_nets import add_spectral_norm, trace_discriminator, trace_generator
+                               memorisation, nearest_distance, one_nn_accuracy, report,
+                               closer_to_train,
+                               rms_amplitude, spectrum_error, spread_ratio, wasserstein1)
+from geonn.gan_nets import (add_spectral_norm, operator_norm, trace_discriminator,
+                            trace_generator)
+from geonn.layers import Conv1D, Dense, spectral_norm
 
 
 def _fd_grad(f, s, eps=1e-6):
@@ -84,6 +87,78 @@ def test_one_nn_accuracy_of_separated_and_identical_sets():
     assert one_nn_accuracy(X, X + 100.0) == 1.0
     # copies: every sample's nearest neighbour is its twin of the other kind
     assert one_nn_accuracy(X, X + 1e-9) == 0.0
+
+
+def test_a_copier_of_the_training_set_passes_the_1nn_test_against_held_out_data():
+    # X_held is held out, so copies of *other* draws (the training set) look like new draws
+    rng = np.random.default_rng(10)
+    X_train, X_held = rng.normal(size=(300, 8)), rng.normal(size=(300, 8))
+    assert abs(one_nn_accuracy(X_held, X_train) - 0.5) < 0.06
+    copies = memorisation(X_train[:200], X_train, X_held)
+    assert copies["ratio"] == 0.0 and copies["share"] == 1.0
+    assert closer_to_train(X_train[:200], X_train, X_held) == 1.0
+    # new draws are as often nearer the one set as the other
+    assert abs(closer_to_train(rng.normal(size=(400, 8)), X_train, X_held) - 0.5) < 0.07
+
+
+def test_closer_to_train_hand_values_and_bad_input():
+    X_train, X_held = np.array([[0.0], [10.0]]), np.array([[1.0], [7.0]])
+    # 0.4 is nearer 0 (train), 6 nearer 7 (held), 9.5 nearer 10 (train), 4 nearer 1 (held)
+    Y = np.array([[0.4], [6.0], [9.5], [4.0]])
+    assert closer_to_train(Y, X_train, X_held) == 0.5
+    with pytest.raises(ValueError, match=r"same number of samples \(pass X_train\[:2\]\)"):
+        closer_to_train(Y, np.r_[X_train, X_train], X_held)
+
+
+def test_nearest_distance_and_memorisation_hand_values():
+    X_train = np.array([[0.0, 0.0], [10.0, 0.0]])
+    X_held = np.array([[0.0, 1.0], [10.0, 2.0], [0.0, 3.0], [10.0, 4.0]])   # d = 1, 2, 3, 4
+    Y = np.array([[0.0, 0.5], [10.0, 5.0], [0.0, 2.0], [10.0, 6.0]])        # d = 0.5, 5, 2, 6
+    np.testing.assert_allclose(nearest_distance(Y, X_train), [0.5, 5.0, 2.0, 6.0], rtol=1e-15)
+    # medians 3.5 and 2.5; below the held-out median (q = 0.5, 2.5): 0.5 and 2, half of Y
+    m = memorisation(Y, X_train, X_held, q=0.5)
+    assert m == {"ratio": 1.4, "share": 0.5, "median_generated": 3.5, "median_held_out": 2.5}
+    # an exact copy is at distance 0, not at the square root of the round-off
+    big = np.random.default_rng(11).normal(1e3, 1.0, (50, 64))
+    assert np.all(nearest_distance(big[:10], big) == 0.0)
+    with pytest.raises(ValueError, match="held-out"):
+        memorisation(Y, X_train, X_train)
+    with pytest.raises(ValueError, match="quantile"):
+        memorisation(Y, X_train, X_held, q=1.0)
+    with pytest.raises(ValueError, match="features"):
+        nearest_distance(Y, np.zeros((3, 5)))
+
+
+def test_operator_norm_of_a_normalised_convolution_exceeds_the_bound():
+    # three equal taps, 'same' padding, 64 samples: the tridiagonal Toeplitz matrix with
+    # ones, whose largest eigenvalue is 1 + 2 cos(π/65); its reshaped kernel has norm √3
+    conv = Conv1D(1, 1, 3, W=np.ones((1, 1, 3)))
+    assert operator_norm(conv, (1, 64)) == pytest.approx(1 + 2 * np.cos(np.pi / 65), rel=1e-12)
+    spectral_norm(conv, 1.0, rng=np.random.default_rng(12))
+    for _ in range(3):
+        conv.weight(train=True)                         # power iteration (exact at once here)
+    assert np.linalg.norm(conv.weight().reshape(1, -1), 2) == pytest.approx(1.0)
+    assert operator_norm(conv, (1, 64)) == pytest.approx((1 + 2 * np.cos(np.pi / 65)) / np.sqrt(3))
+    # but never above bound · √⌈k/stride⌉: each input sample sits in at most ⌈k/s⌉ windows
+    rng = np.random.default_rng(13)
+    for c_in, c_out, k, s in ((1, 8, 9, 2), (8, 16, 9, 2), (4, 4, 5, 1)):
+        conv = Conv1D(c_in, c_out, k, stride=s, rng=rng)
+        M = conv.W.reshape(c_out, -1)
+        conv.W /= np.linalg.norm(M, 2)
+        assert 1.0 <= operator_norm(conv, (c_in, 64)) <= np.sqrt(-(-k // s)) + 1e-12
+
+
+def test_operator_norm_of_dense_is_its_largest_singular_value_and_bad_input():
+    dense = Dense(5, 3, rng=np.random.default_rng(14))
+    dense.b[:] = 7.0                                     # the bias does not count
+    assert operator_norm(dense, (5,)) == pytest.approx(np.linalg.norm(dense.W, 2), rel=1e-12)
+    before = dense.W.copy()
+    operator_norm(dense, 5)
+    np.testing.assert_array_equal(dense.W, before)
+    with pytest.raises(TypeError, match="Dense or Conv1D"):
+        operator_norm(lambda x: x, (5,))
+    with pytest.raises(ValueError, match="in_shape"):
+        operator_norm(dense, (0,))
 
 
 def test_spectrum_spread_and_property_measures():

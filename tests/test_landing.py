@@ -98,5 +98,32 @@ def test_chapter_is_listed_everywhere_a_reader_or_instructor_looks(n, stem, prev
         assert errata in (ROOT / "book" / "errata.md").read_text()
 
 
+def test_framework_appendix_is_listed_everywhere_and_never_numbered():
+    # an appendix after the last numbered chapter: chapters added later keep their numbers
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    parts = toc["parts"]
+    where = [i for i, part in enumerate(parts)
+             if "book/frameworks" in [ch["file"] for ch in part["chapters"]]]
+    assert len(where) == 1, "book/frameworks is listed once in _toc.yml"
+    part = parts[where[0]]
+    assert not part.get("numbered", False), "the appendix must not take a chapter number"
+    assert all(p.get("numbered") for p in parts[:where[0]]), "numbered chapters come before it"
+    assert not any(p.get("numbered") for p in parts[where[0]:])
+    assert part["chapters"][0]["file"] == "book/frameworks", "first in its part"
+    assert "{doc}`frameworks`" in FRONT["book/intro.md"]
+    assert "| A | {doc}`frameworks` |" in FRONT["book/intro.md"]
+    assert "`book/frameworks.ipynb`" in FRONT["README.md"]
+    guide = (ROOT / "book" / "instructor_guide.md").read_text()
+    assert "{doc}`frameworks`" in guide and "<fw-ex-hessian>" in guide
+    assert (ROOT / "assignments" / "frameworks.ipynb").exists()
+    assert "### Appendix, from geonn to a framework" in (ROOT / "book" / "notation.md").read_text()
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import course_map
+    finally:
+        sys.path.pop(0)
+    assert "JAX and Keras" in course_map.APPENDIX[0]
+
+
 def test_no_chapter_is_planned_any_more():
     assert "planned" not in FRONT["README.md"] and "planned" not in FRONT["book/intro.md"]

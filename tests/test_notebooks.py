@@ -8,8 +8,9 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-# chapters (NN_slug) and the sections listed under a chapter (NNx_slug, e.g. 06b_...)
-NOTEBOOKS = sorted((ROOT / "book").glob("[0-9][0-9]*_*.ipynb"))
+# chapters (NN_slug) and the sections listed under a chapter (NNx_slug, e.g. 06b_...), and
+# the unnumbered appendix on frameworks, which has a chapter's shape
+NOTEBOOKS = sorted((ROOT / "book").glob("[0-9][0-9]*_*.ipynb")) + [ROOT / "book" / "frameworks.ipynb"]
 ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:work|root|home|tmp|Users)/")
 
 
@@ -90,7 +91,11 @@ def test_chapter_shape_and_hygiene(path):
     md = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     for heading in ("Overview", "Prerequisites", "Summary", "Exercises"):
         assert re.search(rf"^##+ .*{heading}", md, re.MULTILINE), f"{path.name}: no '{heading}' section"
-    assert "{exercise}" in md and "{solution}" in md, f"{path.name}: exercises need sphinx-exercise"
+    assert "{exercise}" in md and ("{solution}" in md or "{solution-start}" in md), \
+        f"{path.name}: exercises need sphinx-exercise"
+    # gated solutions (executed code cells between the two directives) must be closed
+    assert md.count("{solution-start}") == md.count("{solution-end}"), \
+        f"{path.name}: a {{solution-start}} without its {{solution-end}} (or the reverse)"
     code = "\n".join("".join(c["source"]) for c in _code_cells(path))
     assert "default_rng(" in code, f"{path.name}: make an explicit rng"
     assert "np.random.seed" not in code, f"{path.name}: no global seeding"

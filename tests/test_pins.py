@@ -9,7 +9,7 @@ from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIRED = {"numpy", "matplotlib", "ipywidgets", "scikit-learn", "jupyter-book", "nbval",
-            "pytest", "ipykernel", "tqdm", "bruges"}
+            "pytest", "ipykernel", "tqdm", "bruges", "jax", "jaxlib", "keras"}
 
 
 def _pins(lines):
@@ -63,3 +63,10 @@ def test_binder_layout():
     assert not (ROOT / "binder").exists(), "a binder/ folder hides environment.yml and postBuild"
     post = (ROOT / "postBuild").read_text()
     assert re.search(r"pip install --no-deps -e \.", post)
+
+
+def test_jax_and_jaxlib_are_one_release_and_keras_is_keras_3():
+    # jax refuses to import with a jaxlib of another release; the appendix needs Keras 3
+    pins = requirements()
+    assert pins["jax"] == pins["jaxlib"], f"jax {pins['jax']} with jaxlib {pins['jaxlib']}"
+    assert pins["keras"].split(".")[0] == "3"

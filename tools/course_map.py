@@ -1,5 +1,5 @@
 """Draw the course map of the landing page: the chapters, what each builds on,
-and the library underneath.
+the appendix on frameworks, and the library underneath.
 
     python tools/course_map.py          # writes book/images/course_map.svg
 
@@ -31,6 +31,9 @@ CHAPTERS = {
     10: ("GANs", (7.0, 0.8), True),
 }
 BUILDS_ON = [(1, 2), (2, 3), (3, 4), (4, 5), (4, 6), (4, 7), (7, 8), (8, 9), (9, 10)]
+# the unnumbered appendix, in the free space left of chapters 5 and 8; no arrow (it would
+# cross 7 → 8): its text says what it needs
+APPENDIX = ("A. From geonn to\na framework:\nJAX and Keras\n(after 3, 4 and 6)", (1.15, 1.35))
 LIBRARY = ("geonn, the course library in pure NumPy, under every chapter:\n"
            "activations · losses · layers · network · init · optim · train\n"
            "gradcheck · datasets · plotting · widgets · uncertainty\n"
@@ -64,6 +67,10 @@ def draw():
             start, end = (xa, ya - H / 2 - 0.05), (xb, yb + H / 2 + 0.05)
         ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12,
                                      color="0.3", lw=1.1, connectionstyle="arc3,rad=0.0"))
+    title, (x, y) = APPENDIX
+    ax.add_patch(FancyBboxPatch((x - W / 2, y - 0.5), W, 1.0, boxstyle="round,pad=0.04",
+                                fc="#c7e9c0", ec="0.3", lw=1.2))
+    ax.text(x, y, title, ha="center", va="center")
     ax.add_patch(FancyBboxPatch((0.3, -0.8), 7.6, 0.85, boxstyle="round,pad=0.03",
                                 fc="#9ecae1", ec="0.3", lw=1.2))
     ax.text(4.1, -0.375, LIBRARY, ha="center", va="center")

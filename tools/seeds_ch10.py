@@ -1,6 +1,7 @@
 """Re-run chapter 10's trace GAN, without and with spectral normalisation, over named seeds.
 
     OPENBLAS_NUM_THREADS=1 python tools/seeds_ch10.py              # seeds 0-4
+    OPENBLAS_NUM_THREADS=1 python tools/seeds_ch10.py --save       # ... into data/ch10_seeds.csv
     OPENBLAS_NUM_THREADS=1 python tools/seeds_ch10.py 0 --small    # seed 0, 300 GAN steps
 
 Each seed draws new traces, a new autoencoder, new GAN weights and new minibatches
@@ -11,8 +12,11 @@ About 20 s of CPU per seed.
 
 Printed per seed: one row per model (real vs real, the Gaussian baseline, the plain
 GAN, the GAN with spectral normalisation on D) and one column per measure of
-`geonn.gan_metrics.report`; then, per measure, the median and range over seeds of
-the plain and SN GANs, and how many seeds SN brings closer to real vs real.
+`geonn.gan_metrics.report`, of `memorisation` (copy ratio and share, against the
+training traces) and of `closer_to_train` (against the first 1,000 of them); then, per
+measure, the median and range over seeds of every model, and how many seeds SN brings
+closer to real. ``--save`` writes the scores to data/ch10_seeds.csv, which the chapter
+prints (`geonn.gan_report`).
 """
 import argparse
 
@@ -22,16 +26,17 @@ from geonn import MSE, Adam, fit
 from geonn.autoencoders import dense_autoencoder
 from geonn.datasets.seismic import make_traces
 from geonn.gan import sample, train_gan
-from geonn.gan_metrics import (METRICS, dominant_frequency, gaussian_baseline, report,
-                               rms_amplitude, spread_ratio)
+from geonn.gan_metrics import (closer_to_train, dominant_frequency, gaussian_baseline,
+                               memorisation, report, rms_amplitude, spread_ratio)
 from geonn.gan_nets import add_spectral_norm, trace_discriminator, trace_generator
+from geonn.gan_report import (MODELS, SEED_MEASURES, SEEDS_CSV, score_table, seed_summary,
+                              write_seed_study)
 
 N_TRAIN, N_TEST, N_GEN = 2000, 1000, 1000
 NT, DT, LATENT = 64, 0.002, 8            # 64 samples of 2 ms; 8 latent numbers
 BED_SAMPLES = 24.0                       # mean bed thickness: about 3 reflections per trace
 STEPS, BATCH, ETA = 2000, 32, 1e-3       # Adam, beta1 = 0.5, for both networks
 RECORD_EVERY = 100
-MODELS = ("real vs real", "Gaussian", "plain GAN", "SN GAN")
 
 
 def data(seed):
@@ -85,55 +90,32 @@ def run(seed, steps=STEPS):
         nets[name] = (G, D)
         samples[name] = sample(G, N_GEN, LATENT, np.random.default_rng(seed + 3))
     scores = {m: report(X_test, samples[m], DT, features) for m in MODELS}
+    for m in MODELS:          # real vs real *is* a copier: its samples are training traces
+        copies = memorisation(samples[m], X, X_test)
+        scores[m].update({"copy ratio": copies["ratio"], "copy share": copies["share"],
+                          "nearer train": closer_to_train(samples[m], X[:N_TEST], X_test)})
     parts = dict(train=train, test=test, scale=scale, X=X, X_test=X_test, encoder=encoder,
                  samples=samples, nets=nets, hists=hists)
     return scores, parts
-
-
-FORMATS = {"W1": ".3f", "spectrum": ".3f", "spread f_dom": ".2f", "spread RMS": ".2f",
-           "1-NN": ".3f", "FD": ".3f"}
-
-
-def table(scores):
-    """The chapter's table: one row per model, one column per measure."""
-    lines = [f"{'model':<14}" + "".join(f"{m:>14}" for m in METRICS)]
-    for model, row in scores.items():
-        lines.append(f"{model:<14}" + "".join(f"{row[m]:>14{FORMATS[m]}}" for m in METRICS))
-    return "\n".join(lines)
-
-
-def closer(row, ref, m):
-    """Distance of a score from the real-vs-real reference (spread ratios: from 1)."""
-    target = 1.0 if m.startswith("spread") else ref[m]
-    return abs(row[m] - target)
-
-
-def summary(all_scores):
-    """Median and range over seeds of the two GANs, and SN's wins, per measure."""
-    lines = [f"{'measure':<14}{'plain GAN: median [range]':>30}{'SN GAN: median [range]':>30}"
-             f"{'SN closer':>11}"]
-    for m in METRICS:
-        cells = []
-        for model in ("plain GAN", "SN GAN"):
-            v = np.array([s[model][m] for s in all_scores.values()])
-            f = FORMATS[m]
-            cells.append(f"{np.median(v):{f}} [{v.min():{f}}, {v.max():{f}}]")
-        wins = sum(closer(s["SN GAN"], s["real vs real"], m) < closer(s["plain GAN"], s["real vs real"], m)
-                   for s in all_scores.values())
-        lines.append(f"{m:<14}{cells[0]:>30}{cells[1]:>30}{f'{wins}/{len(all_scores)}':>11}")
-    return "\n".join(lines)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("seeds", nargs="*", type=int, default=[0, 1, 2, 3, 4])
     parser.add_argument("--small", action="store_true", help="300 GAN steps (a smoke test)")
+    parser.add_argument("--save", action="store_true",
+                        help=f"write the scores to {SEEDS_CSV.relative_to(SEEDS_CSV.parents[1])}")
     args = parser.parse_args(argv)
+    if args.save and args.small:
+        parser.error("--save stores the full runs; it cannot be combined with --small")
     all_scores = {}
     for seed in args.seeds:
         all_scores[seed], _ = run(seed, steps=300 if args.small else STEPS)
-        print(f"seed {seed}\n{table(all_scores[seed])}\n", flush=True)
-    print(summary(all_scores))
+        print(f"seed {seed}\n{score_table(all_scores[seed], SEED_MEASURES)}\n", flush=True)
+    print(seed_summary(all_scores))
+    if args.save:
+        write_seed_study(SEEDS_CSV, all_scores)
+        print(f"\nwritten to {SEEDS_CSV}")
 
 
 if __name__ == "__main__":

@@ -8,12 +8,14 @@ to check which of its results hold beyond one seed.
 A seed sets, as in the chapter, the 144/36 split of the wells, the folds of the
 cross-validation, the subsets of the learning curve, and every initial weight,
 shuffle and dropout mask. Seed 6 reproduces the numbers the chapter prints.
-About 15 s of CPU per seed.
+About 20 s of CPU per seed.
 
-Printed per seed: the cross-validation table and the chosen network with its
-test RMSE; the learning curve (map RMSE of the network and of a straight line
+Printed per seed: the cross-validation table (with each setting's paired
+difference to the best over the shared folds) and the chosen network with its
+test RMSE; the correlation of the out-of-fold residuals between nearby wells;
+blocked (spatial) K-fold beside random K-fold over the learning rates; the learning curve (map RMSE of the network and of a straight line
 per number of wells, and how often the line wins); the 1-D regularisation
-table; ensemble and MC-dropout coverage on the map and the test wells, raw
+table scored on the validation samples and on held-out test samples; ensemble and MC-dropout coverage on the map and the test wells, raw
 and with the noise variance added; the spread inside and outside the training
 AI range and its correlation with the distance to the nearest well; the
 sensitivity of the learned curve against the truth's.
@@ -28,12 +30,14 @@ from geonn import MSE, Activation, Adam, Dense, Dropout, Sequential, fit, mlp
 from geonn.datasets import porosity as P
 from geonn.datasets import porosity_reference as R
 from geonn.uncertainty import coverage, ensemble_predict, input_sensitivity, mc_dropout_predict
+from geonn.validation import blocked_kfold, correlogram, paired_difference
 
 WIDTHS, DEPTHS, ETAS = (1, 3, 10, 30), (1, 2, 3), (0.001, 0.003, 0.01, 0.03, 0.1)
 EPOCHS, BATCH = 150, 16
 N_WELLS, DRAWS, STEPS = (10, 20, 40, 80, 144), 4, 1500
 N_ENSEMBLE, N_PASSES, P_DROP = 10, 50, 0.1
-EPOCHS_1D, GAMMA, PATIENCE, P_DROP_1D = 4000, 3e-4, 200, 0.1
+EPOCHS_1D, GAMMA, PATIENCE, P_DROP_1D, N_TEST_1D = 4000, 3e-4, 200, 0.1, 500
+LAGS, BLOCK = (0, 50, 100, 200, 400), 200.0
 
 
 def relu_net(width, depth, rng, p_drop=0.0):
@@ -56,7 +60,9 @@ def train(X, y, width, depth, eta, seed, epochs=EPOCHS, p_drop=0.0):
 
 def one_d_data(seed):
     """The 1-D series split 20/20 and scaled, as the chapter does, and the large tanh
-    network's initial weights, all drawn from ``default_rng(seed)`` in that order."""
+    network's initial weights, all drawn from ``default_rng(seed)`` in that order; then
+    N_TEST_1D held-out test samples (new depths, the trend plus fresh noise) from
+    ``default_rng([seed, 2])``, scaled alike."""
     series = P.load_porosity_depth()
     z_all, p_all = series["depth"].reshape(-1, 1), series["porosity"].reshape(-1, 1)
     rng_1d = np.random.default_rng(seed)
@@ -68,12 +74,17 @@ def one_d_data(seed):
             zs.transform(z_all[va1]), ps.transform(p_all[va1]))
     half_1d = (ps.data_max_ - ps.data_min_)[0] / 2
     init = [p.copy() for p in mlp([1, 50, 50, 50, 1], "tanh", rng=rng_1d).params()]
+    r_test = np.random.default_rng([seed, 2])
+    z_te = r_test.uniform(z_all.min(), z_all.max(), (N_TEST_1D, 1))
+    p_te = P.porosity_depth_trend(z_te) + r_test.normal(0.0, P.PHI_NOISE_SIGMA_1D, z_te.shape)
+    data += (zs.transform(z_te), ps.transform(p_te))
     return data, half_1d, init
 
 
 def fit_1d(seed, p_drop=0.0, **kw):
-    """(train RMSE, validation RMSE) at the end (or the best epoch), and the lowest validation RMSE."""
-    (Z_tr, P_tr, Z_va, P_va), half_1d, init = one_d_data(seed)
+    """(train, validation, test RMSE) at the end (or the best epoch), and the lowest
+    validation RMSE."""
+    (Z_tr, P_tr, Z_va, P_va, Z_te, P_te), half_1d, init = one_d_data(seed)
     r = np.random.default_rng([seed, 1])
     layers = []
     for n_in in (1, 50, 50):
@@ -88,7 +99,8 @@ def fit_1d(seed, p_drop=0.0, **kw):
     va = np.sqrt(2 * np.array(h.val_loss)) * half_1d
     tr_ = np.sqrt(2 * np.array(h.train_loss)) * half_1d
     ep = h.best_epoch or h.epochs
-    return tr_[ep - 1], va[ep - 1], va.min()
+    te = float(np.sqrt(np.mean((m.predict(Z_te) - P_te) ** 2)) * half_1d)
+    return tr_[ep - 1], va[ep - 1], te, va.min()
 
 
 def run(seed):
@@ -112,22 +124,47 @@ def run(seed):
     # 1. k-fold CV over width × depth at η = 0.01, then over η for the best architecture
     folds = list(KFold(5, shuffle=True, random_state=seed).split(X_train))
 
-    def cv(width, depth, eta):
-        tr, va = [], []
+    def cv(width, depth, eta, folds=folds):
+        """Mean training RMSE, validation RMSE per fold, out-of-fold residuals (porosity),
+        and the folds' networks."""
+        tr, va, res, nets = [], [], np.empty(len(X_train)), []
         for k, (i, j) in enumerate(folds):
             net = train(X_train[i], y_train[i], width, depth, eta, seed=[seed, k])
             tr.append(rmse(net, X_train[i], y_train[i]))
             va.append(rmse(net, X_train[j], y_train[j]))
-        return np.mean(tr), np.mean(va), np.std(va, ddof=1) / np.sqrt(len(va))
+            res[j] = ((net.predict(X_train[j]) - y_train[j]) * half).ravel()
+            nets.append(net)
+        return np.mean(tr), np.array(va), res, nets
 
     grid = {(w, d): cv(w, d, 0.01) for d in DEPTHS for w in WIDTHS}
-    best_arch = min(grid, key=lambda c: grid[c][1])
+    best_arch = min(grid, key=lambda c: grid[c][1].mean())
     etas = {eta: (grid[best_arch] if eta == 0.01 else cv(*best_arch, eta)) for eta in ETAS}
-    best_eta = min(etas, key=lambda e: etas[e][1])
+    best_eta = min(etas, key=lambda e: etas[e][1].mean())
     o["grid"], o["etas"], o["best"] = grid, etas, (*best_arch, best_eta)
+    o["paired grid"] = {c: paired_difference(v[1], grid[best_arch][1]) for c, v in grid.items()}
+    o["paired eta"] = {e: paired_difference(v[1], etas[best_eta][1]) for e, v in etas.items()}
+    # spatial leakage: residual correlogram at the wells; blocked K-fold beside random
+    xw, yw = wells["X"][idx_train], wells["Y"][idx_train]
+    o["correlogram"] = correlogram(xw, yw, etas[best_eta][2], LAGS)
+    blocked = blocked_kfold(xw, yw, 5, BLOCK, np.random.default_rng(seed))
+    o["etas blocked"] = {eta: cv(*best_arch, eta, folds=blocked) for eta in ETAS}
+    o["best blocked"] = min(o["etas blocked"], key=lambda e: o["etas blocked"][e][1].mean())
+    sq = paired_difference(o["etas blocked"][best_eta][2] ** 2, etas[best_eta][2] ** 2)
+    mse_random = np.mean(etas[best_eta][2] ** 2)
+    o["blocked - random"] = (sq.mean / mse_random, sq.se / mse_random)
+    # the truth: error above E[φ | AI] shown by the validation wells, and on the whole map
+    bayes_wells = (R.posterior_mean_porosity(X_train_raw) - y_train_raw).ravel()
+    X_map, truth_map = x_scaler.transform(ai_map.reshape(-1, 1)), phi_map.reshape(-1, 1)
+    bayes_map = np.mean((R.posterior_mean_porosity(ai_map.ravel()) - phi_map.ravel()) ** 2)
+    o["excess"] = {}
+    for name, f, res in (("random", folds, etas[best_eta]),
+                         ("blocked", blocked, o["etas blocked"][best_eta])):
+        shown = np.mean([np.mean(res[2][j] ** 2 - bayes_wells[j] ** 2) for _, j in f])
+        true = np.mean([np.mean((to_phi(n.predict(X_map)) - truth_map) ** 2) for n in res[3]])
+        o["excess"][name] = (shown, true - bayes_map)
     chosen = train(X_train, y_train, *best_arch, best_eta, seed=seed)
     test_rmse = float(np.sqrt(np.mean((to_phi(chosen.predict(X_test)) - y_test_raw) ** 2)))
-    o["cv best"], o["test"] = etas[best_eta][1], test_rmse
+    o["cv best"], o["test"] = etas[best_eta][1].mean(), test_rmse
 
     # 2. learning curve on the map; a straight line on the same wells
     ai_cells = ai_map.reshape(-1, 1)
@@ -213,16 +250,32 @@ def run(seed):
 
 def report(seed, o):
     print(f"=== seed {seed}")
-    for (w, d), (tr, va, se) in o["grid"].items():
-        print(f"  width {w:>2} depth {d}: train {tr:.5f} val {va:.5f} ± {se:.5f}")
-    for eta, (tr, va, se) in o["etas"].items():
-        print(f"  eta {eta:<6}: train {tr:.5f} val {va:.5f} ± {se:.5f}")
-    print(f"  chosen {o['best']}: CV {o['cv best']:.4f}, test {o['test']:.4f}")
+    def se(v):
+        return np.std(v, ddof=1) / np.sqrt(len(v))
+
+    for (w, d), (tr, va, *_) in o["grid"].items():
+        pd = o["paired grid"][(w, d)]
+        print(f"  width {w:>2} depth {d}: train {tr:.5f} val {va.mean():.5f} ± {se(va):.5f}; "
+              f"paired − best {pd.mean:+.5f} ± {pd.se:.5f} (worse on {pd.n_greater}/{pd.n})")
+    for eta, (tr, va, *_) in o["etas"].items():
+        pd, b = o["paired eta"][eta], o["etas blocked"][eta][1]
+        print(f"  eta {eta:<6}: train {tr:.5f} val {va.mean():.5f} ± {se(va):.5f}; paired − best "
+              f"{pd.mean:+.5f} ± {pd.se:.5f} (worse on {pd.n_greater}/{pd.n}); "
+              f"blocked {b.mean():.5f} ± {se(b):.5f}")
+    print(f"  chosen {o['best']}: CV {o['cv best']:.4f}, test {o['test']:.4f}; blocked CV chooses "
+          f"eta {o['best blocked']}; blocked − random squared error, paired over wells: "
+          "{:+.3f} ± {:.3f}".format(*o["blocked - random"]))
+    print("  error above E[φ|AI], MSE × 1e6, shown by the validation wells / true on the map: "
+          + ", ".join(f"{k} {a * 1e6:.1f} / {b * 1e6:.1f}" for k, (a, b) in o["excess"].items()))
+    rho, pairs = o["correlogram"]
+    print("  residual correlogram " + ", ".join(
+        f"{lo}-{hi} m: {r:+.3f} ({n})" for lo, hi, r, n in zip(LAGS[:-1], LAGS[1:], rho, pairs)))
     for n, v in o["curve"].items():
         print(f"  n {n:>3}: net median {np.median(v[:, 0]):.4f} (max {v[:, 0].max():.4f}), "
               f"line median {np.median(v[:, 1]):.4f}; line wins {int((v[:, 1] < v[:, 0]).sum())}/{len(v)}")
-    for name, (tr, va, vmin) in o["reg"].items():
-        print(f"  1-D {name:<15} train {tr:.4f} val {va:.4f} (min {vmin:.4f})")
+    for name, (tr, va, te, vmin) in o["reg"].items():
+        print(f"  1-D {name:<15} train {tr:.4f} val {va:.4f} test {te:.4f} (val − test "
+              f"{va - te:+.4f}; min val {vmin:.4f})")
     print(f"  noise est {o['noise']:.4f}; ens map RMSE {o['ens rmse']:.4f}, median sd {o['ens sd median']:.4f};"
           f" MC map RMSE {o['mc rmse']:.4f}, median sd {o['mc sd median']:.4f}")
     for key, v in o["cov"].items():
@@ -241,7 +294,7 @@ if __name__ == "__main__":
     seeds = [int(a) for a in sys.argv[1:] if not a.startswith("--")] or list(range(7))
     for s in seeds:
         if "--dropout-rates" in sys.argv:      # the 1-D comparison only, over dropout rates
-            none = fit_1d(s)[1]
+            none = fit_1d(s)[1]         # validation RMSE at epoch 4000
             print(f"seed {s}: no remedy {none:.4f}; dropout " + ", ".join(
                 f"p = {p}: {fit_1d(s, p)[1]:.4f}" for p in (0.1, 0.2, 0.3, 0.5)))
         else:

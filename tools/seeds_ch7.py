@@ -2,6 +2,7 @@
 
     OPENBLAS_NUM_THREADS=1 python tools/seeds_ch7.py              # seeds 0-9 and 2018
     OPENBLAS_NUM_THREADS=1 python tools/seeds_ch7.py 0 1 2 --no-exercises
+    OPENBLAS_NUM_THREADS=1 python tools/seeds_ch7.py --save  # 0-9 -> data/ch7_seeds.csv
 
 Each seed is a new log, new training angles, new weights and a new order of samples,
 drawn in the chapter's order from `default_rng(seed)`; the modern network and the
@@ -34,6 +35,7 @@ from sklearn.preprocessing import StandardScaler
 from geonn import MSE, SGD, Activation, Adam, Dense, Sequential, fit
 from geonn.datasets import (bruges_reflection, interface_features, make_elastic_log,
                             zoeppritz_labels)
+from geonn.seed_study import CH7_SEEDS_CSV, write_seed_study
 
 TRAIN_ZONE, BLIND_ZONE = slice(0, 501), slice(800, None)
 
@@ -134,7 +136,13 @@ def run(seed, exercises=True):
     return out
 
 
-def row(o):
+HEAD = ["tut/R0", "tut b/v", "mod/R0", "mod b/v", "match %", "tut/mod",
+        "v30 t", "b020 t", "v30 m", "b020 m", "both m"]
+HEAD_EXERCISES = ["wide/R0", "wide b/v", "wide 30/v", "wide/mod", "cont v", "cont b", "approx"]
+
+
+def ratios(o):
+    """{column: value} of one seed's ratios (the columns of the printed table)."""
     t, m = o["tut"], o["mod"]
     cells = [t["blind"] / o["R0 blind"], t["blind"] / t["val"], m["blind"] / o["R0 blind"],
              m["blind"] / m["val"], o["match %"], t["train"] / m["train"]]
@@ -143,27 +151,41 @@ def row(o):
         cells += [c["val 30"] / c["val"], c["blind 0-20"] / c["val"]]
     c = o["mod cases"]
     cells += [c["blind"] / max(c["val 30"], c["blind 0-20"])]
+    head = HEAD
     if "wide" in o:
         w, c, a = o["wide"], o["contrast"], o["approx"]
         cells += [w["blind"] / o["R0 blind"], w["blind"] / w["val"], w["val 30"] / w["val"],
                   w["blind"] / m["blind"], c["val"] / m["val"],
                   c["blind"] / m["blind"],
                   max(a[k] / min(t[k], m[k]) for k in ("val", "blind"))]
-    return f"{o['seed']:>5}" + "".join(f"{v:>10.3g}" for v in cells)
+        head = HEAD + HEAD_EXERCISES
+    return {"seed": o["seed"], **dict(zip(head, cells))}
+
+
+def row(o):
+    r = ratios(o)
+    return f"{r.pop('seed'):>5}" + "".join(f"{v:>10.3g}" for v in r.values())
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("seeds", nargs="*", type=int, default=[*range(10), 2018])
     parser.add_argument("--no-exercises", action="store_true")
+    parser.add_argument("--save", action="store_true",
+                        help=f"store seeds 0-9, exercises included, in {CH7_SEEDS_CSV.name}")
     args = parser.parse_args()
-    head = ["tut/R0", "tut b/v", "mod/R0", "mod b/v", "match %", "tut/mod",
-            "v30 t", "b020 t", "v30 m", "b020 m", "both m"]
-    if not args.no_exercises:
-        head += ["wide/R0", "wide b/v", "wide 30/v", "wide/mod", "cont v", "cont b", "approx"]
+    if args.save:
+        args.seeds, args.no_exercises = list(range(10)), False
+    head = HEAD + ([] if args.no_exercises else HEAD_EXERCISES)
     print(f"{'seed':>5}" + "".join(f"{h:>10}" for h in head))
+    rows = []
     for seed in args.seeds:
-        print(row(run(seed, exercises=not args.no_exercises)), flush=True)
+        o = run(seed, exercises=not args.no_exercises)
+        rows.append(ratios(o))
+        print(row(o), flush=True)
+    if args.save:
+        write_seed_study(CH7_SEEDS_CSV, rows)
+        print(f"stored in {CH7_SEEDS_CSV}")
 
 
 if __name__ == "__main__":

@@ -29,9 +29,10 @@ __all__ = ["activations", "datasets", "gradcheck", "init", "layers", "losses", "
 from . import surfaces  # noqa: E402
 __all__ += ["surfaces"]
 
-# chapter 6b: ensembles, MC dropout, calibration coverage, input sensitivity
-from . import uncertainty  # noqa: E402
-__all__ += ["uncertainty"]
+# chapter 6b: ensembles, MC dropout, calibration coverage, input sensitivity; blocked
+# K-fold, paired comparisons and residual correlograms for wells in a map
+from . import uncertainty, validation  # noqa: E402
+__all__ += ["uncertainty", "validation"]
 
 # chapter 8: classical seismic processing (Wiener deconvolution, spectra) and first-break picking
 from . import picking, processing  # noqa: E402

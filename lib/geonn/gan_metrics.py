@@ -10,6 +10,9 @@ these compares one aspect of a generated set Y (m, d) with a real set X (n, d).
   std(property of Y) / std(property of X), below 1 when G covers too little.
 - :func:`one_nn_accuracy`: leave-one-out 1-nearest-neighbour two-sample test on X ∪ Y;
   0.5 when the sets cannot be told apart, 1 when every sample's neighbour is its own kind.
+- :func:`memorisation`: does G copy its training set? The distance from each generated
+  sample to its nearest training sample, d(y) = min_j ‖y − x_j‖, against the same for
+  held-out real samples.
 - :func:`frechet_distance`: between Gaussians fitted to features (Heusel et al. 2017),
       FD = ‖μ_X − μ_Y‖² + Tr(C_X + C_Y − 2 (C_X C_Y)^{1/2}).
 """
@@ -19,8 +22,9 @@ from . import _checks
 from .processing import amplitude_spectrum
 
 __all__ = ["wasserstein1", "spectrum_error", "dominant_frequency", "spread_ratio",
-           "one_nn_accuracy", "frechet_distance", "gaussian_baseline", "rms_amplitude", "report",
-           "METRICS"]
+           "one_nn_accuracy", "nearest_distance", "memorisation", "closer_to_train",
+           "frechet_distance",
+           "gaussian_baseline", "rms_amplitude", "report", "METRICS"]
 
 
 def _sets(X, Y, who, ndim=2):
@@ -91,7 +95,9 @@ def one_nn_accuracy(X, Y):
 
     Each sample is given the label of its nearest other sample; the accuracy is the share
     labelled correctly. ≈ 0.5 for two samples of one distribution; 1 for separated sets;
-    below 0.5 when Y copies X (each fake's neighbour is the real sample it copies)."""
+    below 0.5 only when Y copies X itself (each fake's neighbour is its twin). With X held
+    out, a generator that copies its *training* set scores ≈ 0.5, like real vs real: use
+    :func:`memorisation` to look for copies."""
     X, Y = _sets(X, Y, "one_nn_accuracy")
     Z = np.concatenate([X, Y])
     sq = np.sum(Z * Z, axis=1)
@@ -99,6 +105,56 @@ def one_nn_accuracy(X, Y):
     np.fill_diagonal(d2, np.inf)
     label = np.r_[np.zeros(len(X), bool), np.ones(len(Y), bool)]
     return float(np.mean(label[np.argmin(d2, axis=1)] == label))
+
+
+def nearest_distance(Y, R):
+    """(m,) Euclidean distance from each row of Y (m, d) to its nearest row of R (n, d),
+    d_i = min_j ‖y_i − r_j‖.
+
+    The nearest row is found with ‖y‖² + ‖r‖² − 2 y·r (one matrix product); the distance
+    to it is then computed directly, so that a copy is at distance 0, not at √(round-off)."""
+    Y, R = _sets(Y, R, "nearest_distance")
+    d2 = np.sum(R * R, axis=1)[None, :] - 2.0 * (Y @ R.T)      # + ‖y‖², the same in a row
+    nearest = R[np.argmin(d2, axis=1)]
+    return np.linalg.norm(Y - nearest, axis=1)
+
+
+def memorisation(Y, X_train, X_held, q=0.05):
+    """Does a generator copy its training set X_train? Compares d(y) = min_j ‖y − x_j‖ over
+    the generated Y with the same for held-out real X_held (draws of p_data that the
+    generator never saw, so their distances are what "new" looks like):
+
+        ratio = median d(Y) / median d(X_held)   ≈ 1 (or above): no sign of copying; 0: copies
+        share = fraction of Y with d(y) below the q-quantile of d(X_held)   ≈ q; 1: copies
+
+    ``share`` catches a generator that copies only some training samples, which the median
+    misses. Returns a dict with ``ratio``, ``share``, ``median_generated``, ``median_held_out``.
+    """
+    q = _checks.number("memorisation q (a quantile)", q, low=0.0, high=1.0, low_open=True,
+                       high_open=True)
+    d_gen = nearest_distance(Y, X_train)
+    d_held = nearest_distance(X_held, X_train)
+    med_gen, med_held = float(np.median(d_gen)), float(np.median(d_held))
+    if med_held == 0:
+        raise ValueError("memorisation: the held-out samples are copies of training samples "
+                         "(median distance 0); X_held must be new draws")
+    return {"ratio": med_gen / med_held, "share": float(np.mean(d_gen < np.quantile(d_held, q))),
+            "median_generated": med_gen, "median_held_out": med_held}
+
+
+def closer_to_train(Y, X_train, X_held):
+    """Fraction of Y (m, d) whose nearest training sample is nearer than its nearest held-out
+    one, d(y, X_train) < d(y, X_held), for two real sets of the same size n.
+
+    ≈ 0.5 when G does not copy (the training set is then just another draw of p_data), 1
+    for a copier. Unlike :func:`memorisation` it compares each y with itself, so a generator
+    that makes too many weak (or strong) samples does not look like a copier."""
+    X_train, X_held = _sets(X_train, X_held, "closer_to_train")
+    if len(X_train) != len(X_held):
+        raise ValueError(f"closer_to_train: X_train and X_held must have the same number of "
+                         f"samples (pass X_train[:{len(X_held)}]); got {len(X_train)} and "
+                         f"{len(X_held)}")
+    return float(np.mean(nearest_distance(Y, X_train) < nearest_distance(Y, X_held)))
 
 
 def frechet_distance(F_x, F_y):

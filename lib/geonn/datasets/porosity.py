@@ -18,7 +18,7 @@ from ._files import check_range, load_map, read_csv
 __all__ = ["DATA_DIR", "CELL", "SHAPE", "AI_NOISE_SIGMA", "PHI_NOISE_SIGMA_1D",
            "gaussian_random_field", "porosity_from_field", "ai_from_porosity",
            "porosity_from_ai", "make_porosity_maps", "sample_wells",
-           "make_porosity_depth", "generate_porosity_data", "map_extent",
+           "porosity_depth_trend", "make_porosity_depth", "generate_porosity_data", "map_extent",
            "load_porosity_wells", "load_ai_map", "load_porosity_map", "load_porosity_depth"]
 
 
@@ -128,15 +128,19 @@ def sample_wells(phi, ai, rng, n=180, cell=CELL, threshold=0.18):
             "AI": ai[iy, ix], "facies": (porosity >= threshold).astype(float)}
 
 
-def make_porosity_depth(rng, n=40, top=1000.0, step=25.0, sigma=PHI_NOISE_SIGMA_1D):
-    """A 1-D porosity log: Athy compaction plus layering plus noise.
+def porosity_depth_trend(depth):
+    """The noise-free 1-D porosity log: Athy compaction plus layering,
+    φ(z) = 0.45 exp(−z / 2000 m) + 0.012 sin(2π z / 800 m), for depths z in m."""
+    depth = np.asarray(depth, dtype=float)
+    return 0.45 * np.exp(-depth / 2000.0) + 0.012 * np.sin(2 * np.pi * depth / 800.0)
 
-    φ(z) = 0.45 exp(−z / 2000 m) + 0.012 sin(2π z / 800 m) + ε,  ε ~ N(0, sigma²),
-    at depths z = top, top + step, … (m).
+
+def make_porosity_depth(rng, n=40, top=1000.0, step=25.0, sigma=PHI_NOISE_SIGMA_1D):
+    """A 1-D porosity log: :func:`porosity_depth_trend` plus noise,
+    φ(z) + ε with ε ~ N(0, sigma²), at depths z = top, top + step, … (m).
     """
     depth = top + step * np.arange(n)
-    trend = 0.45 * np.exp(-depth / 2000.0) + 0.012 * np.sin(2 * np.pi * depth / 800.0)
-    return {"depth": depth, "porosity": trend + rng.normal(0.0, sigma, n)}
+    return {"depth": depth, "porosity": porosity_depth_trend(depth) + rng.normal(0.0, sigma, n)}
 
 
 def generate_porosity_data(seed=6):
