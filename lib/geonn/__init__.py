@@ -40,8 +40,8 @@ __all__ += ["picking", "processing"]
 
 # chapter 9: autoencoders (bottleneck, PCA, denoising) and transfer learning for first
 # breaks (an autoencoder-pretrained encoder, few labels)
-from . import autoencoders, transfer, transfer_report  # noqa: E402
-__all__ += ["autoencoders", "transfer", "transfer_report"]
+from . import autoencoders, transfer, transfer_report, transfer_run  # noqa: E402
+__all__ += ["autoencoders", "transfer", "transfer_report", "transfer_run"]
 
 # chapter 10: generative adversarial networks and measures of sample quality
 from . import gan, gan_metrics, gan_nets  # noqa: E402

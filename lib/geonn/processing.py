@@ -1,4 +1,5 @@
-"""Classical seismic processing for chapter 8: Wiener deconvolution and spectra.
+"""Classical seismic processing: Wiener deconvolution, spectra, band-pass (chapter 8)
+and the Wiener denoising filter (chapter 9).
 
 The convolutional model of a trace (Yilmaz 2001, ch. 2) is
 
@@ -25,7 +26,8 @@ import numpy as np
 
 from . import _checks
 
-__all__ = ["wiener_deconvolution", "amplitude_spectrum", "bandpass"]
+__all__ = ["wiener_deconvolution", "amplitude_spectrum", "bandpass",
+           "mean_power_spectrum", "estimate_snr_db", "wiener_denoise"]
 
 
 def _traces(name, x, min_length=1):
@@ -141,3 +143,84 @@ def bandpass(x, dt, corners=(5.0, 10.0, 60.0, 80.0)):
     H = np.sin(0.5 * np.pi * np.clip(np.minimum((f - f1) / (f2 - f1), (f4 - f) / (f4 - f3)),
                                      0.0, 1.0)) ** 2
     return np.fft.irfft(np.fft.rfft(x, n=2 * nt, axis=-1) * H, n=2 * nt, axis=-1)[..., :nt]
+
+
+def mean_power_spectrum(x):
+    """Mean power spectrum (1/n) Σᵢ |Xᵢ(f)|² of n traces, each zero-padded to 2 nt.
+
+    x : (n, nt) array (or (nt,), one trace) → (nt + 1,) powers at the frequencies
+    ``np.fft.rfftfreq(2 * nt, dt)``, the grid :func:`wiener_denoise` filters on.
+    """
+    x = _traces("mean_power_spectrum x", x, min_length=2)
+    nt = x.shape[-1]
+    return np.mean(np.abs(np.fft.rfft(x.reshape(-1, nt), n=2 * nt)) ** 2, axis=0)
+
+
+def _spectra(who, x, signal_power, noise_power):
+    x = _traces(f"{who} x", x, min_length=2)
+    shape = (x.shape[-1] + 1,)
+    spectra = []
+    for name, p in (("signal_power", signal_power), ("noise_power", noise_power)):
+        p = _checks.finite(f"{who} {name}", _checks.array(f"{who} {name}", p))
+        if p.shape != shape or p.min() < 0 or not p.any():
+            raise ValueError(f"{who} {name} must be a power spectrum of shape {shape} "
+                             f"(mean_power_spectrum of traces of {shape[0] - 1} "
+                             f"samples), non-negative and not all zero; got shape {p.shape}")
+        spectra.append(p)
+    return x, *spectra
+
+
+def estimate_snr_db(x, signal_power, noise_power, quiet=1e-3):
+    """SNR (dB) of each noisy trace, estimated from its own spectrum.
+
+    Where the signal is quiet, S(f) < ``quiet`` · max S, and the noise is strong,
+    N(f) > ½ max N, a trace's power |X(f)|² is noise alone, c N(f): c = Σ|X|² / ΣN
+    over those frequencies.  The noise energy is then c ΣN, the signal energy
+    Σ|X|² − c ΣN, and SNR = 10 log₁₀ (signal / noise), at least −40 dB.
+
+    x : (nt,) or (n, nt); signal_power, noise_power : (nt + 1,), the mean power
+    spectra (:func:`mean_power_spectrum`) of clean traces and of noise.
+    Returns the SNR of each trace, (n,) (a float for one trace).
+    """
+    x, S, N = _spectra("estimate_snr_db", x, signal_power, noise_power)
+    quiet = _checks.number("estimate_snr_db quiet", quiet, low=0.0, high=1.0,
+                           low_open=True)
+    band = (S < quiet * S.max()) & (N > 0.5 * N.max())
+    if not band.any():
+        raise ValueError("estimate_snr_db: no frequency where the signal is quiet and "
+                         f"the noise strong (S < {quiet:g} max S, N > max N / 2): the "
+                         "noise level is not measurable; raise quiet")
+    P = np.abs(np.fft.rfft(x, n=2 * x.shape[-1], axis=-1)) ** 2
+    noise = P[..., band].sum(axis=-1) / N[band].sum() * N.sum()
+    signal = np.maximum(P.sum(axis=-1) - noise, 1e-4 * noise)      # floor: −40 dB
+    return 10.0 * np.log10(signal / noise)
+
+
+def wiener_denoise(x, signal_power, noise_power, snr_db=None):
+    """Zero-phase Wiener filter H(f) = S(f) / (S(f) + N(f)) of traces in additive noise.
+
+    S and N are the mean power spectra of the signal and of the noise
+    (:func:`mean_power_spectrum`, e.g. of training traces and of their noise); N is
+    rescaled to each trace's SNR, ΣN / ΣS = 10^(−SNR/10), so the filter passes
+    nearly everything on a clean trace and only the strongest part of the signal's
+    band on a noisy one.  Of all linear time-invariant filters it minimises the
+    expected squared error for stationary signal and noise with these spectra
+    (Wiener 1949).  Traces are zero-padded to 2 nt, as in :func:`bandpass`.
+
+    x : (nt,) or (n, nt) noisy traces; signal_power, noise_power : (nt + 1,)
+    snr_db : the input SNR in dB, a number or one per trace; None (default):
+        estimated per trace by :func:`estimate_snr_db`
+    Returns the filtered traces, shaped like ``x``.
+    """
+    x, S, N = _spectra("wiener_denoise", x, signal_power, noise_power)
+    if snr_db is None:
+        snr_db = estimate_snr_db(x, S, N)
+    snr = np.asarray(snr_db, dtype=float)
+    if snr.shape not in ((), x.shape[:-1]) or not np.all(np.isfinite(snr)):
+        raise ValueError(f"wiener_denoise snr_db must be a finite number or one per "
+                         f"trace, shape {x.shape[:-1]}; got {snr_db!r}")
+    N = N * (S.sum() / N.sum()) * 10.0 ** (-snr[..., None] / 10.0)
+    H = np.divide(S, S + N, out=np.zeros(N.shape), where=S + N > 0)   # 0 where both are
+    nt = x.shape[-1]
+    X = np.fft.rfft(x, n=2 * nt, axis=-1)
+    return np.fft.irfft(X * H, n=2 * nt, axis=-1)[..., :nt]

@@ -1,4 +1,4 @@
-"""Transfer learning for first breaks with few labels (chapter 9, section 5).
+"""Transfer learning for first breaks with few labels (chapter 9, section 5): the parts.
 
 Raw gathers are plentiful, picked ones scarce: pretrain a Conv1D encoder as an
 autoencoder on unlabelled traces, then train a picker on N labelled traces.
@@ -6,13 +6,17 @@ autoencoder on unlabelled traces, then train a picker on N labelled traces.
 Design (fixed before any number was measured):
 
 - Inputs, one example per trace: (n, 3, nt) = the trace / its RMS, offset /
-  max offset, and time t / t_max (:func:`transfer_inputs`).
+  max offset, and time t / t_max (:func:`geonn.transfer_run.transfer_inputs`).
 - Encoder, (n, 3, nt) → (n, 16, nt/4): [Conv1D(k=9, 'same') → ReLU → MaxPool1D(2)]
   with 8 then 16 channels (He init), 1,392 parameters.
 - Autoencoder: encoder → decoder [Upsample1D(2) → Conv1D(16→8, k=9) → ReLU →
   Upsample1D(2) → Conv1D(8→1, k=9)], reconstructing channel 0, the normalised
   trace (n, 1, nt), with MSE; Adam(0.003), batch 64, 5 epochs over the 300 unlabelled
-  gathers (9,600 traces) drawn for the seed.
+  gathers (9,600 traces) drawn for the seed. Its code is the encoder's output,
+  16 × nt/4 numbers: more than the trace, so it is no bottleneck.
+- Bottlenecked autoencoder (a variant, see below; same data, same encoder start):
+  between the encoder and that decoder, Conv1D(16→1, k=9) (no activation: the code,
+  1 × nt/4 = 32 numbers for 128 samples) → Conv1D(1→16, k=9) → ReLU.
 - Picker: encoder → head [Upsample1D(2) → Conv1D(16→8, k=5) → ReLU → Upsample1D(2)
   → Conv1D(8→1, k=5) → Flatten], logits (n, nt), 689 head parameters. Fully
   convolutional: every logit is a score of a short window (about ±29 samples); the
@@ -22,53 +26,52 @@ Design (fixed before any number was measured):
   permutation per seed) from 20 labelled gathers; errors on the live traces of 50
   held-out gathers. Training: Adam(0.003), batch min(N, 32), 300 steps whatever N.
 - Methods: "frozen" (pretrained encoder, ``freeze()``: only the head learns), "finetune"
-  (pretrained, ``unfreeze()``), "scratch" (the encoder at pretraining's initial weights).
+  (pretrained, ``unfreeze()``), "scratch" (the encoder at pretraining's initial
+  weights).
+  Variants, added after those three were measured to test two choices that favour
+  "no gain" (same seeds, N, head and batches): "slow" (fine-tuned with
+  the encoder's learning rate a tenth of the head's), "warmup" (the head alone for the
+  first third of the steps, then everything), and "bn_frozen", "bn_finetune", "bn_slow"
+  (the same three ways, from the bottlenecked autoencoder's encoder).
 - Random streams: default_rng([seed, k]), k = 0 unlabelled data, 1 labelled and test
-  data, 2 encoder init and pretraining, 3 label draw; default_rng([seed, N, 7]) per
-  (seed, N) for the head (same head init for the three methods) and the batch order.
+  data, 2 encoder init and pretraining (both autoencoders), 3 label draw;
+  default_rng([seed, N, 7]) per (seed, N) for the head (the same head init for every
+  method) and the batch order.
   A cell thus never depends on which other cells run.
+
+:mod:`geonn.transfer_run` draws the data and runs the grid.
 """
 import copy
-import time
 
 import numpy as np
 
 from . import _checks
-from .datasets import make_gathers
 from .layers import Activation, Conv1D, Flatten, MaxPool1D, Upsample1D
 from .losses import MSE, SoftmaxCrossEntropy
 from .network import Sequential
-from .optim import Adam
-from .picking import cnn_pick, gaussian_labels, picker_inputs, rms_ms
+from .optim import Adam, Optimizer
 from .train import fit
 
-__all__ = ["METHODS", "N_LABELS", "transfer_inputs", "transfer_data", "make_encoder", "make_head",
-           "make_autoencoder", "pretrain", "load_encoder", "make_picker", "train_picker",
-           "run_transfer"]
+__all__ = ["METHODS", "VARIANTS", "RECIPES", "N_LABELS", "make_encoder", "make_head",
+           "make_autoencoder", "pretrain", "load_encoder", "make_picker", "SlowPart",
+           "train_picker"]
 
 METHODS = ("frozen", "finetune", "scratch")
+VARIANTS = ("slow", "warmup", "bn_frozen", "bn_finetune", "bn_slow")
+# method → (which pretrained encoder, make_picker mode, train_picker schedule)
+RECIPES = {"frozen": ("plain", "frozen", "all"),
+           "finetune": ("plain", "finetune", "all"),
+           "scratch": ("plain", "scratch", "all"),
+           "slow": ("plain", "finetune", "slow"),
+           "warmup": ("plain", "finetune", "warmup"),
+           "bn_frozen": ("bottleneck", "frozen", "all"),
+           "bn_finetune": ("bottleneck", "finetune", "all"),
+           "bn_slow": ("bottleneck", "finetune", "slow")}
+SLOW = 0.1              # the "slow" encoder's learning rate, a fraction of the head's
 N_LABELS = (10, 30, 100, 300)
 SIZES = dict(n_unlabelled=300, n_labelled=20, n_test=50, pretrain_epochs=5, steps=300)
 SMALL = dict(n_unlabelled=8, n_labelled=12, n_test=4, pretrain_epochs=1, steps=10)
 SIGMA_SAMPLES, ETA, BATCH = 1.5, 0.003, 32
-
-
-def transfer_inputs(g):
-    """Gathers g (x (n, n_traces, nt)) → (n·n_traces, 3, nt): trace/RMS, offset, t/t_max."""
-    x = picker_inputs(g.x, g.offset)
-    t = np.broadcast_to(g.t / g.t[-1], (len(x), 1, g.t.size))
-    return np.concatenate([x, t], axis=1)
-
-
-def transfer_data(seed, small=False, unlabelled=True):
-    """(unlabelled, labelled, test) Gathers of ``seed``; sizes in SIZES (or SMALL).
-    With ``unlabelled=False`` the first is None (not drawn: it has its own stream)."""
-    s = SMALL if small else SIZES
-    rng = np.random.default_rng([seed, 0])
-    unlabelled = make_gathers(s["n_unlabelled"], rng, snr_db=10.0) if unlabelled else None
-    rng = np.random.default_rng([seed, 1])
-    return unlabelled, make_gathers(s["n_labelled"], rng, snr_db=10.0), \
-        make_gathers(s["n_test"], rng, snr_db=10.0)
 
 
 def make_encoder(rng, in_channels=3, channels=(8, 16), kernel_size=9):
@@ -92,27 +95,40 @@ def _upsampler(rng, channels, kernel_size):
 
 
 def make_head(rng, channels=(16, 8, 1), kernel_size=5):
-    """Picking head: (n, 16, L/4) → logits (n, L), one Upsample1D(2) + Conv1D per stage."""
+    """Picking head: (n, 16, L/4) → logits (n, L), Upsample1D(2) + Conv1D per stage."""
     _checks.rng(rng, "make_head")
     return Sequential(_upsampler(rng, channels, kernel_size) + [Flatten()])
 
 
-def make_autoencoder(encoder, rng, channels=(16, 8, 1), kernel_size=9):
-    """Sequential([encoder, decoder]): (n, C, L) → reconstruction of channel 0, (n, 1, L)."""
+def make_autoencoder(encoder, rng, channels=(16, 8, 1), kernel_size=9, bottleneck=None):
+    """Sequential([encoder, decoder]): (n, C, L) → channel 0 rebuilt, (n, 1, L).
+
+    bottleneck: None (the code is the encoder's output, channels[0] × L/4 numbers) or
+    a number of channels c: the decoder starts with Conv1D(channels[0] → c), the code
+    (c × L/4, no activation), and Conv1D(c → channels[0]) → ReLU.
+    """
     _checks.rng(rng, "make_autoencoder")
-    return Sequential([encoder, Sequential(_upsampler(rng, channels, kernel_size))])
+    narrow = []
+    if bottleneck is not None:
+        c = _checks.integer("bottleneck (code channels)", bottleneck)
+        narrow = [Conv1D(channels[0], c, kernel_size, rng=rng, init="he"),
+                  Conv1D(c, channels[0], kernel_size, rng=rng, init="he"),
+                  Activation("relu")]
+    decoder = Sequential(narrow + _upsampler(rng, channels, kernel_size))
+    return Sequential([encoder, decoder])
 
 
-def pretrain(encoder, X, rng, epochs=5, batch_size=64, eta=ETA):
-    """Train ``encoder`` in place as the front of an autoencoder on X (n, C, L), target
-    X[:, :1] (MSE); the decoder is drawn from ``rng``. Returns (autoencoder, History)."""
+def pretrain(encoder, X, rng, epochs=5, batch_size=64, eta=ETA, bottleneck=None):
+    """Train ``encoder`` in place as the front of an autoencoder (``bottleneck`` as in
+    :func:`make_autoencoder`) on X (n, C, L), target X[:, :1] (MSE); the decoder is
+    drawn from ``rng``. Returns (autoencoder, History)."""
     X = _checks.array("pretrain: X", X, ndim=3)
-    ae = make_autoencoder(encoder, rng)
+    ae = make_autoencoder(encoder, rng, bottleneck=bottleneck)
     return ae, fit(ae, MSE(), Adam(eta=eta), X, X[:, :1], epochs, batch_size, rng=rng)
 
 
 def load_encoder(path):
-    """An encoder of :func:`make_encoder`'s default shape with weights from ``path`` (.npz)."""
+    """An encoder of :func:`make_encoder`'s default shape, weights from ``path``."""
     return make_encoder(np.random.default_rng(0)).load(path)
 
 
@@ -128,13 +144,15 @@ def make_picker(encoder, head, mode, *, rng=None):
     if mode not in METHODS:
         raise ValueError(f"unknown method {mode!r}; choose one of {', '.join(METHODS)}")
     if not isinstance(encoder, Sequential) or not isinstance(head, Sequential):
-        raise TypeError("make_picker needs the encoder and the head as geonn Sequentials")
+        raise TypeError("make_picker needs the encoder and the head as geonn "
+                        "Sequentials")
     encoder = copy.deepcopy(encoder)
     if mode == "scratch":
         _checks.rng(rng, "make_picker (mode='scratch' redraws the encoder)")
         for leaf in encoder.leaves():
             if isinstance(leaf, Conv1D):
-                leaf.W[...] = Conv1D(leaf.c_in, leaf.c_out, leaf.k, rng=rng, init="he").W
+                fresh = Conv1D(leaf.c_in, leaf.c_out, leaf.k, rng=rng, init="he")
+                leaf.W[...] = fresh.W
                 leaf.b[...] = 0.0
     if mode == "frozen":
         encoder.freeze()
@@ -143,59 +161,54 @@ def make_picker(encoder, head, mode, *, rng=None):
     return Sequential([encoder, head.unfreeze()])
 
 
-def train_picker(net, X, Y, rng, steps=300):
-    """Adam(0.003) on softmax cross-entropy, batch min(n, 32), about ``steps`` steps."""
-    batch = min(len(X), BATCH)
-    epochs = max(1, round(steps / -(-len(X) // batch)))
-    return fit(net, SoftmaxCrossEntropy(), Adam(eta=ETA), X, Y, epochs=epochs,
-               batch_size=batch, rng=rng)
+class SlowPart(Optimizer):
+    """Adam at η for most arrays, at ``ratio`` · η for the arrays of ``part`` (a layer
+    of the network being trained): discriminative fine-tuning (Howard & Ruder 2018).
+    Each group keeps its own Adam state, keyed by the array as in every optimizer."""
+
+    def __init__(self, part, eta=ETA, ratio=SLOW):
+        super().__init__(eta)
+        ratio = _checks.number("SlowPart ratio", ratio, low=0.0, high=1.0,
+                               low_open=True)
+        self._slow_ids = {id(p) for p in part.params()}
+        self.fast, self.slow = Adam(eta=eta), Adam(eta=ratio * eta)
+
+    def set_epoch(self, epoch):
+        super().set_epoch(epoch)
+        self.fast.set_epoch(epoch)
+        self.slow.set_epoch(epoch)
+
+    def step(self, params, grads):
+        if len(params) != len(grads):
+            raise ValueError(f"{len(params)} parameter arrays but {len(grads)} "
+                             "gradients")
+        self.t += 1
+        for opt, slow in ((self.slow, True), (self.fast, False)):
+            pairs = [(p, g) for p, g in zip(params, grads)
+                     if (id(p) in self._slow_ids) == slow]
+            if pairs:
+                opt.step(*map(list, zip(*pairs)))
 
 
-def run_transfer(seed, n_labels=N_LABELS, methods=METHODS, *, small=False, encoder=None):
-    """RMS pick errors (ms) of every (N, method) for one seed.
+def train_picker(net, X, Y, rng, steps=300, schedule="all"):
+    """Softmax cross-entropy, batch min(n, 32), about ``steps`` steps of Adam(0.003).
 
-    n_labels: int or sequence of N (labelled traces); methods: names in METHODS;
-    encoder: None (pretrain here), a pretrained encoder, or a path to one saved with
-    ``Sequential.save``. Returns (rows, info): rows are dicts with seed, n_labels,
-    method, rms_ms, n_params, n_trainable, cpu_s (training CPU seconds); info has
-    encoder, pretrain_cpu_s (None when given), n_params of the autoencoder.
+    schedule (net = Sequential([encoder, head])): "all", every trainable array at
+    η = 0.003; "slow", the encoder at SLOW · η (:class:`SlowPart`); "warmup", the
+    encoder frozen for the first third of the steps, then everything (one Adam).
     """
-    seed = _checks.integer("seed", seed, low=0)
-    n_labels = [_checks.integer("n_labels", n) for n in np.atleast_1d(n_labels).tolist()]
-    methods = [methods] if isinstance(methods, str) else list(methods)
-    for m in (m for m in methods if m not in METHODS):
-        raise ValueError(f"unknown method {m!r}; choose one of {', '.join(METHODS)}")
-    s = SMALL if small else SIZES
-    unlabelled, labelled, test = transfer_data(seed, small, unlabelled=encoder is None)
-    live = np.flatnonzero(~labelled.dead.ravel())
-    if max(n_labels) > live.size:
-        raise ValueError(f"n_labels = {max(n_labels)} is more than the {live.size} live labelled "
-                         f"traces of the {s['n_labelled']} labelled gathers")
-    info = dict(pretrain_cpu_s=None)
-    if encoder is None:     # pretrain: the encoder's init and batch order from [seed, 2]
-        rng = np.random.default_rng([seed, 2])
-        encoder = make_encoder(rng)
-        t0 = time.process_time()
-        ae, _ = pretrain(encoder, transfer_inputs(unlabelled), rng, epochs=s["pretrain_epochs"])
-        info.update(pretrain_cpu_s=time.process_time() - t0, ae_params=ae.n_params)
-    elif not isinstance(encoder, Sequential):
-        encoder = load_encoder(encoder)
-    info["encoder"] = encoder           # the label draw: nested, the first N of one permutation
-    order = live[np.random.default_rng([seed, 3]).permutation(live.size)]
-    X_all, fb, dt = transfer_inputs(labelled), labelled.first_break.ravel(), labelled.dt
-    X_test, rows = transfer_inputs(test), []
-    for n in n_labels:
-        idx = order[:n]
-        X, Y = X_all[idx], gaussian_labels(fb[idx], labelled.t, SIGMA_SAMPLES * dt)
-        for m in methods:
-            rng = np.random.default_rng([seed, n, 7])
-            head = make_head(rng)
-            net = make_picker(encoder, head, m, rng=np.random.default_rng([seed, 2]))
-            t0 = time.process_time()
-            train_picker(net, X, Y, rng, steps=s["steps"])
-            cpu = time.process_time() - t0
-            pick = cnn_pick(net, X_test, dt).reshape(test.first_break.shape)
-            rows.append(dict(seed=seed, n_labels=n, method=m,
-                             rms_ms=rms_ms(pick, test.first_break, test.dead),
-                             n_params=net.n_params, n_trainable=net.n_trainable, cpu_s=cpu))
-    return rows, info
+    if schedule not in ("all", "slow", "warmup"):
+        raise ValueError(f"unknown schedule {schedule!r}; choose 'all', 'slow' or "
+                         "'warmup'")
+    batch = min(len(X), BATCH)
+    per_epoch = -(-len(X) // batch)
+    opt = SlowPart(net[0]) if schedule == "slow" else Adam(eta=ETA)
+    loss = SoftmaxCrossEntropy()
+    if schedule == "warmup":        # the head alone first; the same Adam goes on after
+        warm = max(1, round(steps / 3 / per_epoch))
+        net[0].freeze()
+        fit(net, loss, opt, X, Y, epochs=warm, batch_size=batch, rng=rng)
+        net[0].unfreeze()
+        steps -= warm * per_epoch
+    return fit(net, loss, opt, X, Y, epochs=max(1, round(steps / per_epoch)),
+               batch_size=batch, rng=rng)
