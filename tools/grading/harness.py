@@ -105,6 +105,8 @@ def answer(namespace, name, kind):
     if name not in namespace:
         return {"missing": f"{name} is not defined"}
     value = namespace[name]
+    if value is Ellipsis:
+        return {"missing": f"{name} is not answered (still ...)"}
     try:
         if kind == "function":
             if not callable(value):
