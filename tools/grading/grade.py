@@ -111,10 +111,7 @@ def _grade_in(box, result, auto, kinds, timeout, cell_timeout):
         result.scores[q.name] = outcome.score
         if outcome.failures:
             result.failures[q.name] = outcome.failures
-    try:
-        box.send({"op": "exit"})
-    except SandboxError:
-        pass
+    box.close()
 
 
 def workers_default():

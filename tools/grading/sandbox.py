@@ -62,12 +62,21 @@ def _readable_paths():
     return [p for p in paths if not any(q != p and p.is_relative_to(q) for q in paths)]
 
 
-def command(slot, cpu_seconds):
-    """The argv that starts the harness in slot ``slot`` (0, 1, ...)."""
-    root = os.geteuid() == 0
+def _owner(path):
+    try:
+        return path.stat().st_uid
+    except OSError:
+        return None
+
+
+def command(slot, cpu_seconds, root=None):
+    """The argv that starts the harness in slot ``slot`` (0, 1, ...); ``root``: whether
+    the grader runs as root (default: ask the system)."""
+    root = os.geteuid() == 0 if root is None else root
     limits = dict(LIMITS, cpu=int(cpu_seconds) + 1)
     if not root:  # RLIMIT_NPROC counts every process of the uid: leave room for the user's
-        limits["nproc"] += sum(1 for p in Path("/proc").iterdir() if p.name.isdigit())
+        limits["nproc"] += sum(1 for p in Path("/proc").iterdir()
+                               if p.name.isdigit() and _owner(p) == os.getuid())
     argv = ["prlimit", *(f"--{k}={v}" for k, v in limits.items()), "--", "bwrap",
             "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
             "--unshare-cgroup-try", "--die-with-parent", "--new-session",
@@ -133,6 +142,15 @@ class Sandbox:
         return self
 
     def __exit__(self, *exc):
+        self.kill()
+
+    def close(self, wait=2.0):
+        """Ask the harness to exit, give it ``wait`` s, then kill what is left."""
+        try:
+            self.send({"op": "exit"})
+            self.proc.wait(timeout=wait)
+        except (SandboxError, subprocess.TimeoutExpired):
+            pass
         self.kill()
 
     def kill(self):
