@@ -102,8 +102,8 @@ def decode(body):
         if type(node) is not dict or len(node) != 1:
             raise ValueError(f"unexpected node {str(node)[:80]}")
         (tag, inner), = node.items()
-        if tag == "int":
-            return int(str(inner)[:5000])
+        if tag == "int" and type(inner) is str and len(inner) <= 4300:
+            return int(inner)
         if tag == "float":
             return float({"nan": "nan", "inf": "inf", "-inf": "-inf"}[inner])
         if tag == "array":
