@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/bench_grading.py 06 --students 300 [--workers 2]
 
 The class is made from the master's own solutions: 70 % correct, 15 % with one wrong
-answer, 10 % unanswered, 5 % with a cell that raises (and full marks); in chapter 6 every student has
-their own student number (and so their own field and wells).  It prints the wall-clock
+answer, 10 % unanswered, 5 % with a cell that raises (and full marks); in chapter 6 every
+student has their own student number (and so their own field and wells).  It prints the wall-clock
 time of the whole run, per submission, and the machine's load.
 """
 import argparse
@@ -45,14 +45,16 @@ def make_class(key, n, folder, out):
         nb = nbformat.reads(text.replace("student_id = 20260601", f"student_id = {20260000 + i}"),
                             as_version=4)
         if kind == "raises":
-            nb.cells.insert(len(nb.cells) // 2, nbformat.v4.new_code_cell("raise RuntimeError('a bug')"))
+            bug = nbformat.v4.new_code_cell("raise RuntimeError('a bug')")
+            nb.cells.insert(len(nb.cells) // 2, bug)
         nbformat.write(nb, folder / f"s{i:04d}_{kind}.ipynb")
     return master
 
 
 def _cpu():
     """CPU seconds of this process and of its finished children (the sandboxes)."""
-    own, children = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    own, children = (resource.getrusage(who)
+                     for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 

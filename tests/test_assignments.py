@@ -143,7 +143,8 @@ def graded(built, tmp_path_factory):
     assert training.source.count(NO_NETWORK[0]) == 1
     training.source = training.source.replace(*NO_NETWORK)
     nbformat.write(nb, rep / "no_network.ipynb")
-    training.source = re.sub(r"x_scaler = .*# lowest training loss\n", "", training.source, flags=re.S)
+    training.source = re.sub(r"x_scaler = .*# lowest training loss\n", "", training.source,
+                             flags=re.S)
     assert "net" not in training.source.replace("network", "")
     nbformat.write(nb, rep / "bayes_estimator.ipynb")
 
@@ -336,7 +337,8 @@ def test_a_submission_that_never_finishes_is_stopped(built, tmp_path):
         "import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass"))
     nbformat.write(nb, tmp_path / "endless.ipynb")
     r = G.grade_one(tmp_path / "endless.ipynb", M.read(M.find_master(REPRESENTATIVE)), timeout=3)
-    assert sum(r.scores.values()) == 0 and r.error == "not graded: still running at the time limit after 3 s"
+    assert sum(r.scores.values()) == 0
+    assert r.error == "not graded: still running at the time limit after 3 s"
     assert r.seconds < 8
 
 

@@ -59,8 +59,9 @@ def test_masters_score_full_marks_in_the_zips_environment(tmp_path):
     env.pop("PYTHONPATH", None)
     run([py, "-m", "pip", "install", "-q", "--upgrade", "pip"], env=env)
     run([py, "-m", "pip", "install", "-q", *pip, *conda], env=env)
-    versions = json.loads(run([py, "-c", "import json, scipy, setuptools, numpy, otter; print(json.dumps("
-                                         "[scipy.__version__, setuptools.__version__, otter.__version__]))"],
+    versions = json.loads(run([py, "-c", "import json, scipy, setuptools, otter; "
+                                         "print(json.dumps([scipy.__version__, "
+                                         "setuptools.__version__, otter.__version__]))"],
                               env=env))
     assert versions == ["1.17.1", "81.0.0", "7.0.0"]
 
@@ -70,7 +71,8 @@ def test_masters_score_full_marks_in_the_zips_environment(tmp_path):
             (ag / sub).mkdir(parents=True)
         with zipfile.ZipFile(B.autograder_zip(result)) as z:
             z.extractall(ag / "source")
-        (ag / "submission" / master.name).write_bytes((result / "autograder" / master.name).read_bytes())
+        solution = (result / "autograder" / master.name).read_bytes()
+        (ag / "submission" / master.name).write_bytes(solution)
         # what the zip's run_otter.py does on Gradescope, with this folder for /autograder
         run([py, "-c", f"from otter.run.run_autograder import main; main({str(ag)!r})"],
             cwd=ag, env=env)

@@ -231,13 +231,14 @@ def _submissions(s):
     solution = nbformat.read(s["solution"], as_version=4)
     blank = nbformat.read(s["handout"], as_version=4)
     keys = [str(TINY), str(s["solution"]), str(s["zip"]), str(s["csv"]),
-            str(ROOT / "assignments" / "06_porosity.ipynb"), str(ROOT / "tests" / "test_grading_attacks.py")]
+            str(ROOT / "assignments" / "06_porosity.ipynb"),
+            str(ROOT / "tests" / "test_grading_attacks.py")]
     outside = [str(p / "pwned") for p in (ROOT, ROOT / "assignments", ROOT / "tests", s["built"],
                                           s["built"] / "autograder", s["folder"], s["host"])]
     outside += ["/tmp/pwned-by-a-submission", str(Path.home() / "pwned-by-a-submission")]
     fmt = dict(targets=keys, marker=MARKER, prefix=sys.prefix, base=sys.base_prefix, walk="/")
-    code_cells = [c.source for c in solution.cells if c.cell_type == "code" and "otter" not in c.source
-                  and not c.source.startswith("grader.")]
+    own_code = [c.source for c in solution.cells if c.cell_type == "code"
+                and "otter" not in c.source and not c.source.startswith("grader.")]
     partial = _with_cells(solution, ["squares = [1.0, 4.0, 9.0, 15.0]"])
     wrong_types = _with_cells(solution, ['area = "12.566"', 'squares = ["1", "4", "9", "16"]'])
     raising = _with_cells(solution, ["raise RuntimeError('a bug in my notebook')"], at=2)
@@ -248,7 +249,7 @@ def _submissions(s):
         "blank.ipynb": (blank, ZERO),
         "exception.ipynb": (raising, FULL),
         "wrong_types.ipynb": (wrong_types, dict(FULL, q1=0.0, q2=0.0)),
-        "lost_metadata.ipynb": (_notebook(code_cells), FULL),
+        "lost_metadata.ipynb": (_notebook(own_code), FULL),
         "read_keys.ipynb": (_with_cells(blank, [READ_KEYS.format(**fmt)]), ZERO),
         "rewrite_tests.ipynb": (_with_cells(blank, [REWRITE_TESTS.format(**fmt)]), ZERO),
         "patch_runner.ipynb": (_with_cells(blank, [PATCH_RUNNER]), ZERO),
@@ -256,9 +257,10 @@ def _submissions(s):
         "overwrite_results.ipynb": (_with_cells(blank, [OVERWRITE_RESULTS.format(**fmt)]), ZERO),
         "always_true.ipynb": (_with_cells(blank, [ALWAYS_TRUE]), ZERO),
         "ndarray_subclass.ipynb": (_with_cells(blank, [ANSWER_Q1, NDARRAY_SUBCLASS]), ONLY_Q1),
-        "write_outside.ipynb": (_with_cells(blank, [WRITE_OUTSIDE.format(targets=outside,
-                                                                         zips=[str(s["zip"])])]), ZERO),
-        "detached.ipynb": (_with_cells(blank, [ANSWER_Q1, DETACHED.format(sleeper=SLEEPER)]), ONLY_Q1),
+        "write_outside.ipynb": (_with_cells(blank, [WRITE_OUTSIDE.format(
+            targets=outside, zips=[str(s["zip"])])]), ZERO),
+        "detached.ipynb": (_with_cells(blank, [ANSWER_Q1, DETACHED.format(sleeper=SLEEPER)]),
+                           ONLY_Q1),
         "endless_loop.ipynb": (_with_cells(blank, [ANSWER_Q1, ENDLESS]), ONLY_Q1),
         "endless_ignoring_alarms.ipynb": (_with_cells(blank, [ANSWER_Q1, ENDLESS_IGNORING_ALARMS]),
                                           ZERO),
@@ -360,7 +362,8 @@ def test_nothing_is_left_outside_the_sandbox(graded, setting):
 def test_errors_say_what_happened(graded):
     r = graded["results"]
     assert "CellTimeout" in r["endless_loop.ipynb"].error
-    assert r["endless_ignoring_alarms.ipynb"].error == f"not graded: still running at the time limit after {TIMEOUT:g} s"
+    assert r["endless_ignoring_alarms.ipynb"].error == \
+        f"not graded: still running at the time limit after {TIMEOUT:g} s"
     assert r["os_exit.ipynb"].error == "not graded: the submission's process ended"
     assert r["exception.ipynb"].error.startswith("RuntimeError: a bug in my notebook")
     assert "MemoryError" in r["memory.ipynb"].error

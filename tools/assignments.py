@@ -3,7 +3,7 @@
     python tools/assignments.py build [06 ...]
         otter assign on every master in assignments/ (or the ones named) into
         _build/assignments/<master>/student/     the notebook to hand out (plus geonn/)
-        _build/assignments/<master>/autograder/  the solutions and <master>-autograder.zip
+        _build/assignments/<master>/autograder/  solutions, <master>-autograder.zip
 
     python tools/assignments.py grade 06 submissions/ [--csv scores.csv] [--workers N]
         every .ipynb or .zip in submissions/, each run in its own sandbox (bubblewrap),
@@ -46,8 +46,9 @@ def grade(master, submissions, csv_path=None, out=B.BUILD, timeout=G.TIMEOUT,
         raise SystemExit(f"no .ipynb or .zip submissions in {submissions}")
     missing = missing_tools()
     if missing:
-        raise SystemExit(f"grading runs each submission in a sandbox and needs {', '.join(missing)}:"
-                         " apt-get install bubblewrap util-linux (see book/instructor_guide.md)")
+        raise SystemExit(f"grading runs each submission in a sandbox and needs "
+                         f"{', '.join(missing)}: apt-get install bubblewrap util-linux "
+                         "(see book/instructor_guide.md)")
     result = B.ensure_built(master, out)
     questions = M.read(master)
     possible = sum(q.points for q in questions if not q.manual)
@@ -65,11 +66,13 @@ def grade(master, submissions, csv_path=None, out=B.BUILD, timeout=G.TIMEOUT,
     control, *results = G.grade_all([solution, *paths], questions, workers, timeout,
                                     cell_timeout, progress)
     if sum(control.scores.values()) != possible:
-        log(f"WARNING: the master's own solutions scored {sum(control.scores.values()):g} / "
-            f"{possible:g} ({control.error or control.failures}): check the environment")
+        log(f"WARNING: the master's own solutions scored "
+            f"{sum(control.scores.values()):g} / {possible:g} "
+            f"({control.error or control.failures}): check the environment")
     handout = code_cells(result / "student" / master.name)
     csv_path = Path(csv_path) if csv_path else result / "scores.csv"
-    report.write(csv_path, questions, results, report.answers_fingerprint(control), handout)
+    reference = report.answers_fingerprint(control)
+    report.write(csv_path, questions, results, reference, handout)
     log(f"{len(results)} submissions in {time.monotonic() - start:.0f} s")
     return csv_path
 
@@ -78,29 +81,34 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="otter assign every master (or the ones named)")
-    b.add_argument("assignments", nargs="*", help="e.g. 06, 06_porosity or frameworks; default: all")
+    b.add_argument("assignments", nargs="*",
+                   help="e.g. 06, 06_porosity or frameworks; default: all")
     b.add_argument("--out", default=B.BUILD, type=Path)
     g = sub.add_parser("grade", help="grade a folder of submissions into one CSV")
     g.add_argument("assignment", help="e.g. 06")
     g.add_argument("submissions", type=Path)
-    g.add_argument("--csv", type=Path, help="default: _build/assignments/<master>/scores.csv")
+    g.add_argument("--csv", type=Path,
+                   help="default: _build/assignments/<master>/scores.csv")
     g.add_argument("--out", default=B.BUILD, type=Path)
     g.add_argument("--timeout", default=G.TIMEOUT, type=float,
                    help=f"s of wall clock per submission (default {G.TIMEOUT:g})")
     g.add_argument("--cell-timeout", default=G.CELL_TIMEOUT, type=float,
-                   help=f"s per cell, and per call of a student's function (default {G.CELL_TIMEOUT:g})")
-    g.add_argument("--workers", type=int, help="submissions graded at a time (default: one per core)")
+                   help="s per cell, and per call of a student's function "
+                        f"(default {G.CELL_TIMEOUT:g})")
+    g.add_argument("--workers", type=int,
+                   help="submissions graded at a time (default: one per core)")
     args = parser.parse_args(argv)
 
     if args.command == "build":
         chosen = [M.find_master(k) for k in args.assignments] or M.masters()
         for master in chosen:
             result = B.build(master, args.out)
-            print(f"{master.stem}:\n  hand out  {_shown(result / 'student')}/ (the notebook and its geonn/)"
+            print(f"{master.stem}:\n  hand out  {_shown(result / 'student')}/ "
+                  "(the notebook and its geonn/)"
                   f"\n  grade     {_shown(B.autograder_zip(result))}")
     else:
-        path = grade(M.find_master(args.assignment), args.submissions, args.csv, args.out,
-                     args.timeout, args.cell_timeout, args.workers)
+        path = grade(M.find_master(args.assignment), args.submissions, args.csv,
+                     args.out, args.timeout, args.cell_timeout, args.workers)
         print(f"scores: {_shown(path)}")
 
 

@@ -1,19 +1,20 @@
 """A submission's answers, in the grader's process, as the kinds its master declares.
 
 The sandbox sends each declared answer as a node (harness.answer): ``{"value": data}``,
-``{"function": name}``, ``{"network": layers}`` or ``{"missing": reason}``.  Here each is
-converted to its kind or refused with a reason: plain Python and NumPy types only (the
-wire format cannot carry anything else), numbers through ``float``/``np.asarray(...,
-dtype=float)``, no strings for numbers, no bools for ints.  A ``function`` becomes a
-:class:`RemoteFunction`, which calls the student's function in the sandbox and returns
-its result as data; a ``network`` becomes a geonn Sequential built here from the weights.
+``{"function": name}``, ``{"network": layers}`` or ``{"missing": reason}``.  Here each
+is converted to its kind or refused with a reason: plain Python and NumPy types only
+(the wire format cannot carry anything else), numbers through ``float`` or
+``np.asarray(..., dtype=float)``, no strings for numbers, no bools for ints.  A
+``function`` becomes a :class:`RemoteFunction`, which calls the student's function in
+the sandbox and returns its result as data; a ``network`` becomes a geonn Sequential
+built here from the weights.
 """
 import numpy as np
 
 BUILTIN_ERRORS = {e.__name__: e for e in (
     ArithmeticError, AssertionError, AttributeError, FloatingPointError, IndexError,
-    KeyError, NameError, NotImplementedError, OverflowError, RecursionError, RuntimeError,
-    TypeError, ValueError, ZeroDivisionError)}
+    KeyError, NameError, NotImplementedError, OverflowError, RecursionError,
+    RuntimeError, TypeError, ValueError, ZeroDivisionError)}
 
 
 class Refused(ValueError):
@@ -26,10 +27,12 @@ class SubmissionError(Exception):
 
 def _number(name, value, kind):
     if isinstance(value, (str, bytes, np.str_)) or type(value) in (list, tuple, dict):
-        raise Refused(f"{name} should be a number ({kind}); got a {type(value).__name__}")
+        raise Refused(f"{name} should be a number ({kind}); "
+                      f"got a {type(value).__name__}")
     a = np.asarray(value)
     if a.shape != ():
-        raise Refused(f"{name} should be one number ({kind}); got an array of shape {a.shape}")
+        raise Refused(f"{name} should be one number ({kind}); "
+                      f"got an array of shape {a.shape}")
     if kind == "int":
         if a.dtype.kind not in "iu":
             raise Refused(f"{name} should be an integer; got {a.dtype} {a.item()!r}")
@@ -67,7 +70,8 @@ def convert(name, kind, node, call=None):
             raise Refused(f"{name} should be a string; got a {type(value).__name__}")
         return str(value)
     try:    # "array": lists, tuples and arrays of real numbers
-        a = np.asarray(value, dtype=float) if np.asarray(value).dtype.kind in "biuf" else None
+        a = np.asarray(value)
+        a = a.astype(float) if a.dtype.kind in "biuf" else None
     except (ValueError, TypeError):
         a = None
     if a is None:
@@ -76,7 +80,8 @@ def convert(name, kind, node, call=None):
 
 
 def network(name, layers):
-    """A geonn Sequential from the layers the sandbox read (Dense, Activation, Dropout)."""
+    """A geonn Sequential from the layers the sandbox read (Dense, Activation,
+    Dropout)."""
     from geonn import Activation, Dense, Dropout, Sequential
 
     built = []
@@ -115,7 +120,8 @@ class RemoteFunction:
             raise SubmissionError(f"{self.name}: the sandbox sent no result")
         if "raised" in reply:
             error = BUILTIN_ERRORS.get(str(reply["raised"]), SubmissionError)
-            raise error(f"{self.name} raised {reply['raised']}: {reply.get('message', '')}")
+            message = reply.get("message", "")
+            raise error(f"{self.name} raised {reply['raised']}: {message}")
         # arrays the student's function changed in place change here too
         for i, new in dict(reply.get("changed") or {}).items():
             if str(i).isdigit() and int(i) < len(args):

@@ -24,8 +24,8 @@ from .masters import ROOT
 
 BUILD = ROOT / "_build" / "assignments"
 GEONN = ROOT / "lib" / "geonn"
-# imported by the hidden tests or by geonn's dependencies at run time, beyond pyproject's:
-# scipy (09/10's tests), setuptools 81 (bruges imports pkg_resources)
+# imported at run time beyond pyproject's dependencies: scipy (by 09/10's hidden tests)
+# and setuptools 81 (bruges imports pkg_resources)
 EXTRA_PINS = ("scipy", "setuptools")
 
 
@@ -47,7 +47,8 @@ def autograder_requirements():
         line = line.split("#", 1)[0].strip()
         if line:
             pins[Requirement(line).name.lower()] = line
-    names = [Requirement(d).name.lower() for d in project["dependencies"]] + list(EXTRA_PINS)
+    names = [Requirement(d).name.lower() for d in project["dependencies"]]
+    names += list(EXTRA_PINS)
     return "\n".join(pins[n] for n in dict.fromkeys(names)) + "\n"
 
 
@@ -64,18 +65,19 @@ def tree_sha256(folder):
     h = hashlib.sha256()
     for p in sorted(folder.rglob("*")):
         if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc":
-            h.update(str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes() + b"\0")
+            h.update(str(p.relative_to(folder)).encode() + b"\0")
+            h.update(p.read_bytes() + b"\0")
     return h.hexdigest()
 
 
 def _manifest(master, result):
     return {"master": master.name, "master_sha256": sha256(master),
-            "geonn_sha256": tree_sha256(GEONN), "requirements": autograder_requirements(),
-            "python": course_python()}
+            "geonn_sha256": tree_sha256(GEONN),
+            "requirements": autograder_requirements(), "python": course_python()}
 
 
 def _stage(master, stage):
-    """The master, with the course's Python in its config, geonn and requirements.txt."""
+    """The master (the course's Python in its config), geonn and requirements.txt."""
     nb = nbformat.read(master, as_version=4)
     config_cell = nb.cells[0]
     lines = config_cell.source.splitlines()
@@ -83,12 +85,13 @@ def _stage(master, stage):
     config["python_version"] = course_python()
     config_cell.source = lines[0] + "\n" + yaml.safe_dump(config, sort_keys=False)
     nbformat.write(nb, stage / master.name)
-    shutil.copytree(GEONN, stage / "geonn", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(GEONN, stage / "geonn",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     (stage / "requirements.txt").write_text(autograder_requirements())
 
 
 def build(master, out=BUILD):
-    """otter assign ``master`` into ``out/<stem>/{student,autograder}``; returns that folder."""
+    """otter assign ``master`` into ``out/<stem>/{student,autograder}``; returns it."""
     from otter.assign import main as otter_assign
 
     result = Path(out).resolve() / master.stem
@@ -96,18 +99,23 @@ def build(master, out=BUILD):
     with tempfile.TemporaryDirectory() as tmp:
         stage = Path(tmp)
         _stage(master, stage)
-        otter_assign(str(stage / master.name), str(result), no_pdfs=True, no_run_tests=True)
+        otter_assign(str(stage / master.name), str(result), no_pdfs=True,
+                     no_run_tests=True)
     stamped = sorted((result / "autograder").glob(f"{master.stem}-autograder_*.zip"))
     if len(stamped) != 1:
-        raise RuntimeError(f"otter assign wrote {len(stamped)} autograder zips for {master.name}")
-    stamped[0].rename(autograder_zip(result))  # a stable name, without otter's time stamp
-    manifest = dict(_manifest(master, result), zip_sha256=sha256(autograder_zip(result)))
-    (result / "autograder" / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+        raise RuntimeError(f"otter assign wrote {len(stamped)} autograder zips "
+                           f"for {master.name}")
+    ag_zip = autograder_zip(result)
+    stamped[0].rename(ag_zip)              # a stable name, without otter's time stamp
+    manifest = dict(_manifest(master, result), zip_sha256=sha256(ag_zip))
+    text = json.dumps(manifest, indent=1) + "\n"
+    (result / "autograder" / "manifest.json").write_text(text)
     return result
 
 
 def is_current(master, result):
-    """True when ``result`` was built from this master and geonn, and its zip is unchanged."""
+    """True when ``result`` was built from this master and geonn, and its zip is as
+    built."""
     try:
         manifest = json.loads((result / "autograder" / "manifest.json").read_text())
         return manifest == dict(_manifest(master, result),

@@ -28,7 +28,8 @@ def test_functions(question):
     functions = {}
     for test in question.tests:
         namespace = {"__name__": "master_tests"}
-        exec(compile(test.source, f"<{question.name} tests>", "exec"), namespace)  # noqa: S102
+        code = compile(test.source, f"<{question.name} tests>", "exec")
+        exec(code, namespace)  # noqa: S102  (the master's own code)
         functions[test.name] = namespace[test.name]
     return functions
 
@@ -39,8 +40,9 @@ def run_question(question, answers):
     passed, failures = 0, []
     for name, fn in functions.items():
         params = list(inspect.signature(fn).parameters)
-        refused = [answers.get(p, Refused(f"{p} is not a declared answer")) for p in params]
-        refused = [r for r in refused if isinstance(r, Refused)]
+        given = [answers.get(p, Refused(f"{p} is not a declared answer"))
+                 for p in params]
+        refused = [r for r in given if isinstance(r, Refused)]
         if refused:
             failures.append(f"{name}: {refused[0]}")
             continue

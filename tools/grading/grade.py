@@ -77,7 +77,8 @@ def grade_one(path, questions, slot=0, timeout=TIMEOUT, cell_timeout=CELL_TIMEOU
                     _live.discard(box)
     except SandboxError as e:
         reason = f"{e} after {timeout:g} s" if "time limit" in str(e) else str(e)
-        result.error = f"not graded: {reason}" + (f"; {result.error}" if result.error else "")
+        earlier = f"; {result.error}" if result.error else ""
+        result.error = f"not graded: {reason}{earlier}"
     except OSError as e:
         result.error = f"not graded: the sandbox did not start: {e}"
     result.seconds = time.monotonic() - start
@@ -103,7 +104,8 @@ def _grade_in(box, result, auto, kinds, timeout, cell_timeout):
 
     for name, kind in kinds.items():
         try:
-            result.answers[name] = A.convert(name, kind, reply["values"].get(name), call)
+            node = reply["values"].get(name)
+            result.answers[name] = A.convert(name, kind, node, call)
         except A.Refused as e:
             result.answers[name] = e
     for q in auto:
@@ -115,13 +117,15 @@ def _grade_in(box, result, auto, kinds, timeout, cell_timeout):
 
 
 def workers_default():
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count()
 
 
-def grade_all(paths, questions, workers=None, timeout=TIMEOUT, cell_timeout=CELL_TIMEOUT,
-              progress=None):
-    """[Result] in the order of ``paths``, graded ``workers`` at a time; ``progress(i, n,
-    result)`` is called as each one finishes."""
+def grade_all(paths, questions, workers=None, timeout=TIMEOUT,
+              cell_timeout=CELL_TIMEOUT, progress=None):
+    """[Result] in the order of ``paths``, graded ``workers`` at a time;
+    ``progress(i, n, result)`` is called as each one finishes."""
     workers = max(1, int(workers or workers_default()))
     slots = queue.Queue()
     for slot in range(workers):

@@ -1,7 +1,7 @@
 """Runs one submission inside the sandbox and answers the grader's requests.
 
-The grader starts ``python -I -B harness.py`` in the sandbox (see sandbox.py) and talks to
-it over stdin/stdout in frames (wire.py):
+The grader starts ``python -I -B harness.py`` in the sandbox (see sandbox.py) and talks
+to it over stdin/stdout in frames (wire.py):
 
 1. it sends the job (pickled, grader → sandbox): the code cells, the declared answers
    ``{name: kind}``, the time limit per cell and the time budget for all cells;
@@ -84,7 +84,8 @@ def fake_otter():
 
 def network(net):
     """A geonn Sequential of Dense/Activation/Dropout layers as data."""
-    if type(net).__name__ != "Sequential" or not type(net).__module__.startswith("geonn"):
+    cls = type(net)
+    if cls.__name__ != "Sequential" or not cls.__module__.startswith("geonn"):
         raise wire.NotData(f"a {type(net).__name__} is not a geonn Sequential")
     layers = []
     for layer in net.layers:
@@ -96,7 +97,8 @@ def network(net):
         elif name == "Dropout":
             layers.append({"layer": name, "p": float(layer.p)})
         else:
-            raise wire.NotData(f"a {name} layer (only Dense, Activation and Dropout are read)")
+            raise wire.NotData(f"a {name} layer (only Dense, Activation and Dropout "
+                               "are read)")
     return {"network": layers}
 
 
@@ -110,7 +112,8 @@ def answer(namespace, name, kind):
     try:
         if kind == "function":
             if not callable(value):
-                return {"missing": f"{name} is a {type(value).__name__}, not a function"}
+                kind_of = type(value).__name__
+                return {"missing": f"{name} is a {kind_of}, not a function"}
             return {"function": name}
         if kind == "network":
             return network(value)
@@ -138,7 +141,8 @@ def run_cells(shell, cells, cell_timeout, budget):
             result = shell.run_cell(source, store_history=False, silent=False)
         except CellTimeout as e:       # raised outside the cell's own code
             result = None
-            errors.append({"ename": "CellTimeout", "evalue": str(e), "cell": first_line(source)})
+            errors.append({"ename": "CellTimeout", "evalue": str(e),
+                           "cell": first_line(source)})
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         error = result and (result.error_before_exec or result.error_in_exec)
@@ -158,12 +162,13 @@ def call(namespace, request, call_timeout):
     try:
         with np.errstate(**request["errstate"]):
             value = fn(*args, **kwargs)
-    except BaseException as e:  # noqa: BLE001  (reported to the grader as the call's error)
+    except BaseException as e:  # noqa: BLE001  (the call's error, sent to the grader)
         return {"raised": type(e).__name__, "message": str(e)[:300]}
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
     changed = {str(i): args[i] for i, old in before.items()
-               if type(args[i]) is np.ndarray and not np.array_equal(args[i], old, equal_nan=True)}
+               if type(args[i]) is np.ndarray
+               and not np.array_equal(args[i], old, equal_nan=True)}
     return {"value": value, "changed": changed}
 
 
@@ -187,7 +192,8 @@ def main():
     shell = InteractiveShell.instance(config=config)
     errors = run_cells(shell, job["cells"], job["cell_timeout"], job["budget"])
     namespace = shell.user_ns
-    values = {name: answer(namespace, name, kind) for name, kind in job["answers"].items()}
+    values = {name: answer(namespace, name, kind)
+              for name, kind in job["answers"].items()}
     channel.send({"errors": errors, "values": values})
     while True:
         request = channel.recv()

@@ -6,7 +6,7 @@ submission could have touched.  Each auto-graded question declares, in its
 ``# BEGIN QUESTION`` config, the answers it reads from the student's notebook and their
 kind (otter ignores the key)::
 
-    answers: {student_id: int, inverse_rmse: float, lower: str, predict_porosity: function}
+    answers: {student_id: int, inverse_rmse: float, predict_porosity: function}
 
 Kinds: ``int``, ``float``, ``bool``, ``str``, ``array`` (a float array), ``function``
 (called in the sandbox on the tests' inputs) and ``network`` (a geonn Sequential, read
@@ -42,17 +42,19 @@ class Question:
 
 
 def masters(folder=MASTERS):
-    """The masters: NN_slug.ipynb in chapter order, then any others (e.g. an appendix's)."""
+    """The masters: NN_slug.ipynb in chapter order, then any others (an appendix's)."""
     numbered = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
     return numbered + sorted(set(folder.glob("*.ipynb")) - set(numbered))
 
 
 def find_master(key, folder=MASTERS):
-    """The master called ``key`` or ``key_*`` (e.g. "06", "06_porosity" or "frameworks")."""
-    found = [m for m in masters(folder) if m.stem == key or m.stem.startswith(f"{key}_")]
+    """The master called ``key`` or ``key_*`` ("06", "06_porosity" or "frameworks")."""
+    found = [m for m in masters(folder)
+             if m.stem == key or m.stem.startswith(f"{key}_")]
     if len(found) != 1:
         names = ", ".join(m.stem for m in masters(folder))
-        raise SystemExit(f"no single assignment matches {key!r}; the masters are: {names}")
+        raise SystemExit(f"no single assignment matches {key!r}; "
+                         f"the masters are: {names}")
     return found[0]
 
 
@@ -84,8 +86,8 @@ def read(master):
                                     dict(config.get("answers") or {}))
                 bad = {k: v for k, v in question.answers.items() if v not in KINDS}
                 if bad:
-                    raise ValueError(f"{master.name} {question.name}: unknown answer kinds {bad};"
-                                     f" the kinds are {', '.join(KINDS)}")
+                    raise ValueError(f"{master.name} {question.name}: unknown answer "
+                                     f"kinds {bad}; the kinds are {', '.join(KINDS)}")
                 questions.append(question)
             elif what == "QUESTION":
                 question = None
@@ -104,5 +106,6 @@ def declared_answers(questions):
     for q in questions:
         for name, kind in q.answers.items():
             if kinds.setdefault(name, kind) != kind:
-                raise ValueError(f"answer {name} is declared as {kinds[name]} and as {kind}")
+                raise ValueError(f"answer {name} is declared as {kinds[name]} "
+                                 f"and as {kind}")
     return kinds

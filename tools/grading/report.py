@@ -26,7 +26,8 @@ def _token(value):
     if isinstance(value, RemoteFunction):
         return "function"
     if isinstance(value, np.ndarray):
-        return f"{value.dtype}{value.shape}" + hashlib.sha256(value.tobytes()).hexdigest()
+        digest = hashlib.sha256(value.tobytes()).hexdigest()
+        return f"{value.dtype}{value.shape}{digest}"
     if hasattr(value, "params"):            # a network: its weights
         return "net" + "".join(_token(np.asarray(p)) for p in value.params())
     if isinstance(value, float):
@@ -36,7 +37,8 @@ def _token(value):
 
 def answers_fingerprint(result):
     """A hash of the data answers, or None when none of them was given."""
-    values = {k: v for k, v in result.answers.items() if not isinstance(v, RemoteFunction)}
+    values = {k: v for k, v in result.answers.items()
+              if not isinstance(v, RemoteFunction)}
     if not values or all(isinstance(v, Refused) for v in values.values()):
         return None
     text = "\n".join(f"{k}={_token(values[k])}" for k in sorted(values))
@@ -44,11 +46,12 @@ def answers_fingerprint(result):
 
 
 def _normal(source):
-    return "\n".join(line.rstrip() for line in source.strip().splitlines() if line.strip())
+    lines = source.strip().splitlines()
+    return "\n".join(line.rstrip() for line in lines if line.strip())
 
 
 def code_fingerprint(result, handout_cells):
-    """A hash of the code cells that differ from the handout's, or None if there are none."""
+    """A hash of the code cells that differ from the handout's; None if none does."""
     handout = {_normal(c) for c in handout_cells}
     own = [_normal(c) for c in result.cells if _normal(c) and _normal(c) not in handout]
     return hashlib.sha256("\n\0".join(own).encode()).hexdigest() if own else None
@@ -59,8 +62,10 @@ def flags(results, reference=None, handout_cells=()):
     groups = defaultdict(lambda: defaultdict(list))
     for r in results:
         sid = r.answers.get("student_id")
-        keys = {"student_id": None if sid is None or isinstance(sid, Refused) else repr(sid),
-                "answers": answers_fingerprint(r), "code": code_fingerprint(r, handout_cells)}
+        given = sid is not None and not isinstance(sid, Refused)
+        keys = {"student_id": repr(sid) if given else None,
+                "answers": answers_fingerprint(r),
+                "code": code_fingerprint(r, handout_cells)}
         if keys["answers"] is not None and keys["answers"] == reference:
             keys["answers"] = None
         for what, key in keys.items():
@@ -95,7 +100,8 @@ def write(path, questions, results, reference=None, handout_cells=()):
         for r in results:
             sid = r.answers.get("student_id")
             sid = "" if sid is None or isinstance(sid, Refused) else sid
-            writer.writerow([_cell(r.name), sid, *(f"{r.scores[q.name]:g}" for q in auto),
-                             f"{sum(r.scores.values()):g}", f"{possible:g}", *[""] * len(manual),
-                             _cell(r.error), _cell(flagged.get(r.name, ""))])
+            scores = [f"{r.scores[q.name]:g}" for q in auto]
+            writer.writerow([_cell(r.name), sid, *scores, f"{sum(r.scores.values()):g}",
+                             f"{possible:g}", *[""] * len(manual), _cell(r.error),
+                             _cell(flagged.get(r.name, ""))])
     return path

@@ -8,8 +8,8 @@ The submission's Python runs (through harness.py) with
   masters, the built tests, the answer keys, the other submissions or the host's /tmp;
 - no network (a new network namespace with only a loopback), its own PID, IPC and UTS
   namespaces, no capabilities;
-- uid 60000 + slot when the grader runs as root (setpriv drops to it inside the sandbox),
-  otherwise the grader's uid mapped to 65534 in a user namespace;
+- uid 60000 + slot when the grader runs as root (setpriv drops to it inside the
+  sandbox), otherwise the grader's uid, seen as 65534 in a user namespace;
 - limits (prlimit) on CPU time, address space, file size, open files and processes;
 - a wall-clock deadline, after which the whole process group is killed; since the
   sandbox has its own PID namespace, that also ends any process the submission started
@@ -74,7 +74,7 @@ def command(slot, cpu_seconds, root=None):
     the grader runs as root (default: ask the system)."""
     root = os.geteuid() == 0 if root is None else root
     limits = dict(LIMITS, cpu=int(cpu_seconds) + 1)
-    if not root:  # RLIMIT_NPROC counts every process of the uid: leave room for the user's
+    if not root:  # RLIMIT_NPROC counts all the uid's processes: room for the user's
         limits["nproc"] += sum(1 for p in Path("/proc").iterdir()
                                if p.name.isdigit() and _owner(p) == os.getuid())
     argv = ["prlimit", *(f"--{k}={v}" for k, v in limits.items()), "--", "bwrap",
@@ -93,7 +93,7 @@ def command(slot, cpu_seconds, root=None):
              "--perms", "1777", "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
     made = set()
     for path in _readable_paths():
-        for parent in reversed(path.parents[:-1]):        # readable mount points above it
+        for parent in reversed(path.parents[:-1]):    # readable mount points above it
             if parent not in made:
                 argv += ["--perms", "0755", "--dir", str(parent)]
                 made.add(parent)
@@ -102,21 +102,23 @@ def command(slot, cpu_seconds, root=None):
     for name in HARNESS_FILES:
         argv += ["--ro-bind", str(HERE / name), f"{INSIDE}/{name}"]
     argv += ["--chdir", "/tmp"]
-    python = [str(Path(sys.prefix) / "bin" / "python"), "-I", "-B", f"{INSIDE}/harness.py"]
+    python = [str(Path(sys.prefix) / "bin" / "python"), "-I", "-B",
+              f"{INSIDE}/harness.py"]
     if root:
         uid = str(FIRST_UID + slot)
         argv += ["--", "setpriv", f"--reuid={uid}", f"--regid={uid}",
                  "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", *python]
     else:
-        argv += ["--unshare-user", "--uid", "65534", "--gid", "65534", "--disable-userns",
-                 "--", *python]
+        argv += ["--unshare-user", "--uid", "65534", "--gid", "65534",
+                 "--disable-userns", "--", *python]
     return argv
 
 
 def environment():
     keep = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE",) if k in os.environ}
-    return dict(keep, PATH=f"{sys.prefix}/bin:/usr/bin:/bin", HOME="/tmp", USER="student",
-                LANG="C.UTF-8", MPLBACKEND="Agg", MPLCONFIGDIR="/tmp/.matplotlib",
+    return dict(keep, PATH=f"{sys.prefix}/bin:/usr/bin:/bin", HOME="/tmp",
+                USER="student", LANG="C.UTF-8", MPLBACKEND="Agg",
+                MPLCONFIGDIR="/tmp/.matplotlib",
                 OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
                 PYDEVD_DISABLE_FILE_VALIDATION="1", JOBLIB_MULTIPROCESSING="0")
 
@@ -136,7 +138,7 @@ class Sandbox:
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                      env=environment(), start_new_session=True)
         os.set_blocking(self.proc.stdout.fileno(), False)
-        self.ended = None                  # why the sandbox stopped answering, once it did
+        self.ended = None          # why the sandbox stopped answering, once it did
 
     def __enter__(self):
         return self
@@ -165,7 +167,8 @@ class Sandbox:
             except OSError:
                 pass
         try:
-            self.proc.wait(timeout=10)   # bounded: bwrap and its PID namespace die with the group
+            # bounded: bwrap, and its PID namespace with it, die with the group
+            self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
 

@@ -1,4 +1,4 @@
-"""Reading submissions as data: the code cells of a notebook, or of the notebook in a zip.
+"""Reading submissions as data: the code cells of a notebook, or of a zip's notebook.
 
 Nothing in a submission is executed or unpickled here: a notebook is JSON, and of a zip
 only its one ``.ipynb`` is read (otter's ``.OTTER_LOG`` and any other file are ignored).
@@ -17,8 +17,8 @@ class Unreadable(ValueError):
 
 def files(folder):
     """The .ipynb and .zip submissions in ``folder``, sorted by name."""
-    return sorted(p for p in Path(folder).iterdir()
-                  if p.suffix in (".ipynb", ".zip") and not p.name.startswith(".") and p.is_file())
+    return sorted(p for p in Path(folder).iterdir() if p.suffix in (".ipynb", ".zip")
+                  and not p.name.startswith(".") and p.is_file())
 
 
 def _notebook_text(path):
@@ -48,4 +48,5 @@ def code_cells(path):
         nb = nbformat.reads(text, as_version=4)
     except Exception as e:  # noqa: BLE001  (nbformat raises several kinds)
         raise Unreadable(f"{type(e).__name__}: {e}".replace("\n", " ")[:300]) from None
-    return [c.source for c in nb.cells if c.get("cell_type") == "code" and isinstance(c.source, str)]
+    return [c.source for c in nb.cells
+            if c.get("cell_type") == "code" and isinstance(c.source, str)]

@@ -3,12 +3,12 @@
 A message is a frame: one type byte, a 4-byte big-endian length, then the body.
 
 - ``D`` (data, sandbox → grader): a JSON tree, then the raw bytes of its arrays.  Only
-  None, bool, int, float, str, lists, tuples, dicts with str keys, NumPy arrays and NumPy
-  scalars of numeric, bool or str dtype survive the trip; the decoder builds plain
+  None, bool, int, float, str, lists, tuples, dicts with str keys, NumPy arrays and
+  NumPy scalars of numeric, bool or str dtype survive the trip; the decoder builds plain
   ``np.ndarray`` objects from (dtype, shape, bytes) and checks every size, so nothing
   the sandbox sends can run code or carry a subclass into the grader.
 - ``P`` (pickle, grader → sandbox only): the grader's own objects (a job, the arguments
-  of a call). The sandbox may unpickle what the grader sends; the grader never unpickles.
+  of a call).  The sandbox unpickles what the grader sends; the grader never unpickles.
 
 This file is copied into the sandbox, so it imports nothing but NumPy and the standard
 library.
@@ -22,7 +22,7 @@ import numpy as np
 
 MAX_FRAME = 256 * 2**20          # bytes; a submission's answers are far smaller
 MAX_DEPTH = 32                   # nesting of lists, tuples and dicts
-DTYPE_KINDS = "biufU"            # bool, signed and unsigned ints, floats, unicode strings
+DTYPE_KINDS = "biufU"            # bool, signed and unsigned ints, floats, str
 HEADER = struct.Struct(">cI")
 
 
@@ -35,7 +35,7 @@ def _is_plain_scalar(value):
 
 
 def encode(value):
-    """``value`` as the body of a D frame; raises NotData for anything that is not data."""
+    """``value`` as the body of a D frame; raises NotData for what is not data."""
     arrays = []
 
     def array_node(a, tag):
@@ -90,7 +90,8 @@ def decode(body):
             raise ValueError("an array whose size does not match its shape")
         if offset + nbytes > len(payload):
             raise ValueError("an array longer than the message")
-        a = np.frombuffer(payload[offset:offset + nbytes], dtype=dtype).reshape(shape).copy()
+        a = np.frombuffer(payload[offset:offset + nbytes], dtype=dtype)
+        a = a.reshape(shape).copy()
         offset += nbytes
         return a
 
