@@ -49,6 +49,10 @@ def grade(master, submissions, csv_path=None, out=B.BUILD, timeout=G.TIMEOUT,
         raise SystemExit(f"grading runs each submission in a sandbox and needs "
                          f"{', '.join(missing)}: apt-get install bubblewrap util-linux "
                          "(see book/instructor_guide.md)")
+    try:
+        G.preflight()
+    except G.SandboxError as e:
+        raise SystemExit(f"cannot grade: {e} (see book/instructor_guide.md)") from None
     result = B.ensure_built(master, out)
     questions = M.read(master)
     possible = sum(q.points for q in questions if not q.manual)

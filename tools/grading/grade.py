@@ -116,6 +116,14 @@ def _grade_in(box, result, auto, kinds, timeout, cell_timeout):
     box.close()
 
 
+def preflight(timeout=60.0):
+    """Start one empty sandbox; raises SandboxError (with bwrap's reason) if it fails."""
+    with Sandbox(0, time.monotonic() + timeout) as box:
+        box.send({"cells": [], "answers": {}, "cell_timeout": 10.0, "budget": 10.0})
+        box.recv()
+        box.close()
+
+
 def workers_default():
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))

@@ -24,6 +24,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,6 +35,7 @@ HARNESS_FILES = ("harness.py", "wire.py")
 INSIDE = "/grader"                       # where the harness lives in the sandbox
 FIRST_UID = 60000                        # uid of sandbox slot 0 when grading as root
 TMP_BYTES = 256 * 2**20                  # the submission's /tmp
+STARTERS = ("bwrap:", "setpriv:", "prlimit:")   # their messages when a sandbox fails
 LIMITS = {"as": 4 * 2**30, "fsize": 256 * 2**20, "nofile": 256, "nproc": 64, "core": 0}
 
 
@@ -134,8 +136,11 @@ class Sandbox:
     def __init__(self, slot, deadline):
         self.deadline = deadline
         cpu = max(1.0, deadline - time.monotonic()) + 5
+        # what bwrap, setpriv or Python say if the sandbox cannot start (the harness
+        # sends the submission's own output nowhere)
+        self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(command(slot, cpu), stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=self.log,
                                      env=environment(), start_new_session=True)
         os.set_blocking(self.proc.stdout.fileno(), False)
         self.ended = None          # why the sandbox stopped answering, once it did
@@ -145,6 +150,7 @@ class Sandbox:
 
     def __exit__(self, *exc):
         self.kill()
+        self.log.close()
 
     def close(self, wait=2.0):
         """Ask the harness to exit, give it ``wait`` s, then kill what is left."""
@@ -173,8 +179,13 @@ class Sandbox:
             pass
 
     def _fail(self, reason):
-        self.ended = self.ended or reason
         self.kill()
+        if self.ended is None:
+            self.log.seek(0)
+            said = self.log.read(4096).decode(errors="replace").strip().splitlines()
+            starting = [line for line in said if line.startswith(STARTERS)]
+            self.ended = (f"the sandbox did not start: {starting[0]}" if starting
+                          else reason)
         raise SandboxError(self.ended)
 
     def send(self, obj):
