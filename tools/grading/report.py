@@ -6,9 +6,12 @@ the master declares one), the points of each auto-graded question, ``total``,
 first error of the submission's cells, or why it was not graded) and ``flags``:
 
 - ``same student_id as X``: two notebooks claim the same student;
-- ``same answers as X``: identical answers to every question (to the last bit), unless
-  they are the master's own answers or all missing;
+- ``same answers as X``: identical answers to every question (to the last bit), when
+  each student has their own data (the master declares ``student_id``), unless they are
+  the master's own answers or all missing;
 - ``same code as X``: identical code in every cell the student changed or added.
+
+A flag names at most five other submissions ("and 12 others").
 """
 import csv
 import hashlib
@@ -63,8 +66,9 @@ def flags(results, reference=None, handout_cells=()):
     for r in results:
         sid = r.answers.get("student_id")
         given = sid is not None and not isinstance(sid, Refused)
+        own_data = "student_id" in r.answers     # otherwise equal answers are expected
         keys = {"student_id": repr(sid) if given else None,
-                "answers": answers_fingerprint(r),
+                "answers": answers_fingerprint(r) if own_data else None,
                 "code": code_fingerprint(r, handout_cells)}
         if keys["answers"] is not None and keys["answers"] == reference:
             keys["answers"] = None
@@ -75,8 +79,9 @@ def flags(results, reference=None, handout_cells=()):
     for what in ("student_id", "answers", "code"):
         for names in groups[what].values():
             for name in names if len(names) > 1 else ():
-                others = " ".join(n for n in names if n != name)
-                out[name].append(f"same {what} as {others}")
+                others = [n for n in names if n != name]
+                more = f" and {len(others) - 5} others" if len(others) > 5 else ""
+                out[name].append(f"same {what} as {' '.join(others[:5])}{more}")
     return {name: "; ".join(f) for name, f in out.items()}
 
 
