@@ -58,6 +58,14 @@ def _cpu():
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def _progress(line, start):
+    """Every 25th submission: how many are done, after how long."""
+    done = line.split("/", 1)[0].lstrip("[")
+    if line.startswith("[") and done.isdigit() and int(done) % 25 == 0:
+        print(f"{done} graded after {time.monotonic() - start:.0f} s, load average "
+              f"{os.getloadavg()[0]:.1f}", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("assignment", choices=sorted(WRONG))
@@ -71,7 +79,7 @@ def main():
         start, load = time.monotonic(), os.getloadavg()[0]
         cpu = _cpu()
         csv_path = A.grade(master, folder, Path(tmp) / "scores.csv", Path(tmp) / "build",
-                           workers=args.workers, log=lambda line: None)
+                           workers=args.workers, log=lambda line: _progress(line, start))
         wall, cpu = time.monotonic() - start, _cpu() - cpu
         with open(csv_path, newline="") as f:
             totals = Counter(row["total"] for row in csv.DictReader(f))

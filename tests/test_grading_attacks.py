@@ -189,8 +189,9 @@ if os.fork() == 0:
 '''
 
 ENDLESS = "while True:\n    pass"
-ENDLESS_IGNORING_ALARMS = ("import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
-                           "while True:\n    pass")
+ENDLESS_IGNORING_ALARMS = ("import signal\nfor s in (signal.SIGALRM, signal.SIGPROF, "
+                           "signal.SIGVTALRM, signal.SIGINT):\n"
+                           "    signal.signal(s, signal.SIG_IGN)\nwhile True:\n    pass")
 
 
 def _notebook(cells):

@@ -97,7 +97,7 @@ def main(argv=None):
     g.add_argument("--timeout", default=G.TIMEOUT, type=float,
                    help=f"s of wall clock per submission (default {G.TIMEOUT:g})")
     g.add_argument("--cell-timeout", default=G.CELL_TIMEOUT, type=float,
-                   help="s per cell, and per call of a student's function "
+                   help="s of CPU per cell, and per call of a student's function "
                         f"(default {G.CELL_TIMEOUT:g})")
     g.add_argument("--workers", type=int,
                    help="submissions graded at a time (default: one per core)")

@@ -22,7 +22,7 @@ from .sandbox import Sandbox, SandboxError
 from .submissions import Unreadable, code_cells
 
 TIMEOUT = 300.0          # s of wall clock per submission
-CELL_TIMEOUT = 60.0      # s per cell, and per call of a student's function by a test
+CELL_TIMEOUT = 60.0      # s of CPU per cell, and per call of a student's function
 _live = set()            # running sandboxes, killed on Ctrl-C
 _live_lock = threading.Lock()
 
@@ -98,7 +98,7 @@ def _grade_in(box, result, auto, kinds, timeout, cell_timeout):
         try:
             box.send({"op": "call", "name": name, "args": args, "kwargs": kwargs,
                       "errstate": np.geterr()})
-            return box.recv(time.monotonic() + cell_timeout + 5)
+            return box.recv()     # the harness stops it after cell_timeout s of CPU
         except SandboxError as e:
             raise A.SubmissionError(f"{name}: {e}") from None
 

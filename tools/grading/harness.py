@@ -4,7 +4,8 @@ The grader starts ``python -I -B harness.py`` in the sandbox (see sandbox.py) an
 to it over stdin/stdout in frames (wire.py):
 
 1. it sends the job (pickled, grader → sandbox): the code cells, the declared answers
-   ``{name: kind}``, the time limit per cell and the time budget for all cells;
+   ``{name: kind}``, the CPU-time limit per cell and the wall-clock budget for all
+   cells;
 2. the harness runs the cells in an IPython shell, in order, each under a timer (a cell
    that raises or runs out of time is recorded and the next cell runs), then sends the
    answers as data: ``{"errors": [...], "values": {name: node}}``;
@@ -32,7 +33,14 @@ class CellTimeout(KeyboardInterrupt):
 
 
 def _on_alarm(signum, frame):
-    raise CellTimeout("stopped after the time limit")
+    raise CellTimeout("stopped at its time limit")
+
+
+def _timer(cpu, wall=0.0):
+    """Interrupt the code running after ``cpu`` s of CPU time (CPU, so that a busy
+    machine does not stop an honest cell) or ``wall`` s of wall clock; 0 cancels."""
+    signal.setitimer(signal.ITIMER_PROF, cpu)
+    signal.setitimer(signal.ITIMER_REAL, wall)
 
 
 class Channel:
@@ -136,7 +144,7 @@ def run_cells(shell, cells, cell_timeout, budget):
             errors.append({"ename": "NotRun", "evalue": "no time left for this cell",
                            "cell": first_line(source)})
             continue
-        signal.setitimer(signal.ITIMER_REAL, min(cell_timeout, left))
+        _timer(min(cell_timeout, left), left)   # the budget ends even a sleeping cell
         try:
             result = shell.run_cell(source, store_history=False, silent=False)
         except CellTimeout as e:       # raised outside the cell's own code
@@ -144,9 +152,10 @@ def run_cells(shell, cells, cell_timeout, budget):
             errors.append({"ename": "CellTimeout", "evalue": str(e),
                            "cell": first_line(source)})
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        error = result and (result.error_before_exec or result.error_in_exec)
-        if error is not None and result is not None:
+            _timer(0)
+        error = None if result is None else (result.error_before_exec
+                                             or result.error_in_exec)
+        if error is not None:
             errors.append({"ename": type(error).__name__, "evalue": str(error)[:300],
                            "cell": first_line(source)})
     return errors
@@ -158,14 +167,14 @@ def call(namespace, request, call_timeout):
     fn = namespace.get(request["name"])
     args, kwargs = request["args"], request["kwargs"]
     before = {i: a.copy() for i, a in enumerate(args) if type(a) is np.ndarray}
-    signal.setitimer(signal.ITIMER_REAL, call_timeout)
+    _timer(call_timeout)
     try:
         with np.errstate(**request["errstate"]):
             value = fn(*args, **kwargs)
     except BaseException as e:  # noqa: BLE001  (the call's error, sent to the grader)
         return {"raised": type(e).__name__, "message": str(e)[:300]}
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        _timer(0)
     changed = {str(i): args[i] for i, old in before.items()
                if type(args[i]) is np.ndarray
                and not np.array_equal(args[i], old, equal_nan=True)}
@@ -180,6 +189,7 @@ def main():
         os.dup2(null, fd)
     sys.stdin, sys.stdout, sys.stderr = (open(fd, mode, closefd=False)
                                          for fd, mode in ((0, "r"), (1, "w"), (2, "w")))
+    signal.signal(signal.SIGPROF, _on_alarm)
     signal.signal(signal.SIGALRM, _on_alarm)
     job = channel.recv()
     sys.modules["otter"] = fake_otter()
