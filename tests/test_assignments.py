@@ -315,6 +315,7 @@ def test_submissions_that_do_not_run_get_a_row_with_their_error(graded):
                                             "possible", "q4 (manual, 2 pts)", "error", "flags"]
     assert rows["solution.ipynb"]["student_id"] == "20260601"
     assert any(line.startswith("[1/") for line in graded["log"]), "progress is printed"
+    assert "control: the master's own solutions score 5 / 5" in graded["log"]
     assert not any("WARNING" in line for line in graded["log"]), graded["log"]
 
 

@@ -58,6 +58,12 @@ def grade(master, submissions, csv_path=None, out=B.BUILD, timeout=G.TIMEOUT,
     possible = sum(q.points for q in questions if not q.manual)
     workers = workers or G.workers_default()
     solution = result / "autograder" / master.name
+    # the master's own solutions first: a broken environment shows before 300 runs do
+    control = G.grade_one(solution, questions, 0, timeout, cell_timeout)
+    scored = sum(control.scores.values())
+    log(f"control: the master's own solutions score {scored:g} / {possible:g}")
+    if scored != possible:
+        log(f"WARNING: {control.error or control.failures}: check the environment")
     log(f"grading {len(paths)} submissions of {master.stem}, {workers} at a time "
         f"(time limit {timeout:g} s each)")
     start = time.monotonic()
@@ -67,12 +73,7 @@ def grade(master, submissions, csv_path=None, out=B.BUILD, timeout=G.TIMEOUT,
         log(f"[{i}/{n}] {r.name}: {total:g} / {possible:g}  ({r.seconds:.1f} s)"
             + (f"  {r.error}" if r.error else ""))
 
-    control, *results = G.grade_all([solution, *paths], questions, workers, timeout,
-                                    cell_timeout, progress)
-    if sum(control.scores.values()) != possible:
-        log(f"WARNING: the master's own solutions scored "
-            f"{sum(control.scores.values()):g} / {possible:g} "
-            f"({control.error or control.failures}): check the environment")
+    results = G.grade_all(paths, questions, workers, timeout, cell_timeout, progress)
     handout = code_cells(result / "student" / master.name)
     csv_path = Path(csv_path) if csv_path else result / "scores.csv"
     reference = report.answers_fingerprint(control)
