@@ -68,7 +68,8 @@ clean:
 
 # Instructor assignments (otter-grader; not part of the book): see book/instructor_guide.md
 #   make assignments                                 student notebooks + autograder zips
-#   make grade ASSIGNMENT=06 SUBMISSIONS=folder/     one CSV of scores (CSV=path, TIMEOUT=s per submission)
+#   make grade ASSIGNMENT=06 SUBMISSIONS=folder/     one CSV of scores, each submission run in
+#        a bubblewrap sandbox (CSV=path, TIMEOUT=s per submission, WORKERS=n at a time)
 .PHONY: assignments grade
 
 assignments: setup
@@ -76,6 +77,6 @@ assignments: setup
 
 grade: setup
 	@[ -n "$(ASSIGNMENT)" ] && [ -n "$(SUBMISSIONS)" ] || \
-		{ echo "usage: make grade ASSIGNMENT=06 SUBMISSIONS=folder/ [CSV=scores.csv]"; exit 2; }
+		{ echo "usage: make grade ASSIGNMENT=06 SUBMISSIONS=folder/ [CSV=scores.csv] [TIMEOUT=300] [WORKERS=2]"; exit 2; }
 	$(PY) tools/assignments.py grade $(ASSIGNMENT) $(SUBMISSIONS) $(if $(CSV),--csv $(CSV)) \
-		$(if $(TIMEOUT),--timeout $(TIMEOUT))
+		$(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(WORKERS),--workers $(WORKERS))
