@@ -1,6 +1,6 @@
-"""Chapter 8's picking claims over seeds: tools/seeds_ch8.py, stored in data/ch8_seeds.csv.
+"""Chapter 8's picking claims over seeds: tools/seeds_ch8.py, in data/ch8_seeds.csv.
 
-With the section's seed (PICK_SEED = 8) the script must print the table the section prints
+With the section's seed (PICK_SEED = 8) the script must print the section's table
 (about 10 s, and as much again without the offset channel); the stored study must be
 complete (seeds 0-4 and 8, every column the script writes), the live run of seed 8 must
 reproduce its stored row, and the chapter must print every stored row it quotes, so that
@@ -50,7 +50,7 @@ def _outputs():
 
 
 def _printed_rows(marker):
-    """{first token: the other tokens} of each line of the output that contains ``marker``."""
+    """{first token: the other tokens} of the lines of the output holding ``marker``."""
     table = next(t for t in _outputs() if marker in t)
     return {r.split()[0]: r.split()[1:] for r in table.splitlines() if r.strip()}
 
@@ -109,24 +109,28 @@ def test_a_live_run_reproduces_the_stored_row(tool, seed8):
     k = study["seed"].tolist().index(8)
     for c in tool.COLUMNS:
         assert live[c] == pytest.approx(study[c][k], rel=1e-3), (
-            f"data/ch8_seeds.csv is stale ({c}): run `python tools/seeds_ch8.py --save`")
+            f"data/ch8_seeds.csv is stale ({c}): "
+            "run `python tools/seeds_ch8.py --save`")
 
 
 def test_the_chapter_prints_every_stored_row(tool):
     study = read_seed_study(tool.SEEDS_CSV)
     # the section's table, as the chapter prints it
     columns = [f"{m} rms" for m in ("constant per offset", "STA/LTA", "energy ratio",
-                                    "STA/LTA, windowed", "energy ratio, windowed", "CNN")]
+                                    "STA/LTA, windowed", "energy ratio, windowed",
+                                    "CNN")]
     columns += ["energy ratio, windowed median", "CNN median",
                 "STA/LTA, windowed gross", "energy ratio, windowed gross"]
     rows = _printed_rows("offset: the per-offset constant")
     # the exercise's table: the trace-only CNN, and the other pickers' RMS over its RMS
     t = study["CNN trace-only rms"]
     ratios = [np.minimum(study["STA/LTA rms"], study["energy ratio rms"]) / t,
-              study["STA/LTA, windowed rms"] / t, study["energy ratio, windowed rms"] / t,
+              study["STA/LTA, windowed rms"] / t,
+              study["energy ratio, windowed rms"] / t,
               study["constant per offset rms"] / t]
     rows_trace_only = _printed_rows("trace-only CNN (ms, %)")
     for k, seed in enumerate(study["seed"]):
         assert rows[str(seed)] == [f"{study[c][k]:.1f}" for c in columns], seed
-        expected = [study[f"CNN trace-only {m}"][k] for m in tool.MEASURES] + [r[k] for r in ratios]
+        expected = [study[f"CNN trace-only {m}"][k] for m in tool.MEASURES]
+        expected += [r[k] for r in ratios]
         assert rows_trace_only[str(seed)] == [f"{v:.1f}" for v in expected], seed

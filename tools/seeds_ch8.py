@@ -2,7 +2,7 @@
 
     OPENBLAS_NUM_THREADS=1 python tools/seeds_ch8.py                 # seeds 0-4 and 8
     OPENBLAS_NUM_THREADS=1 python tools/seeds_ch8.py 0 1 2 --no-offset
-    OPENBLAS_NUM_THREADS=1 python tools/seeds_ch8.py --save   # both -> data/ch8_seeds.csv
+    OPENBLAS_NUM_THREADS=1 python tools/seeds_ch8.py --save     # -> data/ch8_seeds.csv
 
 Each seed draws new training and test gathers, new weights and a new order of
 traces from `default_rng(seed)`, in the order section 3 of `book/08_convolution.ipynb`
@@ -108,7 +108,7 @@ def table(scores):
 
 
 def stored_row(seed, scores, trace_only):
-    """One row of data/ch8_seeds.csv: {"seed", *COLUMNS}, from ``run(seed)``'s scores and
+    """One row of data/ch8_seeds.csv, {"seed", *COLUMNS}: ``run(seed)``'s scores and
     ``run(seed, offset=False)``'s."""
     cells = [*(scores[m] for m in METHODS), trace_only["CNN"]]
     return {"seed": seed, **dict(zip(COLUMNS, (v for c in cells for v in c)))}
@@ -119,7 +119,8 @@ def main():
     ap.add_argument("seeds", nargs="*", type=int, default=list(SEEDS))
     ap.add_argument("--no-offset", action="store_true", help="CNN without the offset channel")
     ap.add_argument("--save", action="store_true",
-                    help=f"seeds {SEEDS}, with and without the offset, into {SEEDS_CSV.name}")
+                    help=f"seeds {SEEDS}, with and without the offset, "
+                         f"into {SEEDS_CSV.name}")
     args = ap.parse_args()
     if args.save:
         args.seeds, args.no_offset = list(SEEDS), False
@@ -129,7 +130,8 @@ def main():
         print(f"seed {seed}\n{table(runs[seed])}", flush=True)
         if args.save:
             trace_only, _ = run(seed, offset=False)
-            print(table({"CNN trace-only": trace_only["CNN"]}).splitlines()[1], flush=True)
+            line = table({"CNN trace-only": trace_only["CNN"]}).splitlines()[1]
+            print(line, flush=True)
             rows.append(stored_row(seed, runs[seed], trace_only))
         print()
     print(f"over seeds {args.seeds}: median [min, max]")

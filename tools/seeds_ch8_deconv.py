@@ -2,7 +2,8 @@
 
     OPENBLAS_NUM_THREADS=1 python tools/seeds_ch8_deconv.py            # seeds 0-4 and 8
     OPENBLAS_NUM_THREADS=1 python tools/seeds_ch8_deconv.py 0 1 2
-    OPENBLAS_NUM_THREADS=1 python tools/seeds_ch8_deconv.py --save  # -> data/ch8_deconv_seeds.csv
+    OPENBLAS_NUM_THREADS=1 python tools/seeds_ch8_deconv.py --save
+                                               # -> data/ch8_deconv_seeds.csv
 
 Each seed is new training and test traces (`default_rng(seed)`, drawn in the chapter's
 order) and new weights and batch order (`default_rng(seed + 1)`), as in
@@ -48,7 +49,7 @@ METHODS = ("Wiener", "CNN", "Dense")
 GAIN_BANDS = ((0, 10), (10, 20), (20, 40), (40, 60), (60, 80), (80, 120), (120, 250))
 SEEDS = (0, 1, 2, 3, 4, 8)
 SEEDS_CSV = DATA_DIR / "ch8_deconv_seeds.csv"
-# ASCII names of the stored columns (the file is read on any platform's default encoding)
+# ASCII names of the stored columns (the file is read in any platform's encoding)
 SET_KEYS = dict(zip(SETS, ("in", "low", "high")))
 BAND_KEYS = dict(zip(BANDS, ("8-40", "10-60", "full")))
 COLUMNS = (["eps"] + [f"{SET_KEYS[s]} {BAND_KEYS[b]} {m}" for s in SETS for b in BANDS
@@ -124,7 +125,8 @@ def main():
     parser.add_argument("--wide", action="store_true",
                         help="train on 10-60 Hz wavelets (the third exercise)")
     parser.add_argument("--save", action="store_true",
-                        help=f"seeds {SEEDS}, 20-40 and 10-60 Hz training, into {SEEDS_CSV.name}")
+                        help=f"seeds {SEEDS}, 20-40 and 10-60 Hz training, "
+                             f"into {SEEDS_CSV.name}")
     args = parser.parse_args()
     if args.save:
         args.seeds, args.wide = list(SEEDS), False
@@ -142,8 +144,9 @@ def main():
                   f"  {band:<9} {cells}{tail}", flush=True)
         if args.save:
             wide = run(seed, f_train=(10.0, 60.0))
-            print("     wide CNN: " + "   ".join(
-                " / ".join(f"{wide[s][b]['CNN']:.2f}" for b in BANDS) for s in SETS), flush=True)
+            wide_cells = "   ".join(" / ".join(f"{wide[s][b]['CNN']:.2f}"
+                                                 for b in BANDS) for s in SETS)
+            print(f"     wide CNN: {wide_cells}", flush=True)
             rows.append(stored_row(seed, o, wide))
     if args.save:
         write_seed_study(SEEDS_CSV, rows)
