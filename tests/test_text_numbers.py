@@ -51,9 +51,6 @@ ALLOWED = {
     "02_activations": {"1e-3": "arithmetic written in the same formula, 4^{-5} ≈ 10^{-3}"},
     "03_backprop": {"1e9": "arithmetic in the sentence: 2P/3 for P = a billion parameters"},
     "07_reflectivity": {"0.0005": "arithmetic in the sentence: η/2 for the tutorial's η = 0.001"},
-    "08_convolution": {"4.9": "tools/seeds_ch8.py --no-offset over seeds 0-4 and 8 (the solution "
-                              "runs seed 8; tests/test_seeds_ch8.py checks it)",
-                       "3.8": "the same study: whole-trace pickers over the trace-only CNN"},
 }
 
 UNITS = r"(?:%|ms|s|Hz|kHz|dB|m|km|m/s|km/s)"

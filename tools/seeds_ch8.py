@@ -2,6 +2,7 @@
 
     OPENBLAS_NUM_THREADS=1 python tools/seeds_ch8.py                 # seeds 0-4 and 8
     OPENBLAS_NUM_THREADS=1 python tools/seeds_ch8.py 0 1 2 --no-offset
+    OPENBLAS_NUM_THREADS=1 python tools/seeds_ch8.py --save     # -> data/ch8_seeds.csv
 
 Each seed draws new training and test gathers, new weights and a new order of
 traces from `default_rng(seed)`, in the order section 3 of `book/08_convolution.ipynb`
@@ -14,16 +15,21 @@ gathers; then the median and range over seeds. The windowed classical pickers se
 ± a half-width (calibrated with their other settings) around the mean first break per
 offset of the training gathers.
 `--no-offset` trains the CNN on the trace alone (the section's exercise).
+`--save` runs seeds 0-4 and 8 with and without the offset and stores, per seed, the
+three scores of every method (columns "<method> rms", "<method> median",
+"<method> gross") and of the trace-only CNN ("CNN trace-only ..."), which the chapter
+prints (about 20 s of CPU per seed).
 """
 import argparse
 
 import numpy as np
 
 from geonn import Adam, SoftmaxCrossEntropy, fit
-from geonn.datasets import make_gathers
+from geonn.datasets import DATA_DIR, make_gathers
 from geonn.picking import (calibrate, cnn_pick, cnn_picker, expected_first_break,
                            gaussian_labels, median_abs_ms, normalise_traces, pick_energy_ratio,
                            pick_sta_lta, picker_inputs, rms_ms, search_window)
+from geonn.seed_study import write_seed_study
 
 N_TRAIN, N_TEST = 300, 100         # gathers of 32 traces × 128 samples
 STA_LTA_GRID = [(sta, lta, th) for sta, lta in ((0.01, 0.04), (0.01, 0.06), (0.02, 0.08))
@@ -34,6 +40,10 @@ SIGMA_SAMPLES = 1.5                # width of the Gaussian label, in samples
 GROSS_S = 0.010                    # a pick off by more than 10 ms is on the wrong event
 METHODS = ("constant", "constant per offset", "STA/LTA", "energy ratio", "STA/LTA, windowed",
            "energy ratio, windowed", "CNN")
+MEASURES = ("rms", "median", "gross")   # the three columns of `score`
+SEEDS = (0, 1, 2, 3, 4, 8)
+SEEDS_CSV = DATA_DIR / "ch8_seeds.csv"
+COLUMNS = [f"{m} {k}" for m in (*METHODS, "CNN trace-only") for k in MEASURES]
 
 
 def run(seed, epochs=8, offset=True):
@@ -97,15 +107,33 @@ def table(scores):
     return "\n".join(lines)
 
 
+def stored_row(seed, scores, trace_only):
+    """One row of data/ch8_seeds.csv, {"seed", *COLUMNS}: ``run(seed)``'s scores and
+    ``run(seed, offset=False)``'s."""
+    cells = [*(scores[m] for m in METHODS), trace_only["CNN"]]
+    return {"seed": seed, **dict(zip(COLUMNS, (v for c in cells for v in c)))}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("seeds", nargs="*", type=int, default=[0, 1, 2, 3, 4, 8])
+    ap.add_argument("seeds", nargs="*", type=int, default=list(SEEDS))
     ap.add_argument("--no-offset", action="store_true", help="CNN without the offset channel")
+    ap.add_argument("--save", action="store_true",
+                    help=f"seeds {SEEDS}, with and without the offset, "
+                         f"into {SEEDS_CSV.name}")
     args = ap.parse_args()
-    runs = {}
+    if args.save:
+        args.seeds, args.no_offset = list(SEEDS), False
+    runs, rows = {}, []
     for seed in args.seeds:
         runs[seed], _ = run(seed, offset=not args.no_offset)
-        print(f"seed {seed}\n{table(runs[seed])}\n", flush=True)
+        print(f"seed {seed}\n{table(runs[seed])}", flush=True)
+        if args.save:
+            trace_only, _ = run(seed, offset=False)
+            line = table({"CNN trace-only": trace_only["CNN"]}).splitlines()[1]
+            print(line, flush=True)
+            rows.append(stored_row(seed, runs[seed], trace_only))
+        print()
     print(f"over seeds {args.seeds}: median [min, max]")
     print(f"{'method':<24}{'RMS (ms)':>22}{'median |error| (ms)':>22}{'> 10 ms off (%)':>22}")
     for m in METHODS:
@@ -122,6 +150,9 @@ def main():
                      for s in args.seeds])
     print(f"CNN RMS below the better windowed picker's in {int(np.sum(cnn < best))} of "
           f"{len(cnn)} seeds (ratio {np.min(best / cnn):.1f}–{np.max(best / cnn):.1f})")
+    if args.save:
+        write_seed_study(SEEDS_CSV, rows)
+        print(f"stored in {SEEDS_CSV}")
 
 
 if __name__ == "__main__":

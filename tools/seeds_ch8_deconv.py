@@ -2,6 +2,8 @@
 
     OPENBLAS_NUM_THREADS=1 python tools/seeds_ch8_deconv.py            # seeds 0-4 and 8
     OPENBLAS_NUM_THREADS=1 python tools/seeds_ch8_deconv.py 0 1 2
+    OPENBLAS_NUM_THREADS=1 python tools/seeds_ch8_deconv.py --save
+                                               # -> data/ch8_deconv_seeds.csv
 
 Each seed is new training and test traces (`default_rng(seed)`, drawn in the chapter's
 order) and new weights and batch order (`default_rng(seed + 1)`), as in
@@ -14,14 +16,23 @@ band-limited to 8–40 Hz and to 10–60 Hz and over the full band, on the held-
 20–40 Hz traces and on traces with 10–14 Hz and 50–60 Hz wavelets; and the gain of
 training on the first-layer kernels' mean power in 20–40 Hz and in 60–80 Hz (power
 after / before), and the band of section 4's table with the largest gain.
+
+`--save` runs seeds 0-4 and 8, with 20-40 Hz and with 10-60 Hz training wavelets (the
+third exercise, `--wide`), and stores per seed (about 25 s of CPU each) the chosen ε
+("eps"), every error ("<set> <band> <method>", sets "in" (held out, 20-40 Hz), "low"
+(10-14 Hz) and "high" (50-60 Hz), bands "8-40", "10-60" and "full"), the gains of
+section 4's bands ("gain <lo>-<hi>") and the errors of the CNN trained on 10-60 Hz
+("wide <set> <band> CNN"), which the chapter prints.
 """
 import argparse
 
 import numpy as np
 
 from geonn import MSE, Activation, Adam, Conv1D, Dense, Sequential, fit
+from geonn.datasets import DATA_DIR
 from geonn.datasets.seismic import make_traces, ricker
 from geonn.processing import amplitude_spectrum, bandpass, wiener_deconvolution
+from geonn.seed_study import write_seed_study
 
 DT = 0.002
 # scoring bands (band-pass corners, Hz): full gain 8-40 Hz, where every training wavelet
@@ -36,6 +47,15 @@ SETS = ("held out, 20–40 Hz", "10–14 Hz", "50–60 Hz")
 METHODS = ("Wiener", "CNN", "Dense")
 # the bands of section 4's table (Hz)
 GAIN_BANDS = ((0, 10), (10, 20), (20, 40), (40, 60), (60, 80), (80, 120), (120, 250))
+SEEDS = (0, 1, 2, 3, 4, 8)
+SEEDS_CSV = DATA_DIR / "ch8_deconv_seeds.csv"
+# ASCII names of the stored columns (the file is read in any platform's encoding)
+SET_KEYS = dict(zip(SETS, ("in", "low", "high")))
+BAND_KEYS = dict(zip(BANDS, ("8-40", "10-60", "full")))
+COLUMNS = (["eps"] + [f"{SET_KEYS[s]} {BAND_KEYS[b]} {m}" for s in SETS for b in BANDS
+                      for m in METHODS]
+           + [f"gain {lo}-{hi}" for lo, hi in GAIN_BANDS]
+           + [f"wide {SET_KEYS[s]} {BAND_KEYS[b]} CNN" for s in SETS for b in BANDS])
 
 
 def rel_error(estimate, truth, band=BAND):
@@ -90,12 +110,27 @@ def run(seed, n_train=2000, channels=12, f_train=(20.0, 40.0)):
     return out
 
 
+def stored_row(seed, o, wide):
+    """One row of data/ch8_deconv_seeds.csv, {"seed", *COLUMNS}, from ``run(seed)`` and
+    ``run(seed, f_train=(10.0, 60.0))``."""
+    values = ([o["eps"]] + [o[s][b][m] for s in SETS for b in BANDS for m in METHODS]
+              + [o[f"gain {lo}–{hi}"] for lo, hi in GAIN_BANDS]
+              + [wide[s][b]["CNN"] for s in SETS for b in BANDS])
+    return {"seed": seed, **dict(zip(COLUMNS, values))}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("seeds", nargs="*", type=int, default=[0, 1, 2, 3, 4, 8])
+    parser.add_argument("seeds", nargs="*", type=int, default=list(SEEDS))
     parser.add_argument("--wide", action="store_true",
                         help="train on 10-60 Hz wavelets (the third exercise)")
+    parser.add_argument("--save", action="store_true",
+                        help=f"seeds {SEEDS}, 20-40 and 10-60 Hz training, "
+                             f"into {SEEDS_CSV.name}")
     args = parser.parse_args()
+    if args.save:
+        args.seeds, args.wide = list(SEEDS), False
+    rows = []
     print("relative RMS error, Wiener / CNN / Dense" + (", CNN trained on 10-60 Hz" if args.wide else ""))
     print(f"{'seed':>4} {'ε':>5}  {'':<9} " + "   ".join(f"{s[:18]:<18}" for s in SETS)
           + " kernel power gain 20–40, 60–80 Hz; most boosted band")
@@ -107,6 +142,15 @@ def main():
             tail = f"   {o['gain 20–40']:.1f}, {o['gain 60–80']:.1f}; {lo}–{hi} Hz" if k == 0 else ""
             print(f"{seed if k == 0 else '':>4} {o['eps'] if k == 0 else '':>5}"
                   f"  {band:<9} {cells}{tail}", flush=True)
+        if args.save:
+            wide = run(seed, f_train=(10.0, 60.0))
+            wide_cells = "   ".join(" / ".join(f"{wide[s][b]['CNN']:.2f}"
+                                                 for b in BANDS) for s in SETS)
+            print(f"     wide CNN: {wide_cells}", flush=True)
+            rows.append(stored_row(seed, o, wide))
+    if args.save:
+        write_seed_study(SEEDS_CSV, rows)
+        print(f"stored in {SEEDS_CSV}")
 
 
 if __name__ == "__main__":
