@@ -72,7 +72,8 @@ def prose(markdown):
     text = re.sub(r"`[^`]*`", " ", text)                           # inline code, role targets
     text = re.sub(r"^:[\w-]+:.*$", " ", text, flags=re.M)           # directive options
     text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
-    text = re.sub(r"<[^>]+>", " ", text)                           # HTML tags
+    # HTML tags: a name, then attributes or the end; "$j<l$ ... $a > b$" is no tag
+    text = re.sub(r"</?[A-Za-z][\w-]*(?:\s[^<>\n]*)?/?>", " ", text)
     text = re.sub(r"\]\([^)]*\)", "]", text)                       # link targets
     text = re.sub(r"https?://\S+", " ", text)
     # powers of ten first: 5 \times 10^{-3} -> 5e-3, 10^{-6} -> 1e-6
@@ -172,6 +173,11 @@ def test_the_matcher():
     assert supported(3.9, 0.05, "ms", printed, set())
     assert supported(25, 0.5, "Hz", [], {25.0})                     # set in the code
     assert not supported(0.0198, 0.00005, "", printed, set())
+    # a "<" in an equation is not the start of an HTML tag that swallows the prose up
+    # to the next ">": the numbers in between are still checked
+    assert [n[0] for n in text_numbers(r"$\prod_{j<l}$ gains 2.5 dB; then $a > b$")] \
+        == ["2.5 dB"]
+    assert text_numbers('<img src="x.png" width="80%"> 4.2 ms') [0][0] == "4.2 ms"
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
