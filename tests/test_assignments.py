@@ -258,6 +258,9 @@ def test_autograder_zip_is_for_the_course_python_and_checked_by_hash(built, stem
     for line in B.autograder_requirements().split():
         assert line in pip, f"{line} is not in the zip's environment.yml"
     assert {"scipy==1.17.1", "setuptools==81.0.0"} <= set(pip)
+    # the appendix's master imports JAX and Keras: the zip installs the course's pins
+    pinned = {line.split("==")[0]: line for line in B.autograder_requirements().split()}
+    assert {pinned[name] for name in ("jax", "jaxlib", "keras")} <= set(pip)
     # otter copies files/ next to the submission: that geonn is the one the notebook imports
     found = subprocess.run([sys.executable, "-c", "import geonn; print(geonn.__file__)"],
                            cwd=tmp_path / "files", capture_output=True, text=True, check=True)

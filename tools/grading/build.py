@@ -24,9 +24,9 @@ from .masters import ROOT
 
 BUILD = ROOT / "_build" / "assignments"
 GEONN = ROOT / "lib" / "geonn"
-# imported at run time beyond pyproject's dependencies: scipy (by 09/10's hidden tests)
-# and setuptools 81 (bruges imports pkg_resources)
-EXTRA_PINS = ("scipy", "setuptools")
+# imported at run time beyond pyproject's dependencies: scipy (by 09/10's hidden tests),
+# setuptools 81 (bruges imports pkg_resources), and JAX and Keras (the appendix's master)
+EXTRA_PINS = ("scipy", "setuptools", "jax", "jaxlib", "keras")
 
 
 def course_python():
