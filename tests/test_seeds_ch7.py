@@ -63,3 +63,16 @@ def test_the_study_file_round_trips(tmp_path):
         write_seed_study(tmp_path / "t.csv", [{"a": 1.0}])
     with pytest.raises(FileNotFoundError, match="tools/"):
         read_seed_study(tmp_path / "missing.csv")
+
+
+def test_grouped_seed_table_by_hand():
+    from geonn.seed_study import grouped_seed_table
+
+    study = {"seed": np.array([0, 8]), "a rms": np.array([1.0, 3.0]),
+             "b rms": np.array([2.5, 0.5])}
+    text = grouped_seed_table(study, [("RMS", {"A": "a rms", "B": "b rms"})], fmt=".1f",
+                              width=5)
+    assert text.splitlines() == ["       RMS    ", "seed    A    B", "   0  1.0  2.5",
+                                 "   8  3.0  0.5", " min  1.0  0.5", " max  3.0  2.5"]
+    with pytest.raises(KeyError, match="c rms"):
+        grouped_seed_table(study, [("RMS", {"C": "c rms"})])

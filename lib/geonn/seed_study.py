@@ -13,8 +13,8 @@ import numpy as np
 
 from .datasets.porosity import DATA_DIR
 
-__all__ = ["CH6B_SEEDS_CSV", "CH7_SEEDS_CSV", "read_seed_study", "seed_table",
-           "write_seed_study"]
+__all__ = ["CH6B_SEEDS_CSV", "CH7_SEEDS_CSV", "grouped_seed_table", "read_seed_study",
+           "seed_table", "write_seed_study"]
 
 CH6B_SEEDS_CSV = Path(DATA_DIR) / "ch6b_seeds.csv"
 CH7_SEEDS_CSV = Path(DATA_DIR) / "ch7_seeds.csv"
@@ -73,3 +73,26 @@ def seed_table(study, formats):
     widths = [max(map(len, col)) + (2 if j else 0) for j, col in enumerate(columns)]
     return "\n".join("".join(col[i].rjust(w) for col, w in zip(columns, widths))
                      for i in range(len(columns[0])))
+
+
+def grouped_seed_table(study, groups, fmt=".2f", width=8):
+    """:func:`seed_table` with short labels under group titles, one format for all.
+
+    groups: [(title, {label: column})], printed side by side, each title centred over
+    its columns (chapter 8's tables, whose column names are long); every value is
+    formatted with ``fmt`` in a field ``width`` characters wide.
+    """
+    columns = [c for _, cols in groups for c in cols.values()]
+    missing = [c for c in columns if c not in study]
+    if missing:
+        raise KeyError(f"groups name columns the study does not have: {missing}; "
+                       f"it has {list(study)}")
+    labels = [label for _, cols in groups for label in cols]
+    lines = [" " * 4 + "".join(f"{title:^{width * len(cols)}}" for title, cols in groups),
+             f"{'seed':>4}" + "".join(f"{label:>{width}}" for label in labels)]
+    rows = [(s, [study[c][k] for c in columns]) for k, s in enumerate(study["seed"])]
+    rows += [(name, [f(study[c]) for c in columns])
+             for name, f in (("min", np.min), ("max", np.max))]
+    lines += [f"{name:>4}" + "".join(f"{v:>{width}{fmt}}" for v in values)
+              for name, values in rows]
+    return "\n".join(lines)
