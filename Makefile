@@ -1,7 +1,8 @@
 # Neural Networks for the Subsurface: build the book, run the tests.
 #   make book     set up .venv (first time) and build the HTML into _build/html
-#   make test     unit tests + strict nbval over book/ (default and a second BLAS
-#                 kernel, REPLAY_CORETYPE) + the -W book build + the browser test
+#   make test     ruff + unit tests + strict nbval over book/ (default and a second
+#                 BLAS kernel, REPLAY_CORETYPE) + the -W book build + the browser test
+#   make lint     ruff check and ruff format --check (configured in pyproject.toml)
 #   make execute  re-run every chapter in place, storing outputs (never widget state)
 #   make bench    geonn against scikit-learn / PyTorch (not part of make test)
 
@@ -10,8 +11,18 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 JB     := $(VENV)/bin/jupyter-book
 STAMP  := $(VENV)/.installed
+RUFF   := $(VENV)/bin/ruff
 # the second OpenBLAS kernel that `make test` replays every chapter under
 REPLAY_CORETYPE ?= SandyBridge
+# pytest-xdist workers for the unit tests and for each nbval pass. --dist loadfile
+# keeps all cells of a notebook on one worker, in order, in one kernel (nbval needs
+# that) and all tests of a file together (their module fixtures are built once).
+JOBS   ?= 2
+XDIST  := -n $(JOBS) --dist loadfile
+NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=120
+# what ruff checks: the library, tests, tools, benchmarks and the notebooks' code
+LINTED := lib tests tools benchmarks conftest.py data/make_data.py \
+          book/*.ipynb assignments/*.ipynb
 
 # One thread and no tqdm redraw noise: outputs must not depend on the machine.
 # PJRT_NPROC sizes the CPU thread pools of JAX's compiler, XLA (the appendix on
@@ -22,7 +33,7 @@ export MKL_NUM_THREADS := 1
 export PJRT_NPROC := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: setup book test execute bench clean
+.PHONY: setup book lint test execute bench clean
 
 setup: $(STAMP)
 
@@ -37,22 +48,44 @@ book: setup
 	$(JB) build . -W --keep-going
 	@echo "HTML book: _build/html/index.html"
 
-# pytest's exit code 5 means "no tests collected": never a pass for CI.
-# The browser test needs the built HTML, so it runs last, after the -W build
-# (--all: an incremental build would not repeat the warnings of unchanged pages).
-# Every step runs, so one failure does not hide another; any failure fails.
-test: setup
-	@rc=0; \
-	$(PY) -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
-		--nbval-cell-timeout=120 --durations=10 --ignore=tests/test_browser.py tests book; \
-	r=$$?; if [ $$r -eq 5 ]; then echo "pytest collected no tests (exit code 5): failing, since CI must test something"; fi; \
-	[ $$r -eq 0 ] || rc=1; \
-	echo "strict replay of book/ under OPENBLAS_CORETYPE=$(REPLAY_CORETYPE)"; \
-	OPENBLAS_CORETYPE=$(REPLAY_CORETYPE) $(PY) -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
-		--nbval-cell-timeout=120 -q book || rc=1; \
-	echo "$(JB) build . -W --keep-going --all"; $(JB) build . -W --keep-going --all || rc=1; \
-	$(PY) -m pytest -ra tests/test_browser.py || rc=1; \
+lint: setup
+	@rc=0; $(RUFF) check $(LINTED) || rc=1; \
+	$(RUFF) format --check $(LINTED) || rc=1; \
 	exit $$rc
+
+# make test runs ruff, then three jobs side by side on the two cores:
+#   1. the unit tests and strict nbval over book/ (default BLAS kernel), -n $(JOBS)
+#   2. the strict replay of book/ under OPENBLAS_CORETYPE=$(REPLAY_CORETYPE), -n $(JOBS)
+#   3. the -W book build, then the browser test on the HTML it wrote.
+# The build never executes a notebook (execute_notebooks is off in _config.yml), so it
+# need not wait for nbval; --all, since an incremental build would not repeat the
+# warnings of unchanged pages. Jobs 2 and 3 write to logs, shown once job 1 is done.
+# Every step runs, so one failure does not hide another; any failure fails, and
+# pytest's exit code 5 ("no tests collected") is never a pass for CI.
+test: setup
+	@rc=0; logs=$$(mktemp -d); \
+	check() { \
+		if [ $$1 -eq 5 ]; then echo "$$2: pytest collected no tests (exit code 5): failing, since CI must test something"; fi; \
+		if [ $$1 -ne 0 ]; then echo "FAILED: $$2 (exit code $$1)"; rc=1; fi; }; \
+	echo "ruff check + ruff format --check"; \
+	$(RUFF) check $(LINTED); check $$? "ruff check"; \
+	$(RUFF) format --check $(LINTED); check $$? "ruff format --check"; \
+	OPENBLAS_CORETYPE=$(REPLAY_CORETYPE) $(PY) -m pytest $(NBVAL) $(XDIST) -q book \
+		> $$logs/replay.log 2>&1 & replay=$$!; \
+	{ $(JB) build . -W --keep-going --all; echo $$? > $$logs/build.rc; \
+	  $(PY) -m pytest -ra tests/test_browser.py; } > $$logs/book.log 2>&1 & book=$$!; \
+	trap 'kill $$replay $$book 2>/dev/null; rm -rf $$logs; exit 130' INT TERM; \
+	echo "unit tests and strict nbval over book/ (-n $(JOBS)); beside them: the replay under OPENBLAS_CORETYPE=$(REPLAY_CORETYPE), and $(JB) build . -W --keep-going --all + the browser test"; \
+	$(PY) -m pytest $(NBVAL) $(XDIST) --durations=10 --ignore=tests/test_browser.py tests book; \
+	check $$? "unit tests + strict nbval"; \
+	wait $$replay; r=$$?; \
+	echo "strict replay of book/ under OPENBLAS_CORETYPE=$(REPLAY_CORETYPE)"; cat $$logs/replay.log; \
+	check $$r "replay under OPENBLAS_CORETYPE=$(REPLAY_CORETYPE)"; \
+	wait $$book; r=$$?; \
+	echo "$(JB) build . -W --keep-going --all, then tests/test_browser.py"; cat $$logs/book.log; \
+	check $$(cat $$logs/build.rc) "$(JB) build . -W --keep-going --all"; \
+	check $$r "tests/test_browser.py"; \
+	rm -rf $$logs; exit $$rc
 
 execute: setup
 	$(PY) tools/execute.py book/*.ipynb

@@ -58,7 +58,21 @@ def pytest_runtest_call(item):
         _nb_cpu[name] = _nb_cpu.get(name, 0.0) + cpu_end - cpu_start
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist (``make test`` runs ``-n 2``): gather the times that a worker measured;
+    ``--dist loadfile`` ran all cells of each of its notebooks on that worker."""
+    times = getattr(node, "workeroutput", {}).get("notebook_times")
+    if times:
+        _nb_cpu.update(times["cpu"])
+        _nb_wall.update(times["wall"])
+
+
 def pytest_sessionfinish(session, exitstatus):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: the controller reports and fails
+        workeroutput["notebook_times"] = {"cpu": _nb_cpu, "wall": _nb_wall}
+        return
     if not _nb_wall:
         return
     print("\nnotebook run times (kernel CPU / wall clock): " + ", ".join(
