@@ -6,6 +6,7 @@ The per-notebook budget (60 s) is measured in CPU time of the notebook's kernel,
 not on the wall clock: on a busy machine the wall time of a notebook can double
 while its CPU time stays flat, and a busy machine must not fail the book. Wall
 time is reported beside it, for information only."""
+
 import os
 import time
 
@@ -41,7 +42,10 @@ def _kernel_cpu_seconds(item):
 def pytest_collectstart(collector):
     # tqdm progress bars (elapsed time, it/s) and library warnings go to
     # stderr; the results a reader sees go to stdout, which stays compared.
-    if getattr(collector, "path", None) is not None and collector.path.suffix == ".ipynb":
+    if (
+        getattr(collector, "path", None) is not None
+        and collector.path.suffix == ".ipynb"
+    ):
         collector.skip_compare += ("stderr",)
 
 
@@ -60,8 +64,8 @@ def pytest_runtest_call(item):
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error):
-    """pytest-xdist (``make test`` runs ``-n 2``): gather the times that a worker measured;
-    ``--dist loadfile`` ran all cells of each of its notebooks on that worker."""
+    """pytest-xdist (``make test`` runs ``-n 2``): gather the times that a worker
+    measured; ``--dist loadfile`` ran all cells of each of its notebooks there."""
     times = getattr(node, "workeroutput", {}).get("notebook_times")
     if times:
         _nb_cpu.update(times["cpu"])
@@ -75,12 +79,19 @@ def pytest_sessionfinish(session, exitstatus):
         return
     if not _nb_wall:
         return
-    print("\nnotebook run times (kernel CPU / wall clock): " + ", ".join(
-        f"{k} {_nb_cpu[k]:.1f}s / {v:.1f}s" if k in _nb_cpu else f"{k} ? / {v:.1f}s"
-        for k, v in sorted(_nb_wall.items())))
+    print(
+        "\nnotebook run times (kernel CPU / wall clock): "
+        + ", ".join(
+            f"{k} {_nb_cpu[k]:.1f}s / {v:.1f}s" if k in _nb_cpu else f"{k} ? / {v:.1f}s"
+            for k, v in sorted(_nb_wall.items())
+        )
+    )
     slow = {k: round(v, 1) for k, v in _nb_cpu.items() if v > NOTEBOOK_BUDGET_S}
     if slow:
         print(f"notebooks over the {NOTEBOOK_BUDGET_S:.0f} s CPU budget: {slow}")
         session.exitstatus = 1
     if len(_nb_cpu) < len(_nb_wall):
-        print("kernel CPU time unavailable (no /proc) for some notebooks: budget not checked for them")
+        print(
+            "kernel CPU time unavailable (no /proc) for some notebooks: "
+            "budget not checked for them"
+        )
