@@ -83,6 +83,6 @@ def test_the_built_index_lists_the_terms():
         pytest.skip("no _build/html/genindex.html: build the book first (jupyter-book build .)")
     html = index.read_text()
     listed = {re.sub(r"\s+", " ", t).strip().lower()
-              for t in re.findall(r'<a href="book/glossary\.html#term-[^"]*">([^<]+)</a>', html)}
+              for t in re.findall(r'<a href="book/glossary\.html#term-[^"]*">(?:<strong>)?([^<]+)', html)}
     missing = [t for t in glossary_terms(GLOSSARY.read_text()) if t.lower() not in listed]
     assert not missing, f"genindex.html does not list: {missing}"
