@@ -172,17 +172,20 @@ def test_chapters_and_their_exercises_are_numbered_appendices_are_not():
         pytest.fail("no built book in _build/html: run `make book` first (make test does)")
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     # a chapter named by a label ("6b", _ext/chapter_labels.py) does not take a number
-    labels = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]["config"]["chapter_labels"]
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    labels = config["sphinx"]["config"]["chapter_labels"]
     n = 0
     for part in toc["parts"]:
         for chapter in part["chapters"]:
             html = (HTML / (chapter["file"] + ".html")).read_text()
-            number = re.search(r'<h1><span class="section-number">(\w+)\. </span>', html)
+            number = re.search(r'<h1><span class="section-number">(\w+)\. ', html)
             if part.get("numbered"):
                 n += chapter["file"] not in labels
                 name = labels.get(chapter["file"], str(n))
-                assert number and number[1] == name, f"{chapter['file']} is not chapter {name}"
-                for label in re.findall(r'caption-number">(?:Exercise|Figure|Table) ([\w.]+)', html):
-                    assert label.split(".")[0] == name, f"{chapter['file']}: {label} is not numbered {name}.k"
+                assert number and number[1] == name, f"{chapter['file']} is not {name}"
+                captions = r'caption-number">(?:Exercise|Figure|Table) ([\w.]+)'
+                for label in re.findall(captions, html):
+                    assert label.split(".")[0] == name, \
+                        f"{chapter['file']}: {label} is not numbered {name}.k"
             else:
                 assert number is None, f"appendix {chapter['file']} is numbered as a chapter"

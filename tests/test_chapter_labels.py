@@ -22,7 +22,8 @@ HTML = ROOT / "_build" / "html"
 CH6B = "book/06b_design_and_uncertainty"
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 PNG = base64.b64decode(  # one white pixel
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4//8/AAX+Av4N70a4AAAAAElFTkSuQmCC")
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4//8/AAX+Av4N70a4"
+    "AAAAAElFTkSuQmCC")
 
 
 def text(html):
@@ -34,7 +35,8 @@ def text(html):
 def sidebar(html):
     """The text of each top-level entry of the sidebar's table of contents."""
     nav = html.split('class="bd-links bd-docs-nav"', 1)[1].split("</nav>", 1)[0]
-    return [text(li) for li in re.findall(r'<li class="toctree-l1[^"]*">(.*?)</a>', nav, re.S)]
+    entries = re.findall(r'<li class="toctree-l1[^"]*">(.*?)</a>', nav, re.S)
+    return [text(entry) for entry in entries]
 
 
 def headings(html):
@@ -45,7 +47,8 @@ def headings(html):
 
 def captions(html, kind="Figure"):
     """The numbers of the page's figures (or exercises: kind="Exercise"), in order."""
-    found = [text(c) for c in re.findall(r'<span class="caption-number">(.*?)</span>', html, re.S)]
+    numbers = re.findall(r'<span class="caption-number">(.*?)</span>', html, re.S)
+    found = [text(c) for c in numbers]
     return [c for c in found if c.startswith(kind)]
 
 
@@ -58,8 +61,10 @@ FIXTURE = {
                 "```{figure} px.png\n:name: fig-b\n\nA caption.\n```\n\n"
                 "```{math}\n:label: eq-b\na = b\n```\n\n"
                 ":::{exercise} Try\n:label: ex-b\n\nDo it.\n:::\n",
-    "three.md": "# Three\n\n## Last\n\n```{figure} px.png\n:name: fig-three\n\nCaption.\n```\n",
-    "appendix.md": "# Appendix\n\n```{figure} px.png\n:name: fig-app\n\nUnnumbered chapter.\n```\n",
+    "three.md": "# Three\n\n## Last\n\n"
+                "```{figure} px.png\n:name: fig-three\n\nCaption.\n```\n",
+    "appendix.md": "# Appendix\n\n"
+                   "```{figure} px.png\n:name: fig-app\n\nUnnumbered chapter.\n```\n",
 }
 
 
@@ -75,9 +80,11 @@ def fixture_book(tmp_path_factory):
         "sphinx": {"local_extensions": {"chapter_labels": str(ROOT / "_ext")},
                    "extra_extensions": ["sphinx_exercise"],
                    "config": {"chapter_labels": {"two_b": "2b"},
-                              "numfig_format": {"figure": "Figure %s", "section": "Section %s"}}}}
+                              "numfig_format": {"figure": "Figure %s",
+                                                "section": "Section %s"}}}}
     toc = {"format": "jb-book", "root": "intro", "parts": [
-        {"caption": "First", "numbered": True, "chapters": [{"file": "one"}, {"file": "two"}]},
+        {"caption": "First", "numbered": True,
+         "chapters": [{"file": "one"}, {"file": "two"}]},
         {"caption": "Second", "numbered": True,
          "chapters": [{"file": "two_b"}, {"file": "three"}]},
         {"caption": "Appendices", "chapters": [{"file": "appendix"}]}]}
@@ -108,13 +115,14 @@ def test_later_chapters_keep_their_numbers(fixture_book):
     assert headings(fixture_book["three"])[:2] == ["3. Three #", "3.1. Last #"]
     assert captions(fixture_book["three"]) == ["Figure 3.1"]
     assert captions(fixture_book["appendix"]) == ["Figure 1"]   # unnumbered: left alone
-    assert "previous 2b. Two b" in text(fixture_book["three"])   # the previous-page link
+    assert "previous 2b. Two b" in text(fixture_book["three"])   # previous-page link
     assert "<title>2b. Two b &#8212;" in fixture_book["two_b"]
 
 
 def test_links_from_another_chapter_carry_the_label(fixture_book):
     links = text(fixture_book["one"])
-    for expected in ("Figure 2b.1", "Section 2b.1", "Chapter 2b", "Exercise 2b.1", "Figure 3.1"):
+    for expected in ("Figure 2b.1", "Section 2b.1", "Chapter 2b", "Exercise 2b.1",
+                     "Figure 3.1"):
         assert expected in links
 
 
@@ -132,7 +140,8 @@ def test_the_book_lists_6b_as_a_chapter_labelled_6b():
 def built(page):
     path = HTML / page
     if not path.is_file():
-        pytest.skip(f"no {path.relative_to(ROOT)}: build the book first (jupyter-book build .)")
+        pytest.skip(f"no {path.relative_to(ROOT)}: build the book first "
+                    "(jupyter-book build .)")
     return path.read_text()
 
 
@@ -143,7 +152,7 @@ def test_the_built_book_names_6b_everywhere():
     assert "6b.5.1. The bias–variance picture #" in headings(page)
     figures = captions(page)
     assert figures == [f"Figure 6b.{i}" for i in range(1, len(figures) + 1)] and figures
-    assert captions(page, "Exercise") == ["Exercise 6b.1", "Exercise 6b.2", "Exercise 6b.3"]
+    assert captions(page, "Exercise") == [f"Exercise 6b.{i}" for i in (1, 2, 3)]
     assert not re.search(r"\b6\.1[0-4]\b", text(page))
     for other in ("book/01_neurons.html", "book/10_gans.html", "genindex.html"):
         entries = sidebar(built(other))

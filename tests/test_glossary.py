@@ -58,7 +58,7 @@ def test_every_term_link_has_an_entry_and_every_entry_a_link():
     used = Counter()
     for page, text in markdown_pages().items():
         for role in TERM.findall(text):
-            assert target(role) in defined, f"{page}: {{term}}`{role}` is not in the glossary"
+            assert target(role) in defined, f"{page}: no glossary entry for {role!r}"
             used[target(role)] += 1
     unused = sorted(defined - set(used))
     assert not unused, f"glossary entries no chapter links to: {unused}"
@@ -67,7 +67,8 @@ def test_every_term_link_has_an_entry_and_every_entry_a_link():
 @pytest.mark.parametrize("notebook", sorted(BOOK.glob("*.ipynb")), ids=lambda p: p.stem)
 def test_a_chapter_links_each_term_once(notebook):
     text = markdown_pages()[notebook.name]
-    twice = [t for t, n in Counter(target(r) for r in TERM.findall(text)).items() if n > 1]
+    links = Counter(target(role) for role in TERM.findall(text))
+    twice = [term for term, n in links.items() if n > 1]
     assert not twice, f"{notebook.name} links these terms more than once: {twice}"
 
 
@@ -80,9 +81,11 @@ def test_the_glossary_is_in_the_table_of_contents():
 def test_the_built_index_lists_the_terms():
     index = ROOT / "_build" / "html" / "genindex.html"
     if not index.is_file():
-        pytest.skip("no _build/html/genindex.html: build the book first (jupyter-book build .)")
+        pytest.skip("no _build/html/genindex.html: build the book first "
+                    "(jupyter-book build .)")
     html = index.read_text()
-    listed = {re.sub(r"\s+", " ", t).strip().lower()
-              for t in re.findall(r'<a href="book/glossary\.html#term-[^"]*">(?:<strong>)?([^<]+)', html)}
-    missing = [t for t in glossary_terms(GLOSSARY.read_text()) if t.lower() not in listed]
+    entry = r'<a href="book/glossary\.html#term-[^"]*">(?:<strong>)?([^<]+)'
+    listed = {re.sub(r"\s+", " ", t).strip().lower() for t in re.findall(entry, html)}
+    terms = glossary_terms(GLOSSARY.read_text())
+    missing = [t for t in terms if t.lower() not in listed]
     assert not missing, f"genindex.html does not list: {missing}"
