@@ -20,6 +20,9 @@ per labelled chapter before it. Every writer joins the parts with
 ``'.'.join(map(str, number))``, so a string part prints as it is.
 """
 from docutils import nodes
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["setup"]
 
@@ -29,11 +32,12 @@ def _chapter_map(env, labels):
     given = {}
     for docname, label in labels.items():
         number = env.toc_secnumbers.get(docname, {}).get("")
-        if not number:
-            raise ValueError(
-                f"chapter_labels: {docname!r} is not a numbered chapter of the "
-                f"table of contents (list it at the top level of a numbered part)")
-        given[number[0]] = label
+        if number:
+            given[number[0]] = label
+        elif any(env.toc_secnumbers.values()):    # (not in a single-page build)
+            logger.warning(f"chapter_labels: {docname!r} is not a numbered chapter of "
+                           "the table of contents (list it at the top level of a "
+                           "numbered part)")
     chapters = {n[0] for secnums in env.toc_secnumbers.values()
                 for n in secnums.values() if n}
     return {c: given[c] if c in given else c - sum(g < c for g in given)
@@ -53,6 +57,8 @@ def relabel_chapters(app, env):
     if not labels:
         return []
     chapters = _chapter_map(env, labels)
+    if not chapters:
+        return []
     for docname, secnums in env.toc_secnumbers.items():
         if not secnums.get(""):
             continue                                        # an unnumbered page

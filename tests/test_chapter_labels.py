@@ -94,7 +94,7 @@ def fixture_book(tmp_path_factory):
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     out = book / "_build" / "html"
-    return {p.stem: p.read_text() for p in out.glob("*.html")}
+    return {"_root": str(book)} | {p.stem: p.read_text() for p in out.glob("*.html")}
 
 
 def test_the_label_replaces_the_number_everywhere(fixture_book):
@@ -124,6 +124,17 @@ def test_links_from_another_chapter_carry_the_label(fixture_book):
     for expected in ("Figure 2b.1", "Section 2b.1", "Chapter 2b", "Exercise 2b.1",
                      "Figure 3.1"):
         assert expected in links
+
+
+def test_a_single_page_builds_without_numbers(fixture_book, tmp_path):
+    # `jupyter-book build page.md` reads the same _config.yml but has no table of
+    # contents: nothing is numbered, so nothing is relabelled
+    book = Path(fixture_book["_root"])
+    run = subprocess.run([str(JUPYTER_BOOK), "build", str(book / "two_b.md"), "-W",
+                          "--path-output", str(tmp_path)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    page = (tmp_path / "_build" / "_page" / "two_b" / "html" / "two_b.html").read_text()
+    assert headings(page)[:2] == ["Two b #", "First #"]
 
 
 def test_the_book_lists_6b_as_a_chapter_labelled_6b():
