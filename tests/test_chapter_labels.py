@@ -130,8 +130,9 @@ def test_a_single_page_builds_without_numbers(fixture_book, tmp_path):
     # `jupyter-book build page.md` reads the same _config.yml but has no table of
     # contents: nothing is numbered, so nothing is relabelled
     book = Path(fixture_book["_root"])
-    run = subprocess.run([str(JUPYTER_BOOK), "build", str(book / "two_b.md"), "-W",
-                          "--path-output", str(tmp_path)], capture_output=True, text=True)
+    command = [str(JUPYTER_BOOK), "build", str(book / "two_b.md"), "-W",
+               "--path-output", str(tmp_path)]
+    run = subprocess.run(command, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     page = (tmp_path / "_build" / "_page" / "two_b" / "html" / "two_b.html").read_text()
     assert headings(page)[:2] == ["Two b #", "First #"]
