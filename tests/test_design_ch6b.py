@@ -202,7 +202,7 @@ def test_statements_that_were_wrong_stay_gone():
                   "6–7 times faster", "about 460 AI units", "initial-weight seed for every setting",
                   "Learning rates from 0.001 to 0.01 are equally good"):
         assert wrong not in TEXT, wrong
-    assert "kriging does (the geostatistical interpolation" in TEXT
+    assert "{term}`kriging` does (the geostatistical interpolation" in TEXT
 
 
 def test_solutions_are_executed_code_in_gated_directives():

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-# chapters (NN_slug) and the sections listed under a chapter (NNx_slug, e.g. 06b_...), and
+# chapters (NN_slug, and NNx_slug such as 06b_..., a chapter numbered "6b"), and
 # the unnumbered appendix on frameworks, which has a chapter's shape
 NOTEBOOKS = sorted((ROOT / "book").glob("[0-9][0-9]*_*.ipynb")) + [ROOT / "book" / "frameworks.ipynb"]
 ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:work|root|home|tmp|Users)/")
