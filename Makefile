@@ -21,6 +21,8 @@ JOBS   ?= 2
 XDIST  := -n $(JOBS) --dist loadfile
 NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=120
 # what ruff checks: the library, tests, tools, benchmarks and the notebooks' code
+# the tests of the built HTML: they run after the build (job 3 below)
+BUILT_TESTS := tests/test_browser.py tests/test_chapter_labels.py tests/test_glossary.py
 LINTED := lib tests tools benchmarks conftest.py data/make_data.py \
           book/*.ipynb assignments/*.ipynb
 
@@ -56,7 +58,8 @@ lint: setup
 # make test runs ruff, then three jobs side by side on the two cores:
 #   1. the unit tests and strict nbval over book/ (default BLAS kernel), -n $(JOBS)
 #   2. the strict replay of book/ under OPENBLAS_CORETYPE=$(REPLAY_CORETYPE), -n $(JOBS)
-#   3. the -W book build, then the browser test on the HTML it wrote.
+#   3. the -W book build, then the tests that read the HTML it wrote (browser, chapter
+#      labels, glossary index): job 1 leaves them out, so none reads a half-written book.
 # The build never executes a notebook (execute_notebooks is off in _config.yml), so it
 # need not wait for nbval; --all, since an incremental build would not repeat the
 # warnings of unchanged pages. Jobs 2 and 3 write to logs, shown once job 1 is done.
@@ -73,18 +76,18 @@ test: setup
 	OPENBLAS_CORETYPE=$(REPLAY_CORETYPE) $(PY) -m pytest $(NBVAL) $(XDIST) -q book \
 		> $$logs/replay.log 2>&1 & replay=$$!; \
 	{ $(JB) build . -W --keep-going --all; echo $$? > $$logs/build.rc; \
-	  $(PY) -m pytest -ra tests/test_browser.py; } > $$logs/book.log 2>&1 & book=$$!; \
+	  $(PY) -m pytest -ra $(BUILT_TESTS); } > $$logs/book.log 2>&1 & book=$$!; \
 	trap 'kill $$replay $$book 2>/dev/null; rm -rf $$logs; exit 130' INT TERM; \
 	echo "unit tests and strict nbval over book/ (-n $(JOBS)); beside them: the replay under OPENBLAS_CORETYPE=$(REPLAY_CORETYPE), and $(JB) build . -W --keep-going --all + the browser test"; \
-	$(PY) -m pytest $(NBVAL) $(XDIST) --durations=10 --ignore=tests/test_browser.py tests book; \
+	$(PY) -m pytest $(NBVAL) $(XDIST) --durations=10 $(BUILT_TESTS:%=--ignore=%) tests book; \
 	check $$? "unit tests + strict nbval"; \
 	wait $$replay; r=$$?; \
 	echo "strict replay of book/ under OPENBLAS_CORETYPE=$(REPLAY_CORETYPE)"; cat $$logs/replay.log; \
 	check $$r "replay under OPENBLAS_CORETYPE=$(REPLAY_CORETYPE)"; \
 	wait $$book; r=$$?; \
-	echo "$(JB) build . -W --keep-going --all, then tests/test_browser.py"; cat $$logs/book.log; \
+	echo "$(JB) build . -W --keep-going --all, then $(BUILT_TESTS)"; cat $$logs/book.log; \
 	check $$(cat $$logs/build.rc) "$(JB) build . -W --keep-going --all"; \
-	check $$r "tests/test_browser.py"; \
+	check $$r "$(BUILT_TESTS)"; \
 	rm -rf $$logs; exit $$rc
 
 execute: setup
