@@ -1,12 +1,17 @@
 """Draw the course map of the landing page: the chapters, what each builds on,
 the appendix on frameworks, and the library underneath.
 
-    python tools/course_map.py          # writes book/images/course_map.svg
+    python tools/course_map.py   # writes book/images/course_map.svg and course_map_narrow.svg
+
+The narrow map (one column, same chapters and arrows) is what phones show: the
+wide one would be drawn at half size there, its text at 6 px (_ext/reader_pages.py
+swaps it in on narrow screens).
 
 Deterministic (fixed SVG hash salt, no date), so a test can check that the
 committed image is what this script draws today.
 """
 import sys
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -78,14 +83,72 @@ def draw():
     return fig
 
 
+def one_line(title):
+    """A box title of the wide map on one line ("Back-\npropagation" -> "Backpropagation")."""
+    return title.replace("-\n", "").replace("\n", " ")
+
+
+def draw_narrow(width=3.5, wrap=32):
+    """The map in one column, ``width`` inches wide: chapters top to bottom, an arrow
+    where one builds on the one above, and a spine on the left from chapter 4 to each
+    chapter that builds on it; the appendix and the library below."""
+    rows = []                                   # (kind, text) from the top
+    for n, (title, (x, y), _) in CHAPTERS.items():
+        group = {(3.0, 1.15): "Foundations", (1.9, 3.1): "Applications", (0.8, 3.1): "Seismic"}
+        if (y, x) in group:
+            rows.append(("group", group[y, x]))
+        rows.append((n, textwrap.fill(f"{n}. {one_line(title)}", wrap)))
+    rows.append(("appendix", textwrap.fill(one_line(APPENDIX[0]), wrap)))
+    head, modules = LIBRARY.split(":\n")
+    modules = modules.replace("\n", " · ").replace(" · ", "\u00a0· ")   # no line starts "·"
+    rows.append(("library", textwrap.fill(head + ":", wrap) + "\n" + textwrap.fill(modules, wrap)))
+    line, gap, left, right = 0.18, 0.24, 0.45, width - 0.08
+    heights = [0.2 if k == "group" else 0.16 + line * (t.count("\n") + 1) for k, t in rows]
+    total = sum(heights) + gap * len(rows)
+    fig = plt.figure(figsize=(width, total))
+    ax = fig.add_axes([0, 0, 1, 1])
+    ax.set_xlim(0, width)
+    ax.set_ylim(total, 0)                       # y grows downwards, as the rows do
+    ax.axis("off")
+    top, where = gap / 2, {}
+    colour = {"appendix": "#c7e9c0", "library": "#9ecae1"}
+    for (kind, text), h in zip(rows, heights):
+        if kind == "group":
+            ax.text(left, top + h / 2, text, ha="left", va="center", style="italic", color="0.35")
+        else:
+            ax.add_patch(FancyBboxPatch((left, top), right - left, h, boxstyle="round,pad=0.02",
+                                        fc=colour.get(kind, "#fdd49e"), ec="0.3", lw=1.2))
+            ax.text((left + right) / 2, top + h / 2, text, ha="center", va="center")
+            where[kind] = (top, top + h)
+        top += h + gap
+    arrow = dict(arrowstyle="-|>", mutation_scale=12, color="0.3", lw=1.1)
+    spine = 0.22
+    for a, b in BUILDS_ON:
+        if b == a + 1 and a != 4:               # the chapter just above: straight down
+            ax.add_patch(FancyArrowPatch(((left + right) / 2, where[a][1] + 0.03),
+                                         ((left + right) / 2, where[b][0] - 0.03), **arrow))
+        else:                                   # from chapter 4, along the spine
+            y = sum(where[b]) / 2
+            ax.plot([spine, spine], [sum(where[a]) / 2, y], color="0.3", lw=1.1)
+            ax.add_patch(FancyArrowPatch((spine, y), (left - 0.03, y), **arrow))
+    y4 = sum(where[4]) / 2
+    ax.plot([spine, left], [y4, y4], color="0.3", lw=1.1)
+    return fig
+
+
 def main(out=OUT):
+    """Write the map to ``out`` and the narrow map beside it (NAME_narrow.svg)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with plt.style.context(STYLE):
-        fig = draw()
-        fig.savefig(out, format="svg", metadata={"Date": None})
-    plt.close(fig)
+        for fig, path in ((draw(), out), (draw_narrow(), narrow_path(out))):
+            fig.savefig(path, format="svg", metadata={"Date": None})
+            plt.close(fig)
     return out
+
+
+def narrow_path(out):
+    return Path(out).with_name(Path(out).stem + "_narrow.svg")
 
 
 if __name__ == "__main__":
