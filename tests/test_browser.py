@@ -6,14 +6,17 @@ error or failed request, every image loaded, every internal link and anchor
 resolves, MathJax typeset everything with no error and no raw TeX left,
 nothing wider than the text column, no horizontal scroll on a phone, solutions
 hidden until clicked and holding executed code, output never shown without its code, and a well-formed
-Binder launch URL for the page's own notebook. The fixture pages at the end
-show that each check fails when it should.
+Binder launch URL for the page's own notebook; no id used twice; at both widths, every
+figure at its own aspect ratio, no equation cut off, no value broken from its interval
+over two lines, and the course map's text at reading size (phones get a narrow map).
+The fixture pages at the end show that each check fails when it should.
 
 Without Chromium the test skips with the install command, except under CI
 (``CI`` set), where it fails.
 """
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -81,15 +84,20 @@ MATHJAX_CONFIG = ('<style>img { max-width: 100%; }</style>\n'   # as the theme d
                   '<script>window.MathJax = {"options": {"processHtmlClass": '
                   '"tex2jax_process|mathjax_process|math|output_area"}}</script>\n'
                   '<script defer src="_static/mathjax/tex-chtml.js"></script>')
+# pydata-sphinx-theme's rule for inline math (it hides what overflows), and the book's fix
+THEME_MATH = "display: inline-flex; max-width: 100%; overflow: hidden"
+LONG_SUM = " + ".join(rf"w_{{{i}}} x_{{{i}}}" for i in range(14)) + " = 5{,}251"
 GOOD_BODY = r"""<article class="bd-article" style="max-width: 772px">
 <h1 id="top">Title</h1>
 <p>Inline <span class="math notranslate nohighlight">\(a = \sigma(z)\)</span>.</p>
+<p>A long one scrolls: <span class="math notranslate nohighlight" style="__THEME_MATH__; overflow-x: auto">\(__LONG_SUM__\)</span>.</p>
+<figure><picture><source media="(max-width: 576px)" srcset="map_narrow.svg"><img src="map.svg" alt="a map" style="width: 100%"></picture></figure>
 <div class="math notranslate nohighlight">\[z = W a + b\]</div>
 <p><a href="#top">back to the top</a></p>
 <div class="solution dropdown admonition" id="good-solution"><p class="admonition-title" onclick="this.nextElementSibling.style.display = 'block'">Solution</p><section style="display: none">
 <div class="cell tag_solution"><div class="cell_input"><pre>print(332)</pre></div>
 <div class="cell_output"><div class="output stream"><pre>332</pre></div></div></div></section></div>
-</article>"""
+</article>""".replace("__THEME_MATH__", THEME_MATH).replace("__LONG_SUM__", LONG_SUM)
 
 BROKEN = {
     "raw TeX in the text": GOOD_BODY.replace(
@@ -117,9 +125,36 @@ BROKEN = {
     "figure shrunk": GOOD_BODY.replace("</article>", (
         '<div class="cell"><div class="cell_output"><img src="wide.png" alt="a wide figure"></div></div>'
         "</article>")),
+    # a notebook figure with the inline size myst-nb writes, in a column narrower than it
+    "figure squashed at 400 px": GOOD_BODY + (
+        '<img src="wide.png" alt="a wide figure" style="width: 1500px; height: 100px;">'),
+    "figure squashed at 1400 px": GOOD_BODY + (
+        '<img src="wide.png" alt="a wide figure" style="width: 1500px; height: 100px;">'),
+    "math cut off at 400 px": GOOD_BODY.replace("; overflow-x: auto", ""),
+    "value and interval broken over lines at 400 px": GOOD_BODY.replace("</article>", (
+        "<table><tr><th>W1</th>" + "<td>0.019 [0.010, 0.021]</td>" * 4 + "</tr></table></article>")),
+    "figure text shrunk at 400 px": GOOD_BODY.replace(
+        '<source media="(max-width: 576px)" srcset="map_narrow.svg">', ""),
+    "duplicate id": GOOD_BODY + '<section id="exercise-content"></section>' * 2,
+    # a MathJax component that _ext/reader_pages.py does not ship, loaded on demand (the
+    # menu's SVG renderer)
+    "failed request: /_static/mathjax/output/svg.js": GOOD_BODY + (
+        "<script>MathJax.startup = {pageReady: () => MathJax.startup.defaultPageReady().then("
+        "() => MathJax.startup.document.menu.menu.pool.lookup('renderer').setValue('SVG'))}"
+        "</script>"),
     "Binder URL": GOOD_BODY + ('<a href="https://mybinder.org/v2/gh/nn-subsurface/nn-subsurface/main'
                                '?urlpath=lab/tree/./book/page.ipynb">launch</a>'),
 }
+
+
+def reader_pages():
+    """The book's Sphinx extension _ext/reader_pages.py, as a module."""
+    sys.path.insert(0, str(ROOT / "_ext"))
+    try:
+        import reader_pages
+    finally:
+        sys.path.pop(0)
+    return reader_pages
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +163,12 @@ def fixture_site(tmp_path_factory):
     import importlib.util
     spec = importlib.util.find_spec("sphinx-mathjax-offline")
     shutil.copytree(Path(spec.origin).parent / "static" / "mathjax", site / "_static" / "mathjax")
+    reader_pages().ship_mathjax(site / "_static" / "mathjax")     # what the book ships
+    # a map drawn 720 px wide with 10 pt text, and its phone variant 336 px wide
+    for name, width in (("map.svg", 540), ("map_narrow.svg", 252)):
+        (site / name).write_text(
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}pt" height="100pt" '
+            f'viewBox="0 0 {width} 100"><text x="10" y="50" font-size="10">1. Neurons</text></svg>')
     page = "<!DOCTYPE html><html><head><meta charset='utf-8'><link rel='icon' href='data:,'>{}</head><body>{}</body></html>"
     (site / "index.html").write_text(page.format(MATHJAX_CONFIG, GOOD_BODY))
     # a 1500 px figure (15 inches at 100 dpi), shown in the 772 px column
