@@ -26,14 +26,14 @@ __all__ = ["setup", "ship_mathjax", "SHIPPED"]
 
 NARROW = "(max-width: 576px)"        # as the phone rules in _static/book.css
 SIZE_STYLE = re.compile(r' style="width: ([\d.]+)px; height: ([\d.]+)px;"')
-# relative to _static/mathjax: the component the pages load (Sphinx's mathjax_path), the
-# TeX fonts, the TeX packages its autoload fetches for a macro (\boldsymbol, \cancel, ...),
-# and what the MathJax menu's accessibility options fetch in English (explorer, speech,
-# collapsible math). Not shipped: the other combined components, the SVG renderer, the
-# speech rules of other languages.
-SHIPPED = ("tex-chtml.js", "output/chtml/fonts/woff-v2/*.woff", "input/tex/extensions/**/*.js",
-           "input/mml.js", "a11y/*.js", "sre/mathmaps/base.json", "sre/mathmaps/en.json",
-           "sre/mathmaps/nemeth.json")
+# relative to _static/mathjax: the component the pages load (Sphinx's mathjax_path),
+# the TeX fonts, the TeX packages its autoload fetches for a macro (\boldsymbol,
+# \cancel, ...), and what the MathJax menu's accessibility options fetch in English
+# (explorer, speech, collapsible math). Not shipped: the other combined components, the
+# SVG renderer, the speech rules of other languages.
+SHIPPED = ("tex-chtml.js", "output/chtml/fonts/woff-v2/*.woff",
+           "input/tex/extensions/**/*.js", "input/mml.js", "a11y/*.js",
+           "sre/mathmaps/base.json", "sre/mathmaps/en.json", "sre/mathmaps/nemeth.json")
 
 
 def unique_content_ids(app, doctree, docname):
@@ -69,7 +69,7 @@ def ship_mathjax(mathjax):
     """Delete every file of the MathJax directory ``mathjax`` that ``SHIPPED`` omits."""
     mathjax = Path(mathjax)
     keep = {p for pattern in SHIPPED for p in mathjax.glob(pattern)}
-    for path in sorted(mathjax.rglob("*"), reverse=True):     # files before their folders
+    for path in sorted(mathjax.rglob("*"), reverse=True):   # files before their folders
         if path.is_file() and path not in keep:
             path.unlink()
         elif path.is_dir() and not any(path.iterdir()):

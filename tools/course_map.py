@@ -1,7 +1,7 @@
 """Draw the course map of the landing page: the chapters, what each builds on,
 the appendix on frameworks, and the library underneath.
 
-    python tools/course_map.py   # writes book/images/course_map.svg and course_map_narrow.svg
+    python tools/course_map.py   # writes book/images/course_map{,_narrow}.svg
 
 The narrow map (one column, same chapters and arrows) is what phones show: the
 wide one would be drawn at half size there, its text at 6 px (_ext/reader_pages.py
@@ -43,6 +43,8 @@ LIBRARY = ("geonn, the course library in pure NumPy, under every chapter:\n"
            "activations · losses · layers · network · init · optim · train\n"
            "gradcheck · datasets · plotting · widgets · uncertainty\n"
            "processing · picking · autoencoders · transfer · gan")
+# the rows of the map, by the height of their chapters' boxes
+GROUPS = ((3.0, "Foundations"), (1.9, "Applications"), (0.8, "Seismic"))
 W, H = 1.7, 0.75
 
 
@@ -56,7 +58,7 @@ def draw():
     ax.set_xlim(-0.1, 8.1)
     ax.set_ylim(-0.9, 3.45)
     ax.axis("off")
-    for y, label in ((3.0, "Foundations"), (1.9, "Applications"), (0.8, "Seismic")):
+    for y, label in GROUPS:
         ax.text(0.05, y, label, ha="center", va="center", rotation=90, style="italic", color="0.35")
     for n, (title, (x, y), written) in CHAPTERS.items():
         ax.add_patch(FancyBboxPatch((x - W / 2, y - H / 2), W, H, boxstyle="round,pad=0.04",
@@ -84,55 +86,65 @@ def draw():
 
 
 def one_line(title):
-    """A box title of the wide map on one line ("Back-\npropagation" -> "Backpropagation")."""
+    """A box title of the wide map on one line ("Back-\npropagation" ->
+    "Backpropagation")."""
     return title.replace("-\n", "").replace("\n", " ")
+
+
+def narrow_rows(wrap):
+    """[(kind, text)] from the top: group headings, chapters (kind: their number), the
+    appendix and the library, each text wrapped at ``wrap`` characters."""
+    rows, groups = [], dict(GROUPS)
+    for n, (title, (_, y), _) in CHAPTERS.items():
+        if y in groups:                         # the first chapter of a row of the map
+            rows.append(("group", groups.pop(y)))
+        rows.append((n, textwrap.fill(f"{n}. {one_line(title)}", wrap)))
+    rows.append(("appendix", textwrap.fill(one_line(APPENDIX[0]), wrap)))
+    head, modules = LIBRARY.split(":\n")
+    # a line never starts with "·"
+    modules = modules.replace("\n", " · ").replace(" · ", "\u00a0· ")
+    rows.append(("library", textwrap.fill(head + ":", wrap) + "\n"
+                 + textwrap.fill(modules, wrap)))
+    return rows
 
 
 def draw_narrow(width=3.5, wrap=32):
     """The map in one column, ``width`` inches wide: chapters top to bottom, an arrow
-    where one builds on the one above, and a spine on the left from chapter 4 to each
-    chapter that builds on it; the appendix and the library below."""
-    rows = []                                   # (kind, text) from the top
-    for n, (title, (x, y), _) in CHAPTERS.items():
-        group = {(3.0, 1.15): "Foundations", (1.9, 3.1): "Applications", (0.8, 3.1): "Seismic"}
-        if (y, x) in group:
-            rows.append(("group", group[y, x]))
-        rows.append((n, textwrap.fill(f"{n}. {one_line(title)}", wrap)))
-    rows.append(("appendix", textwrap.fill(one_line(APPENDIX[0]), wrap)))
-    head, modules = LIBRARY.split(":\n")
-    modules = modules.replace("\n", " · ").replace(" · ", "\u00a0· ")   # no line starts "·"
-    rows.append(("library", textwrap.fill(head + ":", wrap) + "\n" + textwrap.fill(modules, wrap)))
-    line, gap, left, right = 0.18, 0.24, 0.45, width - 0.08
-    heights = [0.2 if k == "group" else 0.16 + line * (t.count("\n") + 1) for k, t in rows]
+    down where a chapter's only successor is the next, and a spine on the left from a
+    chapter with several to each of them; the appendix and the library below."""
+    rows = narrow_rows(wrap)
+    line, gap, left, right, spine = 0.18, 0.24, 0.45, width - 0.08, 0.22
+    heights = [0.2 if kind == "group" else 0.16 + line * (text.count("\n") + 1)
+               for kind, text in rows]
     total = sum(heights) + gap * len(rows)
     fig = plt.figure(figsize=(width, total))
     ax = fig.add_axes([0, 0, 1, 1])
     ax.set_xlim(0, width)
     ax.set_ylim(total, 0)                       # y grows downwards, as the rows do
     ax.axis("off")
-    top, where = gap / 2, {}
+    top, box = gap / 2, {}                      # box[kind]: (its top, its bottom)
     colour = {"appendix": "#c7e9c0", "library": "#9ecae1"}
     for (kind, text), h in zip(rows, heights):
         if kind == "group":
-            ax.text(left, top + h / 2, text, ha="left", va="center", style="italic", color="0.35")
+            ax.text(left, top + h / 2, text, ha="left", va="center", style="italic",
+                    color="0.35")
         else:
-            ax.add_patch(FancyBboxPatch((left, top), right - left, h, boxstyle="round,pad=0.02",
-                                        fc=colour.get(kind, "#fdd49e"), ec="0.3", lw=1.2))
+            ax.add_patch(FancyBboxPatch((left, top), right - left, h,
+                                        boxstyle="round,pad=0.02", lw=1.2, ec="0.3",
+                                        fc=colour.get(kind, "#fdd49e")))
             ax.text((left + right) / 2, top + h / 2, text, ha="center", va="center")
-            where[kind] = (top, top + h)
+            box[kind] = (top, top + h)
         top += h + gap
     arrow = dict(arrowstyle="-|>", mutation_scale=12, color="0.3", lw=1.1)
-    spine = 0.22
+    middle = (left + right) / 2
     for a, b in BUILDS_ON:
-        if b == a + 1 and a != 4:               # the chapter just above: straight down
-            ax.add_patch(FancyArrowPatch(((left + right) / 2, where[a][1] + 0.03),
-                                         ((left + right) / 2, where[b][0] - 0.03), **arrow))
-        else:                                   # from chapter 4, along the spine
-            y = sum(where[b]) / 2
-            ax.plot([spine, spine], [sum(where[a]) / 2, y], color="0.3", lw=1.1)
-            ax.add_patch(FancyArrowPatch((spine, y), (left - 0.03, y), **arrow))
-    y4 = sum(where[4]) / 2
-    ax.plot([spine, left], [y4, y4], color="0.3", lw=1.1)
+        if [e[0] for e in BUILDS_ON].count(a) == 1 and b == a + 1:
+            ax.add_patch(FancyArrowPatch((middle, box[a][1] + 0.03),
+                                         (middle, box[b][0] - 0.03), **arrow))
+        else:                                   # along the spine
+            ya, yb = sum(box[a]) / 2, sum(box[b]) / 2
+            ax.plot([left, spine, spine], [ya, ya, yb], color="0.3", lw=1.1)
+            ax.add_patch(FancyArrowPatch((spine, yb), (left - 0.03, yb), **arrow))
     return fig
 
 
