@@ -101,19 +101,21 @@ Promise.all(loaded).then(mathjax).then(done);
 
 SHRINK = 0.9   # a figure shown below 90 % of its size: 10 pt fonts read under 9 pt
 SQUASH = 0.02  # a figure drawn more than 2 % off its own aspect ratio
-# the text column, and how to name an element in a problem (its section, equation or alt)
+# the text column; how to name an element in a problem (its section, equation or alt)
 DESCRIBE_JS = r"""
 const SHRINK = __SHRINK__, SQUASH = __SQUASH__;
 const col = document.querySelector('article.bd-article') || document.body;
 const tex = e => {   // the TeX source of a typeset equation, to name it
-  try { return MathJax.startup.document.getMathItemsWithin(e.closest('mjx-container'))[0].math; }
+  const doc = window.MathJax && MathJax.startup && MathJax.startup.document;
+  try { return doc.getMathItemsWithin(e.closest('mjx-container'))[0].math; }
   catch (err) { return ''; }
 };
 const describe = e => {
   const sec = e.closest('section[id]');
   const what = /^MJX-/.test(e.tagName) ? 'equation ' + tex(e)
-             : e.tagName.toLowerCase() + ' ' + (e.getAttribute('alt') || e.textContent || '');
-  return (sec ? '#' + sec.id + ' ' : '') + JSON.stringify(what.replace(/\s+/g, ' ').trim().slice(0, 50));
+             : e.tagName.toLowerCase() + ' ' + (e.getAttribute('alt') || e.textContent);
+  const name = JSON.stringify((what || '').replace(/\s+/g, ' ').trim().slice(0, 50));
+  return (sec ? '#' + sec.id + ' ' : '') + name;
 };
 """.replace("__SHRINK__", str(SHRINK)).replace("__SQUASH__", str(SQUASH))
 PAGE_JS = DESCRIBE_JS + r"""
@@ -142,7 +144,7 @@ const shrunk = Array.from(col.querySelectorAll('.cell_output img')).filter(i => 
   .map(([i, w]) => describe(i) + ` drawn ${Math.round(w)} px wide, shown at `
                    + Math.round(100 * i.getBoundingClientRect().width / w) + ' %');
 const counts = {};
-document.querySelectorAll('[id]').forEach(e => { counts[e.id] = (counts[e.id] || 0) + 1; });
+document.querySelectorAll('[id]').forEach(e => counts[e.id] = (counts[e.id] || 0) + 1);
 const untypeset = Array.from(document.querySelectorAll('.math')).filter(
   e => !e.querySelector('mjx-container') && !e.closest('pre, code')).length;
 const cells = Array.from(document.querySelectorAll('.cell')).filter(
@@ -154,7 +156,8 @@ return {
                    .map(i => i.getAttribute('src')),
   links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
   ids: Array.from(document.querySelectorAll('[id], a[name]')).map(e => e.id || e.getAttribute('name')),
-  duplicateIds: Object.entries(counts).filter(([id, n]) => n > 1).map(([id, n]) => `${id} (${n} times)`),
+  duplicateIds: Object.entries(counts).filter(([id, n]) => n > 1)
+                      .map(([id, n]) => `${id} (${n} times)`),
   mathErrors: document.querySelectorAll('mjx-merror, [data-mjx-error]').length,
   untypeset: untypeset,
   raw: raw,
@@ -174,8 +177,10 @@ const shown = e => e.getClientRects().length > 0;
 const out = {squashed: [], clipped: [], broken: [], small: []};
 for (const i of document.images) {
   const cs = getComputedStyle(i);
-  if (!i.naturalWidth || !shown(i) || /contain|cover|scale-down/.test(cs.objectFit)) continue;
-  const q = (parseFloat(cs.width) / parseFloat(cs.height)) / (i.naturalWidth / i.naturalHeight);
+  if (!i.naturalWidth || !shown(i) || /contain|cover|scale-down/.test(cs.objectFit))
+    continue;
+  const drawn = parseFloat(cs.width) / parseFloat(cs.height);
+  const q = drawn / (i.naturalWidth / i.naturalHeight);
   if (Math.abs(q - 1) > SQUASH)
     out.squashed.push(describe(i) + ` drawn at ${q.toFixed(2)} of its aspect ratio`);
 }
@@ -205,8 +210,8 @@ for (let n; (n = walker.nextNode());) {
       out.broken.push(JSON.stringify(m[0].replace(/\s+/g, ' ')));
   }
 }
-col.querySelectorAll('figure img').forEach(i => {   // a Markdown figure (not an output)
-  if (i.closest('.cell_output')) return;
+col.querySelectorAll('figure img').forEach(i => {
+  if (i.closest('.cell_output')) return;           // a Markdown figure, not an output
   const scale = parseFloat(getComputedStyle(i).width) / i.naturalWidth;
   if (i.naturalWidth && shown(i) && scale < SHRINK)
     out.small.push(describe(i) + ` shown at ${Math.round(100 * scale)} % of its size`);
@@ -220,13 +225,16 @@ return out;
 PICTURES_JS = """
 const done = arguments[arguments.length - 1];
 const wanted = i => {
-  const picked = i.parentElement && i.parentElement.tagName === 'PICTURE' && Array.from(
-    i.parentElement.querySelectorAll('source')).find(s => !s.media || matchMedia(s.media).matches);
-  return picked ? new URL(picked.srcset.trim().split(/\\s+/)[0], document.baseURI).href : i.src;
+  const sources = i.parentElement.tagName === 'PICTURE'
+                  ? Array.from(i.parentElement.querySelectorAll('source')) : [];
+  const picked = sources.find(s => !s.media || matchMedia(s.media).matches);
+  if (!picked) return i.src;
+  return new URL(picked.srcset.trim().split(/\\s+/)[0], document.baseURI).href;
 };
 const t0 = Date.now();
 (function poll() {
-  const waiting = Array.from(document.images).filter(i => !i.complete || i.currentSrc !== wanted(i));
+  const waiting = Array.from(document.images).filter(
+    i => !i.complete || i.currentSrc !== wanted(i));
   if (!waiting.length || Date.now() - t0 > 10000) return done();
   setTimeout(poll, 50);
 })();
@@ -238,10 +246,10 @@ def check_layout(driver, width):
     set_width(driver, width)
     driver.execute_async_script(PICTURES_JS)
     found = driver.execute_script(LAYOUT_JS)
-    return ([f"figure squashed at {width} px: {t}" for t in found["squashed"]]
-            + [f"math cut off at {width} px: {t}" for t in found["clipped"]]
-            + [f"value and interval broken over lines at {width} px: {t}" for t in found["broken"]]
-            + [f"figure text shrunk at {width} px: {t}" for t in found["small"]])
+    what = {"squashed": "figure squashed", "clipped": "math cut off",
+            "broken": "value and interval broken over lines",
+            "small": "figure text shrunk"}
+    return [f"{what[k]} at {width} px: {t}" for k in what for t in found[k]]
 
 
 SOLUTIONS_JS = """
