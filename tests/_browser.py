@@ -100,9 +100,25 @@ Promise.all(loaded).then(mathjax).then(done);
 """
 
 SHRINK = 0.9   # a figure shown below 90 % of its size: 10 pt fonts read under 9 pt
-PAGE_JS = r"""
-const SHRINK = __SHRINK__;
+SQUASH = 0.02  # a figure drawn more than 2 % off its own aspect ratio
+# the text column; how to name an element in a problem (its section, equation or alt)
+DESCRIBE_JS = r"""
+const SHRINK = __SHRINK__, SQUASH = __SQUASH__;
 const col = document.querySelector('article.bd-article') || document.body;
+const tex = e => {   // the TeX source of a typeset equation, to name it
+  const doc = window.MathJax && MathJax.startup && MathJax.startup.document;
+  try { return doc.getMathItemsWithin(e.closest('mjx-container'))[0].math; }
+  catch (err) { return ''; }
+};
+const describe = e => {
+  const sec = e.closest('section[id]');
+  const what = /^MJX-/.test(e.tagName) ? 'equation ' + tex(e)
+             : e.tagName.toLowerCase() + ' ' + (e.getAttribute('alt') || e.textContent);
+  const name = JSON.stringify((what || '').replace(/\s+/g, ' ').trim().slice(0, 50));
+  return (sec ? '#' + sec.id + ' ' : '') + name;
+};
+""".replace("__SHRINK__", str(SHRINK)).replace("__SQUASH__", str(SQUASH))
+PAGE_JS = DESCRIBE_JS + r"""
 const cs = getComputedStyle(col);
 const colWidth = col.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
 const skip = 'pre, code, script, style, textarea, mjx-container, .highlight, .MathJax';
@@ -116,16 +132,6 @@ for (let n; (n = walker.nextNode());) {
   if (m) raw.push((p.closest('a') ? 'link text: ' : '') + n.textContent.trim().slice(0, 60));
 }
 const wide = [];
-const tex = e => {   // the TeX source of a typeset equation, to name it
-  try { return MathJax.startup.document.getMathItemsWithin(e.closest('mjx-container'))[0].math; }
-  catch (err) { return ''; }
-};
-const describe = e => {
-  const sec = e.closest('section[id]');
-  const what = e.tagName === 'MJX-MATH' ? 'equation ' + tex(e)
-             : e.tagName.toLowerCase() + ' ' + (e.textContent || e.getAttribute('alt') || '');
-  return (sec ? '#' + sec.id + ' ' : '') + JSON.stringify(what.replace(/\s+/g, ' ').trim().slice(0, 50));
-};
 col.querySelectorAll('mjx-container[display="true"] > mjx-math, table, figure, img').forEach(e => {
   const w = e.getBoundingClientRect().width;
   if (w > colWidth + 1) wide.push(describe(e) + ` ${Math.round(w)} px`);
@@ -137,6 +143,8 @@ const shrunk = Array.from(col.querySelectorAll('.cell_output img')).filter(i => 
   .filter(([i, w]) => i.getBoundingClientRect().width < SHRINK * w)
   .map(([i, w]) => describe(i) + ` drawn ${Math.round(w)} px wide, shown at `
                    + Math.round(100 * i.getBoundingClientRect().width / w) + ' %');
+const counts = {};
+document.querySelectorAll('[id]').forEach(e => counts[e.id] = (counts[e.id] || 0) + 1);
 const untypeset = Array.from(document.querySelectorAll('.math')).filter(
   e => !e.querySelector('mjx-container') && !e.closest('pre, code')).length;
 const cells = Array.from(document.querySelectorAll('.cell')).filter(
@@ -148,6 +156,8 @@ return {
                    .map(i => i.getAttribute('src')),
   links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
   ids: Array.from(document.querySelectorAll('[id], a[name]')).map(e => e.id || e.getAttribute('name')),
+  duplicateIds: Object.entries(counts).filter(([id, n]) => n > 1)
+                      .map(([id, n]) => `${id} (${n} times)`),
   mathErrors: document.querySelectorAll('mjx-merror, [data-mjx-error]').length,
   untypeset: untypeset,
   raw: raw,
@@ -157,6 +167,90 @@ return {
   binder: Array.from(document.querySelectorAll('a[href*="mybinder"]')).map(a => a.href),
 };
 """
+
+# At each width: figures drawn at their own shape; math not cut off by an element
+# that hides overflow (one that scrolls is fine: the reader reaches the end); a value
+# and its interval, "0.019 [0.010, 0.021]", on one line; a Markdown figure (drawn
+# with its text at reading size, e.g. the course map) not shrunk below SHRINK.
+LAYOUT_JS = DESCRIBE_JS + r"""
+const shown = e => e.getClientRects().length > 0;
+const out = {squashed: [], clipped: [], broken: [], small: []};
+for (const i of document.images) {
+  const cs = getComputedStyle(i);
+  if (!i.naturalWidth || !shown(i) || /contain|cover|scale-down/.test(cs.objectFit))
+    continue;
+  const drawn = parseFloat(cs.width) / parseFloat(cs.height);
+  const q = drawn / (i.naturalWidth / i.naturalHeight);
+  if (Math.abs(q - 1) > SQUASH)
+    out.squashed.push(describe(i) + ` drawn at ${q.toFixed(2)} of its aspect ratio`);
+}
+col.querySelectorAll('mjx-container').forEach(m => {
+  if (!shown(m)) return;
+  const r = m.getBoundingClientRect();
+  for (let a = m.parentElement; a && a !== document.body; a = a.parentElement) {
+    const ox = getComputedStyle(a).overflowX;
+    if (/auto|scroll/.test(ox)) break;
+    const b = a.getBoundingClientRect();
+    if (/hidden|clip/.test(ox) && (r.right > b.right + 1 || r.left < b.left - 1)) {
+      out.clipped.push(describe(m.querySelector('mjx-math') || m)
+                       + ` ${Math.round(r.width)} px in ${Math.round(b.width)} px`);
+      break;
+    }
+  }
+});
+const interval = /[-−]?\d[\d.]*\s+\[[-−]?\d[\d.]*,\s*[-−]?\d[\d.]*\]/g;
+const walker = document.createTreeWalker(col, NodeFilter.SHOW_TEXT);
+for (let n; (n = walker.nextNode());) {
+  for (const m of n.textContent.matchAll(interval)) {
+    const range = document.createRange();
+    range.setStart(n, m.index);
+    range.setEnd(n, m.index + m[0].length);
+    const tops = Array.from(range.getClientRects()).map(r => r.top);
+    if (tops.length && Math.max(...tops) - Math.min(...tops) > 2)
+      out.broken.push(JSON.stringify(m[0].replace(/\s+/g, ' ')));
+  }
+}
+col.querySelectorAll('figure img').forEach(i => {
+  if (i.closest('.cell_output')) return;           // a Markdown figure, not an output
+  const scale = parseFloat(getComputedStyle(i).width) / i.naturalWidth;
+  if (i.naturalWidth && shown(i) && scale < SHRINK)
+    out.small.push(describe(i) + ` shown at ${Math.round(100 * scale)} % of its size`);
+});
+return out;
+"""
+
+
+# After a change of width: wait until each <picture> shows the source its media query
+# now picks, and every image has loaded.
+PICTURES_JS = """
+const done = arguments[arguments.length - 1];
+const wanted = i => {
+  const sources = i.parentElement.tagName === 'PICTURE'
+                  ? Array.from(i.parentElement.querySelectorAll('source')) : [];
+  const picked = sources.find(s => !s.media || matchMedia(s.media).matches);
+  if (!picked) return i.src;
+  return new URL(picked.srcset.trim().split(/\\s+/)[0], document.baseURI).href;
+};
+const t0 = Date.now();
+(function poll() {
+  const waiting = Array.from(document.images).filter(
+    i => !i.complete || i.currentSrc !== wanted(i));
+  if (!waiting.length || Date.now() - t0 > 10000) return done();
+  setTimeout(poll, 50);
+})();
+"""
+
+
+def check_layout(driver, width):
+    """LAYOUT_JS at ``width`` (after the images a new width picks have loaded)."""
+    set_width(driver, width)
+    driver.execute_async_script(PICTURES_JS)
+    found = driver.execute_script(LAYOUT_JS)
+    what = {"squashed": "figure squashed", "clipped": "math cut off",
+            "broken": "value and interval broken over lines",
+            "small": "figure text shrunk"}
+    return [f"{what[k]} at {width} px: {t}" for k in what for t in found[k]]
+
 
 SOLUTIONS_JS = """
 const visible = e => e.offsetHeight > 0 && getComputedStyle(e).visibility !== "hidden";
@@ -199,12 +293,7 @@ def check_page(driver, server, url, notebook=None, repo=None, branch="main"):
     state = driver.execute_async_script(SETTLE_JS)
     if state not in ("ok", "none"):
         problems.append(f"MathJax: {state}")
-    info = driver.execute_script(PAGE_JS.replace("__SHRINK__", str(SHRINK)))
-
-    for entry in driver.get_log("browser"):
-        if entry["level"] == "SEVERE":
-            problems.append(f"console: {entry['message'][:160]}")
-    problems += [f"failed request: {r}" for r in server.failed[n_failed:]]
+    info = driver.execute_script(PAGE_JS)
     problems += [f"image not loaded: {src}" for src in info["brokenImgs"]]
     if info["mathErrors"]:
         problems.append(f"MathJax error nodes: {info['mathErrors']}")
@@ -215,6 +304,8 @@ def check_page(driver, server, url, notebook=None, repo=None, branch="main"):
                  for w in info["wide"]]
     problems += [f"output shown without its code: {t!r}" for t in info["codelessOutputs"]]
     problems += [f"figure shrunk to fit the column (fonts shrink too): {t}" for t in info["shrunk"]]
+    problems += [f"duplicate id: {t}" for t in info["duplicateIds"]]
+    problems += check_layout(driver, WIDE)
 
     for sol in driver.execute_script(SOLUTIONS_JS):
         if not sol["hiddenFirst"]:
@@ -228,11 +319,16 @@ def check_page(driver, server, url, notebook=None, repo=None, branch="main"):
 
     problems += check_binder(info["binder"], notebook, repo, branch)
 
-    set_width(driver, NARROW)
+    problems += check_layout(driver, NARROW)
     overflow = driver.execute_script(
         "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
     if overflow > 1:
         problems.append(f"horizontal page scroll at {NARROW} px: {overflow} px too wide")
+    # at both widths (a phone may load its own image or MathJax component)
+    for entry in driver.get_log("browser"):
+        if entry["level"] == "SEVERE":
+            problems.append(f"console: {entry['message'][:160]}")
+    problems += [f"failed request: {r}" for r in server.failed[n_failed:]]
     set_width(driver, WIDE)
     return Page(url, problems, info["links"], set(info["ids"]))
 

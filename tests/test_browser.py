@@ -6,14 +6,17 @@ error or failed request, every image loaded, every internal link and anchor
 resolves, MathJax typeset everything with no error and no raw TeX left,
 nothing wider than the text column, no horizontal scroll on a phone, solutions
 hidden until clicked and holding executed code, output never shown without its code, and a well-formed
-Binder launch URL for the page's own notebook. The fixture pages at the end
-show that each check fails when it should.
+Binder launch URL for the page's own notebook; no id used twice; at both widths, every
+figure at its own aspect ratio, no equation cut off, no value broken from its interval
+over two lines, and the course map's text at reading size (phones get a narrow map).
+The fixture pages at the end show that each check fails when it should.
 
 Without Chromium the test skips with the install command, except under CI
 (``CI`` set), where it fails.
 """
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -75,22 +78,78 @@ def test_every_page_of_the_book(driver, capsys):
     assert not bad, "\n".join(f"{p}:\n  " + "\n  ".join(probs) for p, probs in bad.items())
 
 
+# What the MathJax menu's accessibility options fetch on demand: components
+# _ext/reader_pages.py must ship, though no page loads them by itself.
+A11Y_JS = """
+const done = arguments[arguments.length - 1];
+const menu = MathJax.startup.document.menu.menu;
+['explorer', 'collapsible'].forEach(option => menu.pool.lookup(option).setValue(true));
+const wanted = ['a11y/explorer.js', 'a11y/complexity.js', 'sre/mathmaps/en.json'];
+const t0 = Date.now();
+(function poll() {
+  const got = performance.getEntriesByType('resource').map(e => e.name);
+  const missing = wanted.filter(w => !got.some(name => name.endsWith('/mathjax/' + w)));
+  if (!missing.length || Date.now() - t0 > 20000) return done(missing);
+  setTimeout(poll, 100);
+})();
+"""
+
+
+def test_mathjax_accessibility_options_work_offline(driver):
+    """The explorer, speech and collapsible math of MathJax's menu, on a chapter."""
+    if not (HTML / "index.html").is_file():
+        pytest.fail("no built book in _build/html: run `make book` first (make test does)")
+    server = _browser.Server(HTML)
+    try:
+        driver.get(server.url + "book/03_backprop.html")
+        assert driver.execute_async_script(_browser.SETTLE_JS) == "ok"
+        missing = driver.execute_async_script(A11Y_JS)
+    finally:
+        server.close()
+    assert not server.failed, f"MathJax files missing from the build: {server.failed}"
+    assert not missing, f"never loaded: {missing}"
+
+
+def test_figures_keep_their_shape_and_load_lazily():
+    """Notebook figures have a width and height, not a fixed inline size (which the
+    theme squashes on a phone); every image after a page's first loads lazily."""
+    import re
+    if not (HTML / "index.html").is_file():
+        pytest.fail("no built book in _build/html: run `make book` first (make test does)")
+    for page in sorted(HTML.glob("book/*.html")):
+        article = page.read_text().split('<article class="bd-article">', 1)[-1]
+        images = re.findall(r"<img [^>]*>", article)
+        assert not [i for i in images if re.search(r'style="[^"]*height:', i)], page.name
+        assert all('loading="lazy"' in i for i in images[1:]), page.name
+
+
 # ---------------------------------------------------------------- fixture pages
 # A page shaped like the book's: Sphinx's MathJax set-up, served from _static/.
 MATHJAX_CONFIG = ('<style>img { max-width: 100%; }</style>\n'   # as the theme does
                   '<script>window.MathJax = {"options": {"processHtmlClass": '
                   '"tex2jax_process|mathjax_process|math|output_area"}}</script>\n'
                   '<script defer src="_static/mathjax/tex-chtml.js"></script>')
+# A long inline equation with pydata-sphinx-theme's style (it hides what overflows)
+# and the book's fix (it scrolls); a figure with its phone variant (the course map).
+THEME_MATH = "display: inline-flex; max-width: 100%; overflow: hidden"
+LONG_SUM = " + ".join(f"w_{i} x_{i}" for i in range(1, 10)) + " + b = 5{,}251"
+LONG_MATH = ('<span class="math notranslate nohighlight" style="{}; overflow-x: auto">'
+             '\\({}\\)</span>').format(THEME_MATH, LONG_SUM)
+PHONE_SOURCE = '<source media="(max-width: 576px)" srcset="map_narrow.svg">'
+MAP = f'<figure><picture>{PHONE_SOURCE}<img src="map.svg" alt="map"></picture></figure>'
 GOOD_BODY = r"""<article class="bd-article" style="max-width: 772px">
 <h1 id="top">Title</h1>
 <p>Inline <span class="math notranslate nohighlight">\(a = \sigma(z)\)</span>.</p>
+<p>A long one scrolls: __LONG_MATH__.</p>
+__MAP__
 <div class="math notranslate nohighlight">\[z = W a + b\]</div>
 <p><a href="#top">back to the top</a></p>
 <div class="solution dropdown admonition" id="good-solution"><p class="admonition-title" onclick="this.nextElementSibling.style.display = 'block'">Solution</p><section style="display: none">
 <div class="cell tag_solution"><div class="cell_input"><pre>print(332)</pre></div>
 <div class="cell_output"><div class="output stream"><pre>332</pre></div></div></div></section></div>
-</article>"""
+</article>""".replace("__LONG_MATH__", LONG_MATH).replace("__MAP__", MAP)
 
+SIZED_FIGURE = '<img src="wide.png" alt="figure" style="width: 1500px; height: 100px;">'
 BROKEN = {
     "raw TeX in the text": GOOD_BODY.replace(
         '<a href="#top">back to the top</a>', r'<a href="#top"><span class="std std-ref">\partial L/\partial b_4: -0.13 or -0.32?</span></a>'),
@@ -117,9 +176,34 @@ BROKEN = {
     "figure shrunk": GOOD_BODY.replace("</article>", (
         '<div class="cell"><div class="cell_output"><img src="wide.png" alt="a wide figure"></div></div>'
         "</article>")),
+    # a notebook figure sized as myst-nb writes it, in a column narrower than it
+    "figure squashed at 400 px": GOOD_BODY + SIZED_FIGURE,
+    "figure squashed at 1400 px": GOOD_BODY + SIZED_FIGURE,
+    "math cut off at 400 px": GOOD_BODY.replace("; overflow-x: auto", ""),
+    "value and interval broken over lines at 400 px": GOOD_BODY.replace("</article>", (
+        "<table><tr><th>W1</th>" + "<td>0.019 [0.010, 0.021]</td>" * 4 + "</tr></table>"
+        "</article>")),
+    "figure text shrunk at 400 px": GOOD_BODY.replace(PHONE_SOURCE, ""),
+    "duplicate id": GOOD_BODY + '<section id="exercise-content"></section>' * 2,
+    # a MathJax component that _ext/reader_pages.py does not ship, loaded on demand (the
+    # menu's SVG renderer)
+    "failed request: /_static/mathjax/output/svg.js": GOOD_BODY + (
+        "<script>MathJax.startup = {pageReady: () => MathJax.startup.defaultPageReady()"
+        ".then(() => MathJax.startup.document.menu.menu.pool.lookup('renderer')"
+        ".setValue('SVG'))}</script>"),
     "Binder URL": GOOD_BODY + ('<a href="https://mybinder.org/v2/gh/nn-subsurface/nn-subsurface/main'
                                '?urlpath=lab/tree/./book/page.ipynb">launch</a>'),
 }
+
+
+def reader_pages():
+    """The book's Sphinx extension _ext/reader_pages.py, as a module."""
+    sys.path.insert(0, str(ROOT / "_ext"))
+    try:
+        import reader_pages
+    finally:
+        sys.path.pop(0)
+    return reader_pages
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +212,12 @@ def fixture_site(tmp_path_factory):
     import importlib.util
     spec = importlib.util.find_spec("sphinx-mathjax-offline")
     shutil.copytree(Path(spec.origin).parent / "static" / "mathjax", site / "_static" / "mathjax")
+    reader_pages().ship_mathjax(site / "_static" / "mathjax")     # what the book ships
+    # a map drawn 720 px wide with 10 pt text, and its phone variant 336 px wide
+    for name, width in (("map.svg", 540), ("map_narrow.svg", 252)):
+        (site / name).write_text(
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}pt" height="100pt" '
+            f'viewBox="0 0 {width} 100"><text y="50" font-size="10">1.</text></svg>')
     page = "<!DOCTYPE html><html><head><meta charset='utf-8'><link rel='icon' href='data:,'>{}</head><body>{}</body></html>"
     (site / "index.html").write_text(page.format(MATHJAX_CONFIG, GOOD_BODY))
     # a 1500 px figure (15 inches at 100 dpi), shown in the 772 px column

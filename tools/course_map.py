@@ -1,12 +1,17 @@
 """Draw the course map of the landing page: the chapters, what each builds on,
 the appendix on frameworks, and the library underneath.
 
-    python tools/course_map.py          # writes book/images/course_map.svg
+    python tools/course_map.py   # writes book/images/course_map{,_narrow}.svg
+
+The narrow map (one column, same chapters and arrows) is what phones show: the
+wide one would be drawn at half size there, its text at 6 px (_ext/reader_pages.py
+swaps it in on narrow screens).
 
 Deterministic (fixed SVG hash salt, no date), so a test can check that the
 committed image is what this script draws today.
 """
 import sys
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -38,6 +43,8 @@ LIBRARY = ("geonn, the course library in pure NumPy, under every chapter:\n"
            "activations · losses · layers · network · init · optim · train\n"
            "gradcheck · datasets · plotting · widgets · uncertainty\n"
            "processing · picking · autoencoders · transfer · gan")
+# the rows of the map, by the height of their chapters' boxes
+GROUPS = ((3.0, "Foundations"), (1.9, "Applications"), (0.8, "Seismic"))
 W, H = 1.7, 0.75
 
 
@@ -51,7 +58,7 @@ def draw():
     ax.set_xlim(-0.1, 8.1)
     ax.set_ylim(-0.9, 3.45)
     ax.axis("off")
-    for y, label in ((3.0, "Foundations"), (1.9, "Applications"), (0.8, "Seismic")):
+    for y, label in GROUPS:
         ax.text(0.05, y, label, ha="center", va="center", rotation=90, style="italic", color="0.35")
     for n, (title, (x, y), written) in CHAPTERS.items():
         ax.add_patch(FancyBboxPatch((x - W / 2, y - H / 2), W, H, boxstyle="round,pad=0.04",
@@ -78,14 +85,82 @@ def draw():
     return fig
 
 
+def one_line(title):
+    """A box title of the wide map on one line ("Back-\npropagation" ->
+    "Backpropagation")."""
+    return title.replace("-\n", "").replace("\n", " ")
+
+
+def narrow_rows(wrap):
+    """[(kind, text)] from the top: group headings, chapters (kind: their number), the
+    appendix and the library, each text wrapped at ``wrap`` characters."""
+    rows, groups = [], dict(GROUPS)
+    for n, (title, (_, y), _) in CHAPTERS.items():
+        if y in groups:                         # the first chapter of a row of the map
+            rows.append(("group", groups.pop(y)))
+        rows.append((n, textwrap.fill(f"{n}. {one_line(title)}", wrap)))
+    rows.append(("appendix", textwrap.fill(one_line(APPENDIX[0]), wrap)))
+    head, modules = LIBRARY.split(":\n")
+    # a line never starts with "·"
+    modules = modules.replace("\n", " · ").replace(" · ", "\u00a0· ")
+    rows.append(("library", textwrap.fill(head + ":", wrap) + "\n"
+                 + textwrap.fill(modules, wrap)))
+    return rows
+
+
+def draw_narrow(width=3.5, wrap=32):
+    """The map in one column, ``width`` inches wide: chapters top to bottom, an arrow
+    down where a chapter's only successor is the next, and a spine on the left from a
+    chapter with several to each of them; the appendix and the library below."""
+    rows = narrow_rows(wrap)
+    line, gap, left, right, spine = 0.18, 0.24, 0.45, width - 0.08, 0.22
+    heights = [0.2 if kind == "group" else 0.16 + line * (text.count("\n") + 1)
+               for kind, text in rows]
+    total = sum(heights) + gap * len(rows)
+    fig = plt.figure(figsize=(width, total))
+    ax = fig.add_axes([0, 0, 1, 1])
+    ax.set_xlim(0, width)
+    ax.set_ylim(total, 0)                       # y grows downwards, as the rows do
+    ax.axis("off")
+    top, box = gap / 2, {}                      # box[kind]: (its top, its bottom)
+    colour = {"appendix": "#c7e9c0", "library": "#9ecae1"}
+    for (kind, text), h in zip(rows, heights):
+        if kind == "group":
+            ax.text(left, top + h / 2, text, ha="left", va="center", style="italic",
+                    color="0.35")
+        else:
+            ax.add_patch(FancyBboxPatch((left, top), right - left, h,
+                                        boxstyle="round,pad=0.02", lw=1.2, ec="0.3",
+                                        fc=colour.get(kind, "#fdd49e")))
+            ax.text((left + right) / 2, top + h / 2, text, ha="center", va="center")
+            box[kind] = (top, top + h)
+        top += h + gap
+    arrow = dict(arrowstyle="-|>", mutation_scale=12, color="0.3", lw=1.1)
+    middle = (left + right) / 2
+    for a, b in BUILDS_ON:
+        if [e[0] for e in BUILDS_ON].count(a) == 1 and b == a + 1:
+            ax.add_patch(FancyArrowPatch((middle, box[a][1] + 0.03),
+                                         (middle, box[b][0] - 0.03), **arrow))
+        else:                                   # along the spine
+            ya, yb = sum(box[a]) / 2, sum(box[b]) / 2
+            ax.plot([left, spine, spine], [ya, ya, yb], color="0.3", lw=1.1)
+            ax.add_patch(FancyArrowPatch((spine, yb), (left - 0.03, yb), **arrow))
+    return fig
+
+
 def main(out=OUT):
+    """Write the map to ``out`` and the narrow map beside it (NAME_narrow.svg)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with plt.style.context(STYLE):
-        fig = draw()
-        fig.savefig(out, format="svg", metadata={"Date": None})
-    plt.close(fig)
+        for fig, path in ((draw(), out), (draw_narrow(), narrow_path(out))):
+            fig.savefig(path, format="svg", metadata={"Date": None})
+            plt.close(fig)
     return out
+
+
+def narrow_path(out):
+    return Path(out).with_name(Path(out).stem + "_narrow.svg")
 
 
 if __name__ == "__main__":
