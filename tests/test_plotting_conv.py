@@ -55,3 +55,14 @@ def test_plot_kernels_refuses_bad_input():
         plot_kernels(np.ones((2, 5)), 0.0)
     with pytest.raises(ValueError, match="nfft = 8 is shorter"):
         plot_kernels(np.ones((2, 15)), 0.002, nfft=8)
+
+
+def test_plot_kernels_draws_the_spectra_in_one_colour_and_can_leave_the_legend_out():
+    # twelve spectra in twelve colours were a tangle (chapter 8's kernel figure)
+    rng = np.random.default_rng(2)
+    _, ax_f = plot_kernels(rng.normal(size=(12, 15)), 0.002, wavelet=np.hanning(31), legend=False)
+    kernel_lines = ax_f.get_lines()[:12]
+    assert len({line.get_color() for line in kernel_lines}) == 1
+    assert ax_f.get_legend() is None
+    _, ax_f = plot_kernels(rng.normal(size=(12, 15)), 0.002, wavelet=np.hanning(31))
+    assert [t.get_text() for t in ax_f.get_legend().get_texts()] == ["one kernel", "wavelet"]

@@ -49,7 +49,7 @@ def plot_traces(t, traces, ax=None, labels=None, spacing=None, title=None, style
     return ax
 
 
-def plot_kernels(kernels, dt, wavelet=None, axes=None, nfft=256, title=None):
+def plot_kernels(kernels, dt, wavelet=None, axes=None, nfft=256, title=None, legend=True):
     """First-layer kernels in time and their amplitude spectra, next to a wavelet's.
 
     Parameters
@@ -59,8 +59,12 @@ def plot_kernels(kernels, dt, wavelet=None, axes=None, nfft=256, title=None):
     dt : sample interval in seconds (time axes in ms, frequencies in Hz)
     wavelet : optional (m,) wavelet, its spectrum drawn in black for comparison
     nfft : FFT length for the spectra (zero padding smooths the curves)
+    legend : label the wavelet in a legend on the spectra (``False`` leaves the
+        legend to the caller, e.g. one figure legend for several panels)
 
-    Each spectrum is scaled to a peak of 1, so the shapes compare.
+    Each spectrum is scaled to a peak of 1, so the shapes compare. The kernels
+    are drawn in one colour, thin: a dozen spectra in a dozen colours is a
+    tangle, and it is their common shape that tells what the layer learned.
     Returns the two axes (time, frequency).
     """
     kernels = np.atleast_2d(np.asarray(kernels, dtype=float))
@@ -79,13 +83,15 @@ def plot_kernels(kernels, dt, wavelet=None, axes=None, nfft=256, title=None):
     lag_ms = 1000.0 * dt * (np.arange(k) - k // 2)
     f, A_k = amplitude_spectrum(kernels, dt, nfft=nfft)
     for i, (kern, A) in enumerate(zip(kernels, A_k)):
-        ax_t.plot(lag_ms, kern / (np.abs(kern).max() or 1.0) + 2.2 * i, color=f"C{i % 10}", lw=1.0)
-        ax_f.plot(f, A / (A.max() or 1.0), color=f"C{i % 10}", lw=0.9, alpha=0.8)
+        ax_t.plot(lag_ms, kern / (np.abs(kern).max() or 1.0) + 2.2 * i, color="C0", lw=1.0)
+        ax_f.plot(f, A / (A.max() or 1.0), color="C0", lw=0.8, alpha=0.5,
+                  label="one kernel" if i == 0 else None)
     if wavelet is not None:
         wavelet = np.asarray(wavelet, dtype=float)
         _, A = amplitude_spectrum(wavelet, dt, nfft=nfft)
         ax_f.plot(f, A / A.max(), color="k", lw=2.2, label="wavelet")
-        ax_f.legend(loc="upper right")
+        if legend:
+            ax_f.legend(loc="upper right")
     ax_t.set(xlabel="lag (ms)", ylabel="kernel (scaled, offset)", yticks=[])
     ax_f.set(xlabel="frequency (Hz)", ylabel="amplitude (scaled to peak 1)", xlim=(0, f[-1]))
     for ax in axes:

@@ -17,6 +17,9 @@ NODE_COLOURS = {"input": "#9ecae1", "hidden": "#fdd49e", "output": "#a1d99b"}
 GRAD_COLOUR = "#762a83"  # gradients (purple), apart from the red/blue of the weights
 
 # No font under 10 pt at page size (figures are never wider than TEXT_WIDTH).
+# MIN_FONT is the floor for text a figure sets itself (a crowded legend, labels
+# on a diagram's edges); tests/test_figure_style.py holds the chapters to it.
+MIN_FONT = 9
 RC = {"figure.dpi": 100, "savefig.dpi": 100, "font.size": 10, "axes.titlesize": 11,
       "axes.labelsize": 10, "xtick.labelsize": 10, "ytick.labelsize": 10,
       "legend.fontsize": 10, "figure.titlesize": 12}
