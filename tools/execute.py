@@ -3,7 +3,9 @@
     python tools/execute.py book/01_neurons.ipynb [...]
 
 Runs from the notebook's own folder, as Jupyter and nbval do, with one BLAS
-thread so that stored outputs match what CI replays.
+thread so that stored outputs match what CI replays.  Stores the kernelspec as
+JupyterLab writes it (the display name of the installed kernel, "Python 3
+(ipykernel)"), so that a chapter opened on Binder does not look edited at once.
 """
 import os
 import sys
@@ -11,9 +13,17 @@ import time
 from pathlib import Path
 
 import nbformat
+from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+def jupyterlab_kernelspec(name="python3"):
+    """The kernelspec metadata JupyterLab stores for kernel ``name``: any other
+    display name is rewritten on opening, and the tab shows unsaved changes."""
+    spec = KernelSpecManager().get_kernel_spec(name)
+    return {"display_name": spec.display_name, "language": spec.language, "name": name}
 
 
 def execute(path):
@@ -31,6 +41,7 @@ def execute(path):
     # dropped after the run, because nbclient's store_widget_state=False
     # crashes on an Output widget (KeyError in output_widget.py).
     nb.metadata.pop("widgets", None)
+    nb.metadata["kernelspec"] = jupyterlab_kernelspec()
     nbformat.write(nb, path)
     print(f"{path}: {time.perf_counter() - start:.1f} s")
 
