@@ -2,6 +2,8 @@
 
 - The kernelspec is stored as JupyterLab writes it: any other display name is
   rewritten the moment the notebook opens, and its tab shows unsaved changes.
+- A progress bar meant to be watched live (a cell tagged ``remove-stderr``) is not
+  stored: JupyterLab shows stored stderr as a pink, error-like box.
 - The book-only check cells (``remove-cell``: asserts, controls turned as a reader
   would) are stored with their source collapsed, so they do not read as part of
   the lesson; they still run, so nbval checks them as before.
@@ -62,9 +64,25 @@ def test_the_collapse_check_catches_an_open_check_cell():
     assert book_only_cells_shown(cells) == [1]
 
 
+@pytest.mark.parametrize("path", sorted((ROOT / "book").glob("*.ipynb")), ids=lambda p: p.stem)
+def test_no_stderr_is_stored_where_the_tag_removes_it(path):
+    stored = [i for i, c in enumerate(_nb(path)["cells"])
+              if "remove-stderr" in c["metadata"].get("tags", [])
+              and any(o.get("name") == "stderr" for o in c.get("outputs", []))]
+    assert not stored, f"{path.name}: cells {stored} store stderr; re-run with tools/execute.py"
+
+
+def test_chapter_10_stores_no_progress_bar():
+    cells = _nb(ROOT / "book" / "10_gans.ipynb")["cells"]
+    assert not [o for c in cells for o in c.get("outputs", []) if o.get("name") == "stderr"]
+
+
 def test_execute_stores_the_jupyterlab_kernelspec(tmp_path):
-    """tools/execute.py rewrites a stale display name ("Python 3") as it runs."""
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
+    """tools/execute.py rewrites a stale display name ("Python 3") as it runs, and
+    drops the stderr of a cell tagged remove-stderr."""
+    bar = nbformat.v4.new_code_cell("import sys\nsys.stderr.write('bar')\nprint('kept')")
+    bar.metadata["tags"] = ["remove-stderr"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)"), bar])
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python",
                                  "name": "python3"}
     path = tmp_path / "tiny.ipynb"
@@ -73,3 +91,5 @@ def test_execute_stores_the_jupyterlab_kernelspec(tmp_path):
     stored = _nb(path)
     assert stored["metadata"]["kernelspec"] == JUPYTERLAB_KERNELSPEC
     assert "".join(stored["cells"][0]["outputs"][0]["text"]) == "42\n"
+    assert [(o["name"], "".join(o["text"])) for o in stored["cells"][1]["outputs"]] == \
+        [("stdout", "kept\n")]

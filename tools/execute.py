@@ -6,6 +6,9 @@ Runs from the notebook's own folder, as Jupyter and nbval do, with one BLAS
 thread so that stored outputs match what CI replays.  Stores the kernelspec as
 JupyterLab writes it (the display name of the installed kernel, "Python 3
 (ipykernel)"), so that a chapter opened on Binder does not look edited at once.
+A cell tagged ``remove-stderr`` (a progress bar a reader should see live, not
+stored) keeps no stderr output: the book leaves it out by that tag, and JupyterLab
+would show the stored bar as a pink error-like box.
 """
 import os
 import sys
@@ -42,6 +45,10 @@ def execute(path):
     # crashes on an Output widget (KeyError in output_widget.py).
     nb.metadata.pop("widgets", None)
     nb.metadata["kernelspec"] = jupyterlab_kernelspec()
+    for cell in nb.cells:
+        if "remove-stderr" in cell.metadata.get("tags", []):
+            cell.outputs = [o for o in cell.outputs
+                            if not (o.output_type == "stream" and o.name == "stderr")]
     nbformat.write(nb, path)
     print(f"{path}: {time.perf_counter() - start:.1f} s")
 
