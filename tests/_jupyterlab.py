@@ -70,37 +70,31 @@ class Lab:
         self.log.close()
 
 
-# the open notebook, once its kernel is idle: [dirty, cells, markdown rendered by MyST]
+# The state of the open notebook: null until its kernel is idle and every Markdown
+# cell is rendered by MyST.  (Short scripts polled from Python: a script that waits
+# inside the browser would outlast the WebDriver's HTTP timeout on a busy machine.)
 OPENED_JS = """
-const done = arguments[arguments.length - 1];
-const t0 = Date.now();
-(async function poll() {
-  const app = window.jupyterapp, panel = app && app.shell.currentWidget;
-  const kernel = panel && panel.sessionContext && panel.sessionContext.session
-                 && panel.sessionContext.session.kernel;
-  const md = panel ? panel.content.widgets.filter(w => w.model.type === 'markdown') : [];
-  if (!(kernel && kernel.status === 'idle' && md.length
-        && md.every(w => w.node.querySelector('.myst')))) {
-    if (Date.now() - t0 > 150000) return done({error: 'the notebook never opened with an idle kernel'});
-    return setTimeout(poll, 250);
-  }
-  await new Promise(r => setTimeout(r, 2000));   // JupyterLab's metadata update, if any
-  const rendered = md.map(w => w.node.querySelector('.myst').innerText);
-  const tagged = tag => panel.content.widgets.filter(
-      w => w.model.type === 'code' && (w.model.getMetadata('tags') || []).includes(tag));
-  done({dirty: panel.context.model.dirty, cells: panel.content.widgets.length,
-        kernel: panel.sessionContext.kernelDisplayName, rendered,
-        not_found: md.flatMap(w => [...w.node.querySelectorAll('[title$="Not Found"]')]
-                                   .map(e => e.title + ': ' + e.innerText)),
+const app = window.jupyterapp, panel = app && app.shell.currentWidget;
+const kernel = panel && panel.sessionContext && panel.sessionContext.session
+               && panel.sessionContext.session.kernel;
+const md = panel && panel.content ? panel.content.widgets.filter(w => w.model.type === 'markdown') : [];
+if (!(kernel && kernel.status === 'idle' && md.length
+      && md.every(w => w.node.querySelector('.myst')))) return null;
+const tagged = tag => panel.content.widgets.filter(
+    w => w.model.type === 'code' && (w.model.getMetadata('tags') || []).includes(tag));
+return {dirty: panel.context.model.dirty, cells: panel.content.widgets.length,
+        kernel: panel.sessionContext.kernelDisplayName,
+        // textContent: innerText is empty in cells the browser has not laid out yet
+        rendered: md.map(w => w.node.querySelector('.myst').textContent),
         open_checks: tagged('remove-cell').filter(w => !w.inputHidden).length,
-        open_solutions: tagged('solution').filter(w => !w.inputHidden || !w.outputHidden).length});
-})();
+        open_solutions: tagged('solution').filter(w => !w.inputHidden || !w.outputHidden).length};
 """
 
+# Run All, as the Run menu does; the result lands in window.__runAll
 RUN_ALL_JS = """
-const done = arguments[arguments.length - 1];
 const app = window.jupyterapp, panel = app.shell.currentWidget;
 const t0 = performance.now();
+window.__runAll = null;
 app.commands.execute('notebook:run-all-cells').then(async () => {
   const kernel = panel.sessionContext.session.kernel;
   while (kernel.status !== 'idle') await new Promise(r => setTimeout(r, 100));
@@ -108,24 +102,24 @@ app.commands.execute('notebook:run-all-cells').then(async () => {
   const code = panel.content.widgets.filter(w => w.model.type === 'code');
   const errors = code.flatMap((w, i) => w.model.outputs.toJSON()
       .filter(o => o.output_type === 'error').map(o => `code cell ${i}: ${o.ename}: ${o.evalue}`));
-  done({seconds, errors, unrun: code.filter(w => w.model.executionCount === null).length});
-}, e => done({error: String(e)}));
+  window.__runAll = {seconds, errors, unrun: code.filter(w => w.model.executionCount === null).length};
+}, e => { window.__runAll = {error: String(e)}; });
 """
 
 # the dashboard's slider labelled `label`, its readout, the figure it shows, cut labels
 SLIDER_JS = """
 const label = arguments[0];
 const slider = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .widget-slider')]
-    .find(s => s.querySelector('.widget-label').innerText.trim() === label);
+    .find(s => s.querySelector('.widget-label').textContent.trim() === label);
 if (!slider) return null;
 const box = slider.closest('.widget-vbox');
 const img = box && box.querySelector('.jp-OutputArea-output img');
 slider.scrollIntoView({block: 'center'});
 return {handle: slider.querySelector('.noUi-handle'),
-        readout: slider.querySelector('.widget-readout').innerText.trim(),
-        image: img ? img.src.slice(-200) : null,
+        readout: slider.querySelector('.widget-readout').textContent.trim(),
+        image: img ? img.src.length + ':' + img.src.slice(-200) : null,
         cut: [...box.querySelectorAll('.widget-label')].filter(e => e.scrollWidth > e.clientWidth + 1)
-              .map(e => e.innerText)};
+              .map(e => e.textContent)};
 """
 
 # run `code` in the notebook's own kernel, silently (no cell, no output in the notebook)
@@ -142,24 +136,38 @@ future.done.then(() => done(text), e => done('ERROR ' + e));
 """
 
 
+def poll(driver, script, seconds, what):
+    """Run ``script`` until it returns something other than null."""
+    deadline = time.monotonic() + seconds
+    while (value := driver.execute_script(script)) is None:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} within {seconds} s")
+        time.sleep(0.5)
+    return value
+
+
 def open_notebook(driver, lab, path):
     """Open ``path`` (relative to the served folder); wait for its idle kernel."""
-    driver.set_script_timeout(180)
+    driver.set_page_load_timeout(100)     # under the WebDriver's own 120 s
     driver.get(f"{lab.url}/lab/tree/{path}")
-    return driver.execute_async_script(OPENED_JS)
+    return poll(driver, OPENED_JS, 300, f"{path} did not open with an idle kernel")
 
 
 def run_all(driver):
-    driver.set_script_timeout(600)
-    return driver.execute_async_script(RUN_ALL_JS)
+    driver.execute_script(RUN_ALL_JS)
+    return poll(driver, "return window.__runAll;", 900, "Run All did not finish")
 
 
 def slider(driver, label):
+    """The slider scrolled into view (so laid out: its labels measurable), or None."""
+    if driver.execute_script(SLIDER_JS, label) is None:
+        return None
+    time.sleep(0.5)
     return driver.execute_script(SLIDER_JS, label)
 
 
 def in_kernel(driver, code):
-    driver.set_script_timeout(120)
+    driver.set_script_timeout(100)
     return driver.execute_async_script(KERNEL_JS, code)
 
 
