@@ -2,12 +2,16 @@
 venv that starts with a current setuptools (as Binder images have), then
 ``postBuild``; chapters 1 and 7 must run there under strict nbval.
 
-The fast tests check the files; the slow one builds the venv (a few minutes
-of pip) and runs only under CI (``CI`` set) or with ``NN_SLOW=1``.
+The fast tests check the files; the slow ones build the venv (a few minutes
+of pip) and run only under CI (``CI`` set) or with ``NN_SLOW=1``.  One of them
+opens chapter 3 in that venv's JupyterLab in headless Chromium, as a student on
+Binder does: Run All, then move the dashboard's epoch slider.
 """
 import os
+import re
 import subprocess
 import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -63,17 +67,75 @@ def run(cmd, cwd=ROOT, env=None):
     return out.stdout
 
 
-@pytest.mark.skipif(not SLOW, reason="slow (builds a venv): runs under CI, or set NN_SLOW=1")
-def test_binder_install_runs_chapters_1_and_7(tmp_path):
-    venv = tmp_path / "binder"
+slow = pytest.mark.skipif(not SLOW, reason="slow (builds a venv): runs under CI, or set NN_SLOW=1")
+
+
+@pytest.fixture(scope="module")
+def binder(tmp_path_factory):
+    """(venv, env): environment.yml's pins and postBuild in a fresh venv, as Binder builds it."""
+    venv = tmp_path_factory.mktemp("binder") / "venv"
     run([sys.executable, "-m", "venv", str(venv)])
-    py, pip = str(venv / "bin" / "python"), [str(venv / "bin" / "python"), "-m", "pip", "-q"]
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "-q"]
     env = dict(os.environ, PATH=f"{venv / 'bin'}:{os.environ['PATH']}", VIRTUAL_ENV=str(venv),
                OPENBLAS_NUM_THREADS="1", PYTHONNOUSERSITE="1")
     env.pop("PYTHONPATH", None)
     run(pip + ["install", "--upgrade", "pip", "setuptools>=82"], env=env)   # a current image
     run(pip + ["install"] + pip_pins(), env=env)                           # environment.yml
     run(["bash", "postBuild"], env=env)
+    return venv, env
+
+
+@slow
+def test_jupyterlab_runs_chapter_3_and_its_dashboard(binder, tmp_path):
+    """Binder's JupyterLab, in headless Chromium: chapter 3 opens unmodified with its
+    MyST rendered and its checks and solutions collapsed, Run All succeeds, and moving
+    the epoch slider redraws the figure for the new epoch."""
+    import _browser
+    import _jupyterlab
+
+    venv, env = binder
+    browser = _browser.find_browser()
+    if browser is None:
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(_browser.INSTALL_HINT)
+    start = time.perf_counter()
+    lab = _jupyterlab.Lab(venv / "bin" / "jupyter", ROOT / "book", tmp_path, env=env)
+    driver = _browser.start_driver(*browser)
+    try:
+        opened = _jupyterlab.open_notebook(driver, lab, "book/03_backprop.ipynb")
+        loaded = time.perf_counter() - start
+        assert opened["dirty"] is False, "JupyterLab changed chapter 3 on opening (kernelspec?)"
+        assert opened["kernel"] == "Python 3 (ipykernel)"
+        raw = [t[:80] for t in opened["rendered"] if re.search(r"\{(cite|numref|ref|doc)[:}]|:::\{", t)]
+        assert not raw, f"MyST left as raw text (is jupyterlab-myst installed?): {raw}"
+        assert any(re.match(r"Exercise\s1\b", t) for t in opened["rendered"]), "no exercise rendered"
+        assert opened["open_checks"] == 0 and opened["open_solutions"] == 0
+
+        ran = _jupyterlab.run_all(driver)
+        assert "error" not in ran and not ran["errors"] and not ran["unrun"], ran
+        title = "print(dashboard.figure.axes[0].get_title())"
+        before = _jupyterlab.slider(driver, "epoch")
+        assert before and before["readout"] == "0" and not before["cut"], before
+        assert _jupyterlab.in_kernel(driver, title).startswith("epoch 0")
+
+        _jupyterlab.move_slider(driver, "epoch", 5)
+        # the kernel redraws epoch by epoch as the slider's values reach it
+        deadline = time.monotonic() + 120
+        while not (shown := _jupyterlab.in_kernel(driver, title)).startswith("epoch 5:"):
+            assert time.monotonic() < deadline, f"the figure's title after the slider moved: {shown!r}"
+            time.sleep(0.5)
+        after = _jupyterlab.slider(driver, "epoch")
+        assert after["readout"] == "5" and after["image"] != before["image"], after
+        print(f"\nJupyterLab, chapter 3: opened in {loaded:.0f} s, Run All {ran['seconds']:.1f} s, "
+              f"{time.perf_counter() - start:.0f} s in all")
+    finally:
+        driver.quit()
+        lab.close()
+
+
+@slow
+def test_binder_install_runs_chapters_1_and_7(binder, tmp_path):
+    venv, env = binder
+    py, pip = str(venv / "bin" / "python"), [str(venv / "bin" / "python"), "-m", "pip", "-q"]
 
     # the pins restore pkg_resources, so a reader's plain `import bruges` works
     run([py, "-c", "import bruges, geonn; print(geonn.__file__)"], cwd=tmp_path, env=env)

@@ -9,7 +9,8 @@ from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIRED = {"numpy", "matplotlib", "ipywidgets", "scikit-learn", "jupyter-book", "nbval",
-            "pytest", "ipykernel", "tqdm", "bruges", "jax", "jaxlib", "keras"}
+            "pytest", "ipykernel", "tqdm", "bruges", "jax", "jaxlib", "keras",
+            "jupyterlab", "jupyterlab-myst"}
 
 
 def _pins(lines):
@@ -63,6 +64,12 @@ def test_binder_layout():
     assert not (ROOT / "binder").exists(), "a binder/ folder hides environment.yml and postBuild"
     post = (ROOT / "postBuild").read_text()
     assert re.search(r"pip install --no-deps -e \.", post)
+
+
+def test_jupyterlab_myst_is_built_for_the_pinned_jupyterlab():
+    # jupyterlab-myst 2.x is a JupyterLab 4 extension (1.x was for JupyterLab 3)
+    pins = requirements()
+    assert pins["jupyterlab"].split(".")[0] == "4" and pins["jupyterlab-myst"].split(".")[0] == "2"
 
 
 def test_jax_and_jaxlib_are_one_release_and_keras_is_keras_3():

@@ -3,7 +3,12 @@
     python tools/execute.py book/01_neurons.ipynb [...]
 
 Runs from the notebook's own folder, as Jupyter and nbval do, with one BLAS
-thread so that stored outputs match what CI replays.
+thread so that stored outputs match what CI replays.  Stores the kernelspec as
+JupyterLab writes it (the display name of the installed kernel, "Python 3
+(ipykernel)"), so that a chapter opened on Binder does not look edited at once.
+A cell tagged ``remove-stderr`` (a progress bar a reader should see live, not
+stored) keeps no stderr output: the book leaves it out by that tag, and JupyterLab
+would show the stored bar as a pink error-like box.
 """
 import os
 import sys
@@ -11,9 +16,17 @@ import time
 from pathlib import Path
 
 import nbformat
+from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+def jupyterlab_kernelspec(name="python3"):
+    """The kernelspec metadata JupyterLab stores for kernel ``name``: any other
+    display name is rewritten on opening, and the tab shows unsaved changes."""
+    spec = KernelSpecManager().get_kernel_spec(name)
+    return {"display_name": spec.display_name, "language": spec.language, "name": name}
 
 
 def execute(path):
@@ -31,6 +44,11 @@ def execute(path):
     # dropped after the run, because nbclient's store_widget_state=False
     # crashes on an Output widget (KeyError in output_widget.py).
     nb.metadata.pop("widgets", None)
+    nb.metadata["kernelspec"] = jupyterlab_kernelspec()
+    for cell in nb.cells:
+        if "remove-stderr" in cell.metadata.get("tags", []):
+            cell.outputs = [o for o in cell.outputs
+                            if not (o.output_type == "stream" and o.name == "stderr")]
     nbformat.write(nb, path)
     print(f"{path}: {time.perf_counter() - start:.1f} s")
 

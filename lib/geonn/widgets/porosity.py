@@ -33,8 +33,10 @@ def porosity_dashboard(X_train, y_train, X_test, y_test, scalers=None, seed=0, *
     depth = w.IntSlider(value=1, min=1, max=3, description="depth", continuous_update=False)
     epochs = w.IntSlider(value=300, min=10, max=1000, step=10, description="epochs",
                          continuous_update=False)
+    # "learning rate" is wider than ipywidgets' fixed label column: size it to its text
     eta = w.FloatLogSlider(value=0.01, base=10, min=-4, max=-0.5, step=0.25,
-                           description="learning rate", continuous_update=False)
+                           description="learning rate", continuous_update=False,
+                           style={"description_width": "initial"})
     out = w.Output()
     back = (lambda a, i: scalers[i].inverse_transform(a)) if scalers else (lambda a, i: a)
     x_curve = np.linspace(min(X_train.min(), X_test.min()), max(X_train.max(), X_test.max()),
