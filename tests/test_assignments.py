@@ -251,7 +251,7 @@ def test_autograder_zip_is_for_the_course_python_and_checked_by_hash(built, stem
         names = set(z.namelist())
         env = yaml.safe_load(z.read("environment.yml"))
         z.extractall(tmp_path)
-    assert "files/geonn/__init__.py" in names and "files/geonn/datasets/porosity.py" in names
+    assert "files/geonn/__init__.py" in names and "files/geonn/domain/datasets/porosity.py" in names
     assert not any("__pycache__" in n for n in names)
     assert "python=3.11" in env["dependencies"]
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))

@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from geonn import MSE, SGD, Activation, Dense, Sequential, fit, init
+from geonn import MSE, SGD, Activation, Dense, Sequential, fit
+from geonn.core import init
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "book").glob("0[1-4]_*.ipynb"))
@@ -141,7 +142,7 @@ def test_hidden_checks_hide_their_output_too(path):
 def test_dashboards_render_no_widget_in_the_static_page(path):
     for i, cell in enumerate(_cells(path)):
         source = _source(cell)
-        if cell["cell_type"] == "code" and re.search(r"geonn\.widgets\.\w+_(dashboard|explorer)\(\)", source):
+        if cell["cell_type"] == "code" and re.search(r"geonn\.studies\.widgets\.\w+_(dashboard|explorer)\(\)", source):
             assert "remove-output" in cell["metadata"].get("tags", []), f"{path.name} cell {i}"
 
 

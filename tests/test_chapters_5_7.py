@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from geonn.datasets import porosity as P
-from geonn.datasets import porosity_reference as R
+from geonn.domain.datasets import porosity as P
+from geonn.domain.datasets import porosity_reference as R
 
 from _tools import load_tool
 
@@ -92,7 +92,7 @@ def test_chapter6_asserts_no_wall_clock_speed():
 
 def test_chapter6_dashboard_stores_no_view_and_is_not_moved():
     cs = cells("06_porosity.ipynb")
-    dash = next(c for c in cs if "dashboard = geonn.widgets.porosity_dashboard(" in "".join(c["source"]))
+    dash = next(c for c in cs if "dashboard = geonn.studies.widgets.porosity_dashboard(" in "".join(c["source"]))
     assert "remove-output" in dash["metadata"]["tags"]
     moved = next(c for c in cs if "# turn the controls" in "".join(c["source"]))
     assert "probe.controls" in "".join(moved["source"]) and "dashboard.controls" not in "".join(moved["source"])
@@ -287,7 +287,7 @@ def test_plot_map_can_leave_out_its_colour_bar():
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from geonn.plotting import plot_map
+    from geonn.studies.plotting import plot_map
     fig, axes = plt.subplots(1, 2)
     plot_map(np.eye(3), ax=axes[0], colorbar=False)
     assert len(fig.axes) == 2

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from geonn.datasets import porosity as P  # noqa: E402
+from geonn.domain.datasets import porosity as P  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 WELLS = ROOT / "data" / "porosity_wells.csv"
@@ -149,7 +149,7 @@ def test_map_loader_failures(tmp_path):
 
 # -- chapter 6 figures and dashboard -----------------------------------------------------
 def test_map_figures_label_their_axes():
-    from geonn import plotting
+    from geonn.studies import plotting
     w = P.load_porosity_wells()
     ax = plotting.plot_well_map(w["X"], w["Y"], w["porosity"])
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("X (m)", "Y (m)") and len(ax.figure.axes) == 2
@@ -165,7 +165,7 @@ def test_map_figures_label_their_axes():
 def test_porosity_dashboard_retrains_and_redraws():
     from sklearn.preprocessing import MinMaxScaler
 
-    from geonn import widgets
+    from geonn.studies import widgets
     rng = np.random.default_rng(0)
     x = rng.uniform(-1, 1, (40, 1))
     y = -x + 0.3 * x ** 2

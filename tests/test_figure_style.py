@@ -6,8 +6,8 @@ from pathlib import Path
 import matplotlib
 import matplotlib.pyplot as plt
 
-import geonn.plotting as gp
-from geonn.plotting import style
+import geonn.studies.plotting as gp
+from geonn.studies.plotting import style
 
 matplotlib.use("Agg")
 

@@ -9,9 +9,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from geonn import MSE, SGD, Activation, Dense, Sequential, fit, plotting  # noqa: E402
-from geonn.datasets import (FEATURES, ElasticLog, bruges_reflection,  # noqa: E402
-                            interface_features, make_elastic_log, zoeppritz_labels)
+from geonn import MSE, SGD, Activation, Dense, Sequential, fit  # noqa: E402
+from geonn.studies import plotting  # noqa: E402
+from geonn.domain.datasets import (FEATURES, ElasticLog, bruges_reflection,  # noqa: E402
+                                   interface_features, make_elastic_log, zoeppritz_labels)
 
 
 def teardown_function():

@@ -7,8 +7,8 @@ import pytest
 
 from geonn import (MSE, SGD, Activation, Adam, BCEWithLogits, Dense, Dropout, Flatten, Momentum,
                    Reshape, Sequential, SoftmaxCrossEntropy, fit)
-from geonn.datasets import porosity as P
-from geonn.gradcheck import numerical_grad
+from geonn.domain.datasets import porosity as P
+from geonn.core.gradcheck import numerical_grad
 
 
 @pytest.fixture
@@ -218,7 +218,7 @@ def test_numerical_grad_on_an_integer_array():
 
 # -- data ---------------------------------------------------------------------------
 def test_zoeppritz_labels_refuses_a_non_positive_block():
-    from geonn.datasets.elastic import zoeppritz_labels
+    from geonn.domain.datasets.elastic import zoeppritz_labels
     X = np.array([[2500, 1200, 2.3, 2700, 1400, 2.4, 10.0]])
     with pytest.raises(ValueError, match="block must be an integer ≥ 1; got -1"):
         zoeppritz_labels(X, block=-1)

@@ -24,7 +24,7 @@ where the wavelet is weak and noise would be amplified.
 """
 import numpy as np
 
-from . import _checks
+from geonn.core import _checks
 
 __all__ = ["wiener_deconvolution", "amplitude_spectrum", "bandpass",
            "mean_power_spectrum", "estimate_snr_db", "wiener_denoise"]

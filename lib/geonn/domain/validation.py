@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import _checks
+from geonn.core import _checks
 
 __all__ = ["blocked_kfold", "paired_difference", "PairedDifference", "correlogram"]
 

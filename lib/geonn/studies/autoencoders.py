@@ -10,9 +10,9 @@ A denoising autoencoder is trained on (x̃, x) pairs, noisy in and clean out.
 """
 import numpy as np
 
-from . import _checks
-from .layers import Activation, Conv1D, Dense, MaxPool1D, Upsample1D
-from .network import Sequential
+from geonn.core import _checks
+from geonn.core.layers import Activation, Conv1D, Dense, MaxPool1D, Upsample1D
+from geonn.core.network import Sequential
 
 __all__ = ["dense_autoencoder", "conv_denoiser", "unexplained_variance"]
 

@@ -23,12 +23,12 @@ parameter gradients.
 import numpy as np
 from tqdm import tqdm     # text bar on stderr, as in train.fit: nbval leaves stderr out
 
-from . import _checks
-from .activations import Sigmoid
-from .losses import BCEWithLogits
-from .network import Sequential
-from .optim import Adam
-from .train import TrainingDiverged
+from geonn.core import _checks
+from geonn.core.activations import Sigmoid
+from geonn.core.losses import BCEWithLogits
+from geonn.core.network import Sequential
+from geonn.core.optim import Adam
+from geonn.core.train import TrainingDiverged
 
 __all__ = ["GeneratorLoss", "train_gan", "sample"]
 

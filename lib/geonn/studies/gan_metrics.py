@@ -18,8 +18,8 @@ these compares one aspect of a generated set Y (m, d) with a real set X (n, d).
 """
 import numpy as np
 
-from . import _checks
-from .processing import amplitude_spectrum
+from geonn.core import _checks
+from geonn.domain.processing import amplitude_spectrum
 
 __all__ = ["wasserstein1", "spectrum_error", "dominant_frequency", "spread_ratio",
            "one_nn_accuracy", "nearest_distance", "memorisation", "closer_to_train",

@@ -12,9 +12,10 @@ import copy
 
 import numpy as np
 
-from . import _checks
-from .layers import Activation, Conv1D, Dense, Flatten, Reshape, Upsample1D, spectral_norm
-from .network import Sequential
+from geonn.core import _checks
+from geonn.core.layers import (Activation, Conv1D, Dense, Flatten, Reshape, Upsample1D,
+                               spectral_norm)
+from geonn.core.network import Sequential
 
 __all__ = ["trace_generator", "trace_discriminator", "add_spectral_norm", "operator_norm"]
 

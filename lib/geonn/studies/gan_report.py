@@ -10,7 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .datasets.porosity import DATA_DIR
+from geonn.domain.datasets.porosity import DATA_DIR
+
 from .gan_metrics import METRICS
 
 __all__ = ["MODELS", "SEED_MEASURES", "TARGETS", "FORMATS", "SEEDS_CSV", "score_table", "closer",

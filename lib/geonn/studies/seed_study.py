@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .datasets.porosity import DATA_DIR
+from geonn.domain.datasets.porosity import DATA_DIR
 
 __all__ = ["CH6B_SEEDS_CSV", "CH7_SEEDS_CSV", "grouped_seed_table", "read_seed_study",
            "seed_table", "write_seed_study"]

@@ -15,8 +15,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .optim import Optimizer
-from .train import TrainingDiverged
+from geonn.core.optim import Optimizer
+from geonn.core.train import TrainingDiverged
 
 __all__ = ["Bowl", "Rosenbrock", "Trajectory", "descend"]
 

@@ -6,7 +6,7 @@ autoencoder on unlabelled traces, then train a picker on N labelled traces.
 Design (fixed before any number was measured):
 
 - Inputs, one example per trace: (n, 3, nt) = the trace / its RMS, offset /
-  max offset, and time t / t_max (:func:`geonn.transfer_run.transfer_inputs`).
+  max offset, and time t / t_max (:func:`geonn.studies.transfer_run.transfer_inputs`).
 - Encoder, (n, 3, nt) → (n, 16, nt/4): [Conv1D(k=9, 'same') → ReLU → MaxPool1D(2)]
   with 8 then 16 channels (He init), 1,392 parameters.
 - Autoencoder: encoder → decoder [Upsample1D(2) → Conv1D(16→8, k=9) → ReLU →
@@ -39,18 +39,18 @@ Design (fixed before any number was measured):
   method) and the batch order.
   A cell thus never depends on which other cells run.
 
-:mod:`geonn.transfer_run` draws the data and runs the grid.
+:mod:`geonn.studies.transfer_run` draws the data and runs the grid.
 """
 import copy
 
 import numpy as np
 
-from . import _checks
-from .layers import Activation, Conv1D, Flatten, MaxPool1D, Upsample1D
-from .losses import MSE, SoftmaxCrossEntropy
-from .network import Sequential
-from .optim import Adam, Optimizer
-from .train import fit
+from geonn.core import _checks
+from geonn.core.layers import Activation, Conv1D, Flatten, MaxPool1D, Upsample1D
+from geonn.core.losses import MSE, SoftmaxCrossEntropy
+from geonn.core.network import Sequential
+from geonn.core.optim import Adam, Optimizer
+from geonn.core.train import fit
 
 __all__ = ["METHODS", "VARIANTS", "RECIPES", "N_LABELS", "make_encoder", "make_head",
            "make_autoencoder", "pretrain", "load_encoder", "make_picker", "SlowPart",

@@ -1,5 +1,6 @@
 """The stored transfer-learning grid of chapter 9, section 5: read it, summarise it,
-plot it, and re-run part of it live with a saved encoder (:mod:`geonn.transfer_run`).
+plot it, and re-run part of it live with a saved encoder
+(:mod:`geonn.studies.transfer_run`).
 
 ``tools/transfer_ch9.py`` writes ``data/ch9_transfer.csv`` (columns seed, n_labels,
 n_gathers, method, rms_ms, median_ms, n_params, n_trainable; N counts labelled
@@ -12,7 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .datasets.porosity import DATA_DIR
+from geonn.domain.datasets.porosity import DATA_DIR
+
 from .transfer import METHODS, RECIPES
 from .transfer_run import run_transfer
 
@@ -193,8 +195,8 @@ def plot_against_scratch(rows, methods, ax=None):
 
 def live_transfer(seed=0, n_labels=(30, 300), methods=METHODS):
     """Re-run part of the stored grid with the saved encoders of ``seed`` (no
-    pretraining): the rows of :func:`geonn.transfer_run.run_transfer`, equal to the
-    stored ones."""
+    pretraining): the rows of :func:`geonn.studies.transfer_run.run_transfer`, equal to
+    the stored ones."""
     kinds = {RECIPES[m][0] for m in methods}
     rows, _ = run_transfer(seed, n_labels, methods,
                            encoders={k: encoder_path(seed, k) for k in kinds})

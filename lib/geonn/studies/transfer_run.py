@@ -1,5 +1,5 @@
-"""Run the transfer-learning design of :mod:`geonn.transfer` (chapter 9, section 5):
-draw one seed's data, pretrain the encoders, train and score the pickers.
+"""Run the transfer-learning design of :mod:`geonn.studies.transfer` (chapter 9,
+section 5): draw one seed's data, pretrain the encoders, train and score the pickers.
 
 Inputs, one example per trace: (n, 3, nt) = the trace / its RMS, offset / max offset,
 and time t / t_max (:func:`transfer_inputs`). Errors are on the live traces of the
@@ -9,10 +9,12 @@ import time
 
 import numpy as np
 
-from . import _checks
-from .datasets import make_gathers
-from .network import Sequential
-from .picking import cnn_pick, gaussian_labels, median_abs_ms, picker_inputs, rms_ms
+from geonn.core import _checks
+from geonn.core.network import Sequential
+from geonn.domain.datasets import make_gathers
+from geonn.domain.picking import (cnn_pick, gaussian_labels, median_abs_ms, picker_inputs,
+                                  rms_ms)
+
 from .transfer import (METHODS, N_LABELS, RECIPES, SIGMA_SAMPLES, SIZES, SMALL,
                        load_encoder, make_encoder, make_head, make_picker, pretrain,
                        train_picker)

@@ -16,8 +16,8 @@ import math
 
 import numpy as np
 
-from . import _checks
-from .layers import Dropout, Layer
+from geonn.core import _checks
+from geonn.core.layers import Dropout, Layer
 
 __all__ = ["ensemble_predict", "mc_dropout_predict", "coverage", "nominal_coverage",
            "input_sensitivity"]

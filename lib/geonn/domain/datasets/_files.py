@@ -1,5 +1,5 @@
 """Reading the course's small data files with errors that name the file, the row
-and the expected value (shared by the loaders in :mod:`geonn.datasets`)."""
+and the expected value (shared by the loaders in :mod:`geonn.domain.datasets`)."""
 import csv
 from pathlib import Path
 

@@ -13,7 +13,7 @@ scales in :data:`MANTLE_SCALES`, i.e. as dimensionless numbers of order one.
 """
 import numpy as np
 
-# names carry a MANTLE_ prefix: geonn.datasets star-imports every data module
+# names carry a MANTLE_ prefix: geonn.domain.datasets star-imports every data module
 __all__ = ["MANTLE_FEATURES", "MANTLE_UNITS", "MANTLE_SCALES", "MANTLE_DEPTH", "MANTLE_CLASSES",
            "critical_rayleigh", "rayleigh_number", "mantle_stability"]
 

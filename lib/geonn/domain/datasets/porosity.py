@@ -27,10 +27,10 @@ def _data_dir():
     otherwise the same files installed with geonn as the package ``geonn.data``
     (pyproject.toml maps it onto data/), so ``pip install .`` finds them too."""
     here = Path(__file__).resolve().parent
-    source = here.parents[2] / "data"            # lib/geonn/datasets/ → data/
+    source = here.parents[3] / "data"            # lib/geonn/domain/datasets/ → data/
     if (source / "make_data.py").is_file():
         return source
-    return here.parent / "data"                  # site-packages/geonn/data/
+    return here.parents[1] / "data"              # site-packages/geonn/data/
 
 
 DATA_DIR = _data_dir()

@@ -1,6 +1,6 @@
 """The reference error for chapter 6: the Bayes error of the porosity generator.
 
-The generator of :mod:`geonn.datasets.porosity` draws, in every cell, a
+The generator of :mod:`geonn.domain.datasets.porosity` draws, in every cell, a
 standard-normal field value z, porosity φ = g(z) (``porosity_from_field``)
 and the acoustic impedance AI = f(φ) + ε (``ai_from_porosity``, ε ~ N(0, σ²)).
 Among all functions of a cell's AI, the conditional mean
@@ -21,7 +21,8 @@ quadrature (deterministic) or by Monte Carlo (a check); nothing is fitted.
 """
 import numpy as np
 
-from .. import _checks
+from geonn.core import _checks
+
 from .porosity import AI_NOISE_SIGMA, ai_from_porosity, porosity_from_field
 
 __all__ = ["posterior_mean_porosity", "bayes_rmse", "bayes_rmse_monte_carlo"]

@@ -22,7 +22,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .. import _checks
+from geonn.core import _checks
+
 from .signals import (_add_noise, _check_dt_f, _check_snr, _ricker_at, add_noise,
                       band_limited_noise, ricker, snr_db)
 

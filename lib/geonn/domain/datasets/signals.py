@@ -5,7 +5,8 @@ frequencies in Hz.
 """
 import numpy as np
 
-from .. import _checks
+from geonn.core import _checks
+
 from .elastic import _import_bruges
 
 __all__ = ["ricker", "band_limited_noise", "snr_db", "add_noise"]

@@ -6,7 +6,8 @@ like the traces without their last axis, NaN on an all-zero (dead) trace.
 """
 import numpy as np
 
-from .. import _checks
+from geonn.core import _checks
+
 from .window import _search
 
 __all__ = ["normalise_traces", "sta_lta", "pick_sta_lta", "energy_ratio", "pick_energy_ratio",

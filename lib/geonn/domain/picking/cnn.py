@@ -2,9 +2,10 @@
 Gaussian soft labels, a softmax cross-entropy, and a parabola-refined argmax."""
 import numpy as np
 
-from .. import _checks
-from ..layers import Activation, Conv1D, Dense, Flatten, MaxPool1D
-from ..network import Sequential
+from geonn.core import _checks
+from geonn.core.layers import Activation, Conv1D, Dense, Flatten, MaxPool1D
+from geonn.core.network import Sequential
+
 from .classical import _traces, normalise_traces
 
 __all__ = ["picker_inputs", "gaussian_labels", "pick_from_logits", "cnn_picker", "cnn_pick"]

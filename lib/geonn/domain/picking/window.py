@@ -11,7 +11,7 @@ True on the samples where a picker may pick.
 """
 import numpy as np
 
-from .. import _checks
+from geonn.core import _checks
 
 __all__ = ["expected_first_break", "search_window"]
 
@@ -24,7 +24,7 @@ def expected_first_break(first_break, dead=None):
         t̄_k = (1 / |G_k|) Σ_{g ∈ G_k} first_break[g, k],  G_k = gathers live at trace k,
 
     a mean moveout curve. Trace k must sit at the same offset in every gather, as
-    :func:`geonn.datasets.make_gathers` draws them.
+    :func:`geonn.domain.datasets.make_gathers` draws them.
     """
     who = "expected_first_break: first_break"
     fb = _checks.finite(who, _checks.array(who, first_break, ndim=2))

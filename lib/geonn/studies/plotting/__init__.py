@@ -2,7 +2,7 @@
 
 Every function takes an optional ``ax`` (or ``axes``) and returns it, and new
 figures use the fixed sizes of :mod:`.style`, so the book's figures look alike.
-The figure a dashboard in :mod:`geonn.widgets` redraws is a function here too,
+The figure a dashboard in :mod:`geonn.studies.widgets` redraws is a function here too,
 so a chapter can draw the same view statically for the HTML book.
 
 - :mod:`.networks`: network diagrams with weights, values and gradients

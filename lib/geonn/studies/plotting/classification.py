@@ -34,7 +34,8 @@ def plot_rayleigh_plane(wavenumber, Ra, predicted, wrong=None, ax=None, ylim=Non
     1 unstable), over the marginal-stability curve Ra_cr of a layer with free-slip
     boundaries.  ``wrong`` (boolean mask) marks misclassified samples with a cross.
     """
-    from ..datasets.mantle import critical_rayleigh   # only this figure needs the physics
+    # only this figure needs the physics
+    from geonn.domain.datasets.mantle import critical_rayleigh
 
     wavenumber, Ra, predicted = (np.asarray(a).ravel() for a in (wavenumber, Ra, predicted))
     if not len(wavenumber) == len(Ra) == len(predicted):

@@ -2,7 +2,8 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ..processing import amplitude_spectrum
+from geonn.domain.processing import amplitude_spectrum
+
 from .style import TEXT_WIDTH, new_ax
 
 __all__ = ["plot_traces", "plot_kernels"]

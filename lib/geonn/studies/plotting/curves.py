@@ -2,7 +2,8 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .. import activations
+from geonn.core import activations
+
 from .style import WIDE, new_ax
 
 __all__ = ["plot_loss", "plot_activation", "plot_activation_panels"]
@@ -56,7 +57,7 @@ def plot_activation_panels(activation, zmax=5.0, depth=5, axes=None, **kwargs):
     |α'(z)|^depth, the factor the activation alone contributes to a gradient
     that passes through ``depth`` layers sitting at the same z with unit weights.
 
-    Drawn by ``geonn.widgets.activation_explorer`` and, statically, by chapters.
+    Drawn by ``geonn.studies.widgets.activation_explorer`` and, statically, by chapters.
     """
     act = activations.get(activation, **kwargs)
     if axes is None:

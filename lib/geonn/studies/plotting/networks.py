@@ -3,7 +3,8 @@ fully connected network (chapters 1–3)."""
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ..layers import Dense
+from geonn.core.layers import Dense
+
 from .style import GRAD_COLOUR, NODE_COLOURS, WIDE, new_ax
 
 __all__ = ["network_weights", "draw_network", "plot_backprop"]
@@ -106,8 +107,9 @@ def plot_backprop(trace, epoch=0, show_weights=True, show_values=True, show_grad
     epoch with ℓ marked.  Parameters at ℓ are those after ℓ updates; the
     gradients shown are the ones the (ℓ+1)-th update uses.
 
-    ``trace`` is the dict returned by :func:`geonn.widgets.trace_training`.
-    Drawn by :func:`geonn.widgets.backprop_dashboard` and, statically, by chapter 3.
+    ``trace`` is the dict returned by :func:`geonn.studies.widgets.trace_training`.
+    Drawn by :func:`geonn.studies.widgets.backprop_dashboard` and, statically, by
+    chapter 3.
     """
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(WIDE[0], WIDE[1] + 2), width_ratios=[5, 2],

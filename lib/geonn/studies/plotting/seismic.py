@@ -11,7 +11,7 @@ def plot_elastic_log(log, intervals=None, axes=None, title="Elastic well log"):
     """Three tracks against depth: Vp and Vs (m/s), density (g/cm³), Vp/Vs.
 
     ``log`` has arrays ``depth`` (m), ``vp``, ``vs``, ``rho`` and optionally a
-    boolean ``sand`` (e.g. a ``geonn.datasets.ElasticLog``); sand beds are
+    boolean ``sand`` (e.g. a ``geonn.domain.datasets.ElasticLog``); sand beds are
     shaded.  ``intervals`` maps a label to a ``(top, base)`` depth range,
     drawn as a bracket on every track.
     """

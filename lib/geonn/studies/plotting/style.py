@@ -25,7 +25,7 @@ RC = {"figure.dpi": 100, "savefig.dpi": 100, "font.size": 10, "axes.titlesize": 
 def use_book_style():
     """Apply ``RC``; in a Jupyter kernel, also store inline figures at 2× ("retina").
 
-    Called when :mod:`geonn.plotting` is imported, so a chapter's figures get
+    Called when :mod:`geonn.studies.plotting` is imported, so a chapter's figures get
     it without a line of set-up."""
     mpl.rcParams.update(RC)
     try:

@@ -1,7 +1,7 @@
 """ipywidgets dashboards.  Each returns the widget so a test can inspect it.
 
 A static figure of the same content should precede each dashboard in a
-chapter, drawn with the same ``geonn.plotting`` function: the HTML book cannot
+chapter, drawn with the same ``geonn.studies.plotting`` function: the HTML book cannot
 run Python.
 
 - :func:`activation_explorer` (chapter 2)

@@ -6,7 +6,7 @@ import numpy as np
 def redraw_in(out, box, draw):
     """Draw a dashboard's figure afresh in its ``Output`` widget ``out``.
 
-    ``draw()`` makes the new figure with a ``geonn.plotting`` function and
+    ``draw()`` makes the new figure with a ``geonn.studies.plotting`` function and
     returns its axes.  The figure drawn last, kept in ``box.figure``, is closed
     first: pyplot would otherwise keep every figure a slider ever drew open.
     """

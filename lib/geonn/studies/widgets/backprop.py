@@ -3,10 +3,11 @@
 import ipywidgets as w
 import numpy as np
 
-from ..layers import Dense
-from ..losses import MSE
-from ..network import mlp
-from ..optim import SGD
+from geonn.core.layers import Dense
+from geonn.core.losses import MSE
+from geonn.core.network import mlp
+from geonn.core.optim import SGD
+
 from ..plotting import plot_backprop
 from ._redraw import redraw_in
 
@@ -102,7 +103,7 @@ def backprop_dashboard(X=None, y=None, sizes=(3, 2, 1), seed=3, eta=0.1, epochs=
     forward-pass values and the backprop gradients on the diagram.  Each
     (seed, η) run is computed once by :func:`backprop_trace` and cached, so
     moving the epoch slider only redraws.  The figure is
-    :func:`geonn.plotting.plot_backprop`.
+    :func:`geonn.studies.plotting.plot_backprop`.
 
     Returns the widget; ``widget.controls`` (dict of the controls),
     ``widget.cache`` (the runs so far), ``widget.trace()`` (the current run)

@@ -1,7 +1,8 @@
 """The activation explorer of chapter 2."""
 import ipywidgets as w
 
-from .. import activations
+from geonn.core import activations
+
 from ..plotting import plot_activation_panels
 from ._redraw import redraw_in
 
@@ -12,7 +13,7 @@ def activation_explorer(initial="sigmoid"):
     """Pick an activation and a z-range; see α(z), α'(z) and the chain of
     derivatives through ``depth`` stacked layers (the vanishing gradient).
 
-    The figure is :func:`geonn.plotting.plot_activation_panels`.
+    The figure is :func:`geonn.studies.plotting.plot_activation_panels`.
     """
     name = w.Dropdown(options=activations.NAMES, value=initial, description="activation")
     zmax = w.FloatSlider(value=5.0, min=1.0, max=20.0, step=0.5, description="|z| max")

@@ -3,11 +3,12 @@ network, with the fit redrawn."""
 import ipywidgets as w
 import numpy as np
 
-from ..losses import MSE
-from ..network import mlp
-from ..optim import Adam
+from geonn.core.losses import MSE
+from geonn.core.network import mlp
+from geonn.core.optim import Adam
+from geonn.core.train import fit
+
 from ..plotting import plot_fit_and_loss
-from ..train import fit
 from ._redraw import redraw_in
 
 __all__ = ["porosity_fit", "porosity_dashboard"]
@@ -27,7 +28,7 @@ def porosity_fit(X_train, y_train, X_test, y_test, width=3, depth=1, epochs=300,
 def porosity_dashboard(X_train, y_train, X_test, y_test, scalers=None, seed=0, **labels):
     """Hidden width, depth, epochs and learning rate of the porosity network;
     every change retrains (Adam, batch 5) and redraws
-    :func:`geonn.plotting.plot_fit_and_loss`.  ``scalers=(x_scaler, y_scaler)``
+    :func:`geonn.studies.plotting.plot_fit_and_loss`.  ``scalers=(x_scaler, y_scaler)``
     (fitted MinMaxScalers) draws the crossplot in the original units."""
     width = w.IntSlider(value=3, min=1, max=30, description="width", continuous_update=False)
     depth = w.IntSlider(value=1, min=1, max=3, description="depth", continuous_update=False)
