@@ -1,7 +1,6 @@
-"""Pins the review fixes of chapters 1-4 (issues 11, 15 and 17): the corrected
-hand values, what an epoch costs, the two readings of the lecture's target, and
-the presentation rules of the chapters (figures, hidden checks, dashboards,
-timings)."""
+"""Chapters 1-4: the corrected hand values, what an epoch costs, the two readings
+of the lecture's target, and the presentation rules of these chapters (figures,
+hidden checks, dashboards, timings). Their errata are in test_errata.py."""
 import importlib.util
 import json
 import os
@@ -170,61 +169,3 @@ def test_conftest_measures_the_notebook_budget_in_cpu_time():
     sum(i * i for i in range(2_000_000))
     after = module._process_cpu_seconds(os.getpid())
     assert after > before >= 0
-
-
-# --- the errata page lists the chapter 1-4 entries (issue 15, items 2-4, 8 and 9)
-ERRATA = (ROOT / "book" / "errata.md").read_text(encoding="utf-8")
-
-
-def _errata_section(chapter):
-    # the text of one chapter's section, from its heading to the next "## " heading
-    match = re.search(rf"^## [^\n]*\(chapter {chapter}\)\n(.*?)(?=^## |\Z)", ERRATA, re.M | re.S)
-    assert match, f"errata page has no section for chapter {chapter}"
-    return match.group(1)
-
-
-@pytest.mark.parametrize("chapter, needles", [
-    (2, ["cannot use for gradient-based optimization",             # linear activation
-         "<erratum-linear-gradient>",
-         "Computationally expensive derivative calculation",        # tanh's derivative
-         "<erratum-tanh-cost>",
-         "Approximates Identity at the Origin",                     # ReLU is not the identity at 0
-         "<erratum-identity-origin>",
-         "Continuously Differentiable – required",                  # ReLU contradicts it
-         "<erratum-continuously-differentiable>"]),
-    (3, ["does not state the target",                                # the target is inferred
-         "$y = -1.7$",
-         "<backprop-target>",
-         "$-0.32$ on the three slides that follow it"]),             # three times, not twice
-    (4, ["commonly used heuristic",                                  # "Xavier" is Glorot's eq. 1
-         "<optim-xavier-heuristic>",
-         "$1/\\sqrt{3+1}$",                                           # H4 limits use k = 2
-         "$1/\\sqrt{3+2} = 0.447$",
-         "<optim-h4-limits>",
-         "but slower epochs",                                         # mini-batches and epoch cost
-         "<optim-epoch-cost>",
-         "parameter from previous epoch",                             # Adam's epoch and r
-         "where r is the learning rate"]),
-])
-def test_errata_page_lists_each_new_chapter_1_4_entry(chapter, needles):
-    section = _errata_section(chapter)
-    for needle in needles:
-        assert needle in section, f"chapter {chapter} errata lack {needle!r}"
-    assert "on two others" not in section
-
-
-def test_errata_page_keeps_one_row_per_chapter_1_4_entry():
-    # rows are counted in each chapter's section: 1 + 2 + 4 + 6 before the review, and the
-    # review added 4 rows to chapter 2 and 4 to chapter 4 (the -0.32 row was changed in place)
-    rows = {ch: sum(line.startswith("| ") and not line.startswith("| Where")
-                    for line in _errata_section(ch).splitlines()) for ch in range(1, 5)}
-    assert rows == {1: 1, 2: 6, 3: 4, 4: 10}
-
-
-def test_errata_links_point_to_labels_in_the_chapters():
-    labels = set()
-    for path in (ROOT / "book").glob("*.ipynb"):
-        for cell in _cells(path):
-            labels.update(re.findall(r"^\(([\w-]+)\)=", _source(cell), re.M))
-    for target in re.findall(r"\{ref\}`[^`<]*<([\w-]+)>`", ERRATA):
-        assert target in labels, f"errata link to a missing label: {target}"

@@ -222,3 +222,9 @@ def test_plot_reflectivity():
     np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), R.real)
     with pytest.raises(ValueError, match="theta"):
         plotting.plot_reflectivity(theta, {"short": np.zeros(3)})
+
+
+def test_zoeppritz_labels_refuses_a_non_positive_block():
+    X = np.array([[2500, 1200, 2.3, 2700, 1400, 2.4, 10.0]])
+    with pytest.raises(ValueError, match="block must be an integer ≥ 1; got -1"):
+        zoeppritz_labels(X, block=-1)
