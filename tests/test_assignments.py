@@ -357,8 +357,8 @@ def test_command_line(tmp_path, capsys):
     with pytest.raises(SystemExit, match="no single assignment matches '99'"):
         A.main(["build", "99", "--out", str(tmp_path)])
     with pytest.raises(SystemExit, match="no .ipynb or .zip submissions"):
-        A.main(["grade", "06", str(tmp_path / "06_porosity" / "autograder" / "geonn" / "datasets"),
-                "--out", str(tmp_path)])
+        no_submissions = tmp_path / "06_porosity" / "autograder" / "geonn" / "domain"
+        A.main(["grade", "06", str(no_submissions / "datasets"), "--out", str(tmp_path)])
 
 
 def test_masters_stay_out_of_the_book():
