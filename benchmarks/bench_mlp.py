@@ -75,7 +75,7 @@ class Problem:
 
     def with_init(self, rng):
         """Draw the lecture's Xavier weights once; every implementation copies them."""
-        self.init = [(geonn.init.xavier(p, k, rng).astype(self.dtype), np.zeros(k, self.dtype))
+        self.init = [(geonn.core.init.xavier(p, k, rng).astype(self.dtype), np.zeros(k, self.dtype))
                      for p, k in zip(self.sizes[:-1], self.sizes[1:])]
         return self
 
@@ -85,7 +85,7 @@ def small_problem(epochs=300, batch_size=5):
     from sklearn.model_selection import train_test_split
     from sklearn.preprocessing import MinMaxScaler
 
-    wells = geonn.datasets.load_porosity_wells()
+    wells = geonn.domain.datasets.load_porosity_wells()
     X = np.asarray(wells["AI"], dtype=float).reshape(-1, 1)
     y = np.asarray(wells["porosity"], dtype=float).reshape(-1, 1)
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.2, random_state=SEED)

@@ -1,4 +1,4 @@
-"""Make the course's data files from the seeded generators in ``geonn.datasets``.
+"""Make the course's data files from the seeded generators in ``geonn.domain.datasets``.
 
     python data/make_data.py                    # every data set, into data/
     python data/make_data.py --only porosity    # one data set
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from geonn.datasets import porosity
+from geonn.domain.datasets import porosity
 
 SEEDS = {"porosity": 6}   # one seed per data set: the chapter number
 

@@ -3,8 +3,8 @@ and the lecture's output-form derivatives."""
 import numpy as np
 import pytest
 
-from geonn import activations
-from geonn.gradcheck import numerical_grad, rel_error
+from geonn.core import activations
+from geonn.core.gradcheck import numerical_grad, rel_error
 
 TOL = 1e-6
 # points away from the kink at 0 of step / ReLU / leaky ReLU

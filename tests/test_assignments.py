@@ -251,7 +251,7 @@ def test_autograder_zip_is_for_the_course_python_and_checked_by_hash(built, stem
         names = set(z.namelist())
         env = yaml.safe_load(z.read("environment.yml"))
         z.extractall(tmp_path)
-    assert "files/geonn/__init__.py" in names and "files/geonn/datasets/porosity.py" in names
+    assert "files/geonn/__init__.py" in names and "files/geonn/domain/datasets/porosity.py" in names
     assert not any("__pycache__" in n for n in names)
     assert "python=3.11" in env["dependencies"]
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
@@ -357,8 +357,8 @@ def test_command_line(tmp_path, capsys):
     with pytest.raises(SystemExit, match="no single assignment matches '99'"):
         A.main(["build", "99", "--out", str(tmp_path)])
     with pytest.raises(SystemExit, match="no .ipynb or .zip submissions"):
-        A.main(["grade", "06", str(tmp_path / "06_porosity" / "autograder" / "geonn" / "datasets"),
-                "--out", str(tmp_path)])
+        no_submissions = tmp_path / "06_porosity" / "autograder" / "geonn" / "domain"
+        A.main(["grade", "06", str(no_submissions / "datasets"), "--out", str(tmp_path)])
 
 
 def test_masters_stay_out_of_the_book():

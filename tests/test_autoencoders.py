@@ -1,4 +1,4 @@
-"""geonn.autoencoders and datasets.add_noise: shapes, gradients against central
+"""geonn.studies.autoencoders and datasets.add_noise: shapes, gradients against central
 differences, the linear autoencoder against PCA, hand values of the error share,
 and clear errors for bad input."""
 import numpy as np
@@ -6,8 +6,8 @@ import pytest
 from sklearn.decomposition import PCA
 
 from geonn import MSE, Adam, check_layer, fit
-from geonn.autoencoders import conv_denoiser, dense_autoencoder, unexplained_variance
-from geonn.datasets import add_noise, make_gathers, snr_db
+from geonn.studies.autoencoders import conv_denoiser, dense_autoencoder, unexplained_variance
+from geonn.domain.datasets import add_noise, make_gathers, snr_db
 
 
 def test_dense_autoencoder_is_an_encoder_and_a_decoder_of_mirror_sizes():

@@ -15,7 +15,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from geonn import MSE, SGD, Activation, Dense, Momentum, Sequential  # noqa: E402
-from geonn.gradcheck import gradcheck, numerical_grad, rel_error  # noqa: E402
+from geonn.core.gradcheck import gradcheck, numerical_grad, rel_error  # noqa: E402
 
 TOL = 1e-6
 I = np.array([[0.5, 0.2, 0.7]])
@@ -237,7 +237,7 @@ def test_momentum_needs_the_parameter_on_the_right_hand_side(example):
 
 # -- the dashboard and its figure -------------------------------------------------
 def test_draw_network_with_gradients_is_backwards_compatible():
-    from geonn import plotting
+    from geonn.studies import plotting
     net = lecture_net()
     net.backward(MSE().grad(net.forward(I), Y))
     plain = plotting.draw_network(net, show_weights=True)
@@ -251,7 +251,7 @@ def test_draw_network_with_gradients_is_backwards_compatible():
 
 
 def test_trace_training_records_gradient_descent():
-    from geonn.widgets import trace_training
+    from geonn.studies.widgets import trace_training
     net = lecture_net()
     trace = trace_training(net, I, Y, eta=0.1, epochs=5)
     assert trace["sizes"] == [3, 2, 1] and len(trace["loss"]) == 6 and not trace["diverged"]
@@ -271,7 +271,7 @@ def test_trace_training_records_gradient_descent():
 
 
 def test_trace_gradients_match_finite_differences_on_a_batch():
-    from geonn.widgets import backprop_trace
+    from geonn.studies.widgets import backprop_trace
     rng = np.random.default_rng(5)
     X, y = rng.normal(size=(6, 3)), rng.normal(size=(6, 1))
     trace = backprop_trace(seed=2, eta=0.3, X=X, y=y, epochs=3)
@@ -287,8 +287,8 @@ def test_trace_gradients_match_finite_differences_on_a_batch():
 
 
 def test_trace_stops_at_divergence_and_rejects_bad_input():
-    from geonn import plotting
-    from geonn.widgets import backprop_trace
+    from geonn.studies import plotting
+    from geonn.studies.widgets import backprop_trace
     trace = backprop_trace(seed=3, eta=50.0, epochs=100)     # far too large a step
     assert trace["diverged"] and len(trace["loss"]) < 101 and np.all(np.isfinite(trace["loss"]))
     ax_net, _ = plotting.plot_backprop(trace, epoch=100)
@@ -301,8 +301,8 @@ def test_trace_stops_at_divergence_and_rejects_bad_input():
 
 
 def test_plot_backprop_checkboxes_change_what_is_drawn():
-    from geonn import plotting
-    from geonn.widgets import backprop_trace
+    from geonn.studies import plotting
+    from geonn.studies.widgets import backprop_trace
     trace = backprop_trace(seed=3, eta=0.1, epochs=10)
     ax_net, ax_loss = plotting.plot_backprop(trace, epoch=4)
     everything = [t.get_text() for t in ax_net.texts]
@@ -319,7 +319,7 @@ def test_plot_backprop_checkboxes_change_what_is_drawn():
 
 
 def test_backprop_dashboard_sliders_update_the_figure_and_cache():
-    from geonn.widgets import backprop_dashboard
+    from geonn.studies.widgets import backprop_dashboard
     d = backprop_dashboard(epochs=20)
     c = d.controls
     assert (c["epoch"].min, c["epoch"].max, c["seed"].value) == (0, 20, 3)

@@ -56,7 +56,7 @@ def test_a_non_editable_install_finds_the_data(tmp_path):
     run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
          "--target", str(target), "."])
     env = dict(os.environ, PYTHONPATH=str(target))
-    where = run([sys.executable, "-c", "import geonn.datasets as d; d.load_porosity_wells(); "
+    where = run([sys.executable, "-c", "import geonn.domain.datasets as d; d.load_porosity_wells(); "
                                        "d.load_ai_map(); print(d.DATA_DIR)"], cwd=tmp_path, env=env)
     assert Path(where.strip()) == target / "geonn" / "data"
 
@@ -150,6 +150,6 @@ def test_binder_install_runs_chapters_1_and_7(binder, tmp_path):
 
     # a non-editable install carries the data files with it
     run(pip + ["install", "--no-deps", "--force-reinstall", "."], env=env)
-    where = run([py, "-c", "from geonn.datasets import DATA_DIR, load_porosity_wells as w; "
+    where = run([py, "-c", "from geonn.domain.datasets import DATA_DIR, load_porosity_wells as w; "
                            "w(); print(DATA_DIR)"], cwd=tmp_path, env=env)
     assert "site-packages" in where, where

@@ -1,4 +1,4 @@
-"""The pkg_resources stand-in of ``geonn.datasets.elastic.bruges_reflection``, run for
+"""The pkg_resources stand-in of ``geonn.domain.datasets.elastic.bruges_reflection``, run for
 real: a fresh interpreter in which ``pkg_resources`` cannot be imported at all
 (whether or not this environment's setuptools still ships it)."""
 import subprocess
@@ -18,7 +18,7 @@ SCRIPT = textwrap.dedent("""
 
     sys.modules.pop("pkg_resources", None)
     sys.meta_path.insert(0, Block())
-    from geonn.datasets.elastic import bruges_reflection
+    from geonn.domain.datasets.elastic import bruges_reflection
     reflection = bruges_reflection()
     import bruges
     assert Block.hits >= 1, "bruges never asked for pkg_resources: the stand-in was not exercised"
@@ -26,7 +26,7 @@ SCRIPT = textwrap.dedent("""
     assert bruges.__version__ == importlib.metadata.version("bruges"), bruges.__version__
     r = reflection.zoeppritz_rpp(2500., 1200., 2.3, 2700., 1400., 2.4, theta1=0.0)
     assert abs(float(r.real) - (2700 * 2.4 - 2500 * 2.3) / (2700 * 2.4 + 2500 * 2.3)) < 1e-12
-    from geonn.datasets import ricker              # chapter 8's wavelet, through the same import
+    from geonn.domain.datasets import ricker              # chapter 8's wavelet, through the same import
     t, w = ricker(30.0)
     assert w.shape == (65,) and w[32] == 1.0
     print("ok", Block.hits)

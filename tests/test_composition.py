@@ -9,8 +9,8 @@ matplotlib.use("Agg")
 
 from geonn import (MSE, SGD, Activation, Adam, BCEWithLogits, Conv1D, Dense, Flatten, MaxPool1D,  # noqa: E402
                    Momentum, Reshape, Sequential, Upsample1D, fit, spectral_norm)
-from geonn.gradcheck import gradcheck  # noqa: E402
-from geonn.train import l2_pairs  # noqa: E402
+from geonn.core.gradcheck import gradcheck  # noqa: E402
+from geonn.core.train import l2_pairs  # noqa: E402
 
 
 def discriminator(rng):
@@ -204,7 +204,7 @@ def test_spectral_norm_reaches_the_bound_and_saves_u(tmp_path):
 
 
 def test_nested_networks_are_drawn_decayed_and_counted():
-    from geonn.plotting import draw_network, network_weights
+    from geonn.studies.plotting import draw_network, network_weights
     rng = np.random.default_rng(10)
     enc = Sequential([Dense(4, 2, rng=rng), Activation("tanh")])
     dec = Sequential([Dense(2, 4, rng=rng)])

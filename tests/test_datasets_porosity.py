@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from geonn.datasets import porosity as P  # noqa: E402
+from geonn.domain.datasets import porosity as P  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 WELLS = ROOT / "data" / "porosity_wells.csv"
@@ -149,7 +149,7 @@ def test_map_loader_failures(tmp_path):
 
 # -- chapter 6 figures and dashboard -----------------------------------------------------
 def test_map_figures_label_their_axes():
-    from geonn import plotting
+    from geonn.studies import plotting
     w = P.load_porosity_wells()
     ax = plotting.plot_well_map(w["X"], w["Y"], w["porosity"])
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("X (m)", "Y (m)") and len(ax.figure.axes) == 2
@@ -165,7 +165,7 @@ def test_map_figures_label_their_axes():
 def test_porosity_dashboard_retrains_and_redraws():
     from sklearn.preprocessing import MinMaxScaler
 
-    from geonn import widgets
+    from geonn.studies import widgets
     rng = np.random.default_rng(0)
     x = rng.uniform(-1, 1, (40, 1))
     y = -x + 0.3 * x ** 2
@@ -180,3 +180,62 @@ def test_porosity_dashboard_retrains_and_redraws():
     assert plt.get_fignums() == [box.figure.number], "the old figure must be closed"
     net, h = widgets.porosity_fit(x[:30], y[:30], x[30:], y[30:], width=4, depth=2, epochs=5)
     assert [layer.W.shape for layer in net.layers[::2]] == [(1, 4), (4, 4), (4, 1)]
+
+
+# -- bad input: generator arguments and broken files -------------------------------
+@pytest.mark.parametrize("name", ["range_major", "range_minor"])
+def test_gaussian_random_field_refuses_a_zero_range(name):
+    with pytest.raises(ValueError, match=f"{name} must be a positive length"):
+        P.gaussian_random_field(np.random.default_rng(0), shape=(8, 8), **{name: 0})
+
+
+WELLS_TEXT = "X,Y,porosity,AI,facies\n1,2,0.2,6000,1\n3,4,0.1,7000,0\n"
+
+
+def _wells(tmp_path, text, encoding="utf-8"):
+    path = tmp_path / "wells.csv"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_csv_with_trailing_blank_lines_loads(tmp_path):
+    assert len(P.load_porosity_wells(_wells(tmp_path, WELLS_TEXT + "\n\n"))["AI"]) == 2
+
+
+def test_csv_short_row_names_file_and_row(tmp_path):
+    with pytest.raises(ValueError, match=r"wells.csv: data row 2 has 3 field\(s\) but the header has 5"):
+        P.load_porosity_wells(_wells(tmp_path, WELLS_TEXT.replace("3,4,0.1,7000,0", "3,4,0.1")))
+
+
+def test_csv_non_number_names_the_row(tmp_path):
+    with pytest.raises(TypeError, match="column 'AI' must hold numbers.*data row 2 has 'x'"):
+        P.load_porosity_wells(_wells(tmp_path, WELLS_TEXT.replace("7000", "x")))
+
+
+def test_csv_with_a_utf8_bom_loads(tmp_path):
+    assert len(P.load_porosity_wells(_wells(tmp_path, "\ufeff" + WELLS_TEXT))["X"]) == 2
+
+
+def test_latin1_csv_names_the_encoding(tmp_path):
+    with pytest.raises(ValueError, match="wells.csv is not UTF-8"):
+        P.load_porosity_wells(_wells(tmp_path, WELLS_TEXT.replace("facies", "faciès"), "latin-1"))
+
+
+def test_header_only_csv(tmp_path):
+    with pytest.raises(ValueError, match="header but no data rows"):
+        P.load_porosity_wells(_wells(tmp_path, WELLS_TEXT.splitlines()[0] + "\n"))
+
+
+def test_ai_map_from_an_npz_archive(tmp_path):
+    np.savez(tmp_path / "ai.npz", ai=np.ones((2, 2)))
+    with pytest.raises(ValueError, match=r"ai.npz is an .npz archive; the AI map is one .npy"):
+        P.load_ai_map(tmp_path / "ai.npz")
+
+
+@pytest.mark.parametrize("content", [b"garbage" * 20, b"", "truncated"])
+def test_ai_map_from_a_broken_file_names_the_file(tmp_path, content):
+    path = tmp_path / "ai.npy"
+    np.save(path, np.ones((3, 3)))
+    path.write_bytes(path.read_bytes()[:60] if content == "truncated" else content)
+    with pytest.raises(ValueError, match=r"ai.npy is not a readable .npy array"):
+        P.load_ai_map(path)

@@ -1,11 +1,11 @@
-"""geonn.datasets.seismic: shapes, labels, determinism, SNR and argument errors."""
+"""geonn.domain.datasets.seismic: shapes, labels, determinism, SNR and argument errors."""
 import time
 
 import numpy as np
 import pytest
 
-from geonn.datasets import (Gathers, Traces, band_limited_noise, make_gathers, make_traces,
-                            ricker, snr_db)
+from geonn.domain.datasets import (Gathers, Traces, band_limited_noise, make_gathers, make_traces,
+                                   ricker, snr_db)
 
 
 def rng(seed=0):

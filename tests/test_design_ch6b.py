@@ -14,7 +14,7 @@ import pytest
 
 from _tools import load_tool
 
-from geonn.seed_study import CH6B_SEEDS_CSV, read_seed_study
+from geonn.studies.seed_study import CH6B_SEEDS_CSV, read_seed_study
 
 ROOT = Path(__file__).resolve().parents[1]
 NB = ROOT / "book" / "06b_design_and_uncertainty.ipynb"
@@ -133,7 +133,7 @@ def test_a_live_run_reproduces_the_stored_row(seed6):
 
 
 def _printed_tables():
-    """{column: {row label: printed value}} of every table geonn.seed_study.seed_table
+    """{column: {row label: printed value}} of every table geonn.studies.seed_study.seed_table
     printed in the chapter (a header starting "seed", columns two spaces apart)."""
     tables, lines = {}, OUT.splitlines()
     for k, line in enumerate(lines):

@@ -5,8 +5,9 @@ import numpy as np
 import pytest
 
 from geonn import (MSE, SGD, Activation, Adam, BCEWithLogits, Dense, Sequential,
-                   SoftmaxCrossEntropy, activations, fit)
-from geonn.losses import Loss
+                   SoftmaxCrossEntropy, fit)
+from geonn.core import activations
+from geonn.core.losses import Loss
 
 DTYPES = [np.float32, np.float64]
 

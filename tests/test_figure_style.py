@@ -9,8 +9,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-import geonn.plotting as gp
-from geonn.plotting import style
+import geonn.studies.plotting as gp
+from geonn.studies.plotting import style
 
 matplotlib.use("Agg")
 

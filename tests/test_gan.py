@@ -1,17 +1,17 @@
-"""geonn.gan, geonn.gan_nets and geonn.gan_metrics: the generator losses against finite
+"""geonn.studies.gan, geonn.studies.gan_nets and geonn.studies.gan_metrics: the generator losses against finite
 differences, the metrics against hand-computed values, and the training loop's contract."""
 import numpy as np
 import pytest
 
 from geonn import BCEWithLogits, TrainingDiverged, check_layer
-from geonn.gan import GeneratorLoss, sample, train_gan
-from geonn.gan_metrics import (dominant_frequency, frechet_distance, gaussian_baseline,
-                               memorisation, nearest_distance, one_nn_accuracy, report,
-                               closer_to_train,
-                               rms_amplitude, spectrum_error, spread_ratio, wasserstein1)
-from geonn.gan_nets import (add_spectral_norm, operator_norm, trace_discriminator,
-                            trace_generator)
-from geonn.layers import Conv1D, Dense, spectral_norm
+from geonn.studies.gan import GeneratorLoss, sample, train_gan
+from geonn.studies.gan_metrics import (dominant_frequency, frechet_distance, gaussian_baseline,
+                                       memorisation, nearest_distance, one_nn_accuracy, report,
+                                       closer_to_train,
+                                       rms_amplitude, spectrum_error, spread_ratio, wasserstein1)
+from geonn.studies.gan_nets import (add_spectral_norm, operator_norm, trace_discriminator,
+                                    trace_generator)
+from geonn.core.layers import Conv1D, Dense, spectral_norm
 
 
 def _fd_grad(f, s, eps=1e-6):

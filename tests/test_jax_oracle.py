@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 import geonn
-from geonn import activations, gan
+from geonn.core import activations
+from geonn.studies import gan
 
 try:
     import jax
@@ -99,7 +100,7 @@ def _max_rel_diff(net, jax_grads):
 
 def test_every_activation_and_loss_is_covered():
     assert set(ACTIVATIONS) == set(activations.NAMES)
-    assert {type(loss) for loss, *_ in LOSSES.values()} == set(geonn.losses.Loss.__subclasses__())
+    assert {type(loss) for loss, *_ in LOSSES.values()} == set(geonn.core.losses.Loss.__subclasses__())
 
 
 @pytest.mark.parametrize("loss_name", LOSSES)

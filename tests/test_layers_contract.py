@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from geonn import (Activation, AvgPool1D, Conv1D, Dense, Dropout, Flatten, Layer, MaxPool1D,
-                   Reshape, Upsample1D, activations, check_layer, spectral_norm)
+                   Reshape, Upsample1D, check_layer, spectral_norm)
+from geonn.core import activations
 
 
 def _dense(rng):

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from geonn.gradcheck import numerical_grad, rel_error
-from geonn.losses import MSE, BCEWithLogits, SoftmaxCrossEntropy, get
+from geonn.core.gradcheck import numerical_grad, rel_error
+from geonn.core.losses import MSE, BCEWithLogits, SoftmaxCrossEntropy, get
 
 TOL = 1e-6
 rng = np.random.default_rng(7)

@@ -8,9 +8,10 @@ import pytest  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
-from geonn import Activation, Adam, Dense, Sequential, SoftmaxCrossEntropy, fit, plotting  # noqa: E402
-from geonn.datasets import (MANTLE_DEPTH, MANTLE_SCALES, critical_rayleigh,  # noqa: E402
-                            mantle_stability, rayleigh_number)
+from geonn import Activation, Adam, Dense, Sequential, SoftmaxCrossEntropy, fit  # noqa: E402
+from geonn.studies import plotting  # noqa: E402
+from geonn.domain.datasets import (MANTLE_DEPTH, MANTLE_SCALES, critical_rayleigh,  # noqa: E402
+                                   mantle_stability, rayleigh_number)
 
 
 def teardown_function():

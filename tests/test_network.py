@@ -6,8 +6,9 @@ import pytest
 import geonn
 
 from geonn import (MSE, Activation, Adam, BCEWithLogits, Dense, Dropout, Sequential,
-                   SoftmaxCrossEntropy, activations, fit)
-from geonn.gradcheck import gradcheck, numerical_grad, rel_error
+                   SoftmaxCrossEntropy, fit)
+from geonn.core import activations
+from geonn.core.gradcheck import gradcheck, numerical_grad, rel_error
 
 TOL = 1e-6
 

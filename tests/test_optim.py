@@ -3,8 +3,9 @@ gradients; learning-rate decay; initialisation ranges."""
 import numpy as np
 import pytest
 
-from geonn import SGD, MSE, Adam, Dense, Momentum, Sequential, Activation, fit, init
-from geonn.gradcheck import numerical_grad
+from geonn import SGD, MSE, Adam, Dense, Momentum, Sequential, Activation, fit
+from geonn.core import init
+from geonn.core.gradcheck import numerical_grad
 
 
 def one(x):

@@ -1,13 +1,13 @@
-"""geonn.picking: classical pickers, pick errors, labels, and the CNN picker."""
+"""geonn.domain.picking: classical pickers, pick errors, labels, and the CNN picker."""
 import numpy as np
 import pytest
 
 from geonn import Adam, SoftmaxCrossEntropy, check_layer, fit
-from geonn.datasets import make_gathers
-from geonn.picking import (calibrate, cnn_pick, cnn_picker, energy_ratio,
-                           expected_first_break, gaussian_labels, median_abs_ms,
-                           normalise_traces, pick_energy_ratio, pick_from_logits,
-                           pick_sta_lta, picker_inputs, rms_ms, search_window, sta_lta)
+from geonn.domain.datasets import make_gathers
+from geonn.domain.picking import (calibrate, cnn_pick, cnn_picker, energy_ratio,
+                                  expected_first_break, gaussian_labels, median_abs_ms,
+                                  normalise_traces, pick_energy_ratio, pick_from_logits,
+                                  pick_sta_lta, picker_inputs, rms_ms, search_window, sta_lta)
 
 DT = 0.002
 

@@ -6,8 +6,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from geonn import (Activation, Dense, History, Sequential, activations, plotting,  # noqa: E402
-                   widgets)
+from geonn import Activation, Dense, History, Sequential  # noqa: E402
+from geonn.core import activations  # noqa: E402
+from geonn.studies import plotting, widgets  # noqa: E402
 
 
 def teardown_function():

@@ -6,8 +6,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from geonn import plotting  # noqa: E402
-from geonn.plotting import plot_kernels, plot_traces  # noqa: E402
+from geonn.studies import plotting  # noqa: E402
+from geonn.studies.plotting import plot_kernels, plot_traces  # noqa: E402
 
 
 def teardown_function():

@@ -6,8 +6,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from geonn.datasets import make_gathers  # noqa: E402
-from geonn.plotting import plot_gather  # noqa: E402
+from geonn.domain.datasets import make_gathers  # noqa: E402
+from geonn.studies.plotting import plot_gather  # noqa: E402
 
 
 def teardown_function():

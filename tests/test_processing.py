@@ -1,8 +1,8 @@
-"""geonn.processing: Wiener deconvolution, amplitude spectra and the band-pass (chapter 8)."""
+"""geonn.domain.processing: Wiener deconvolution, amplitude spectra and the band-pass (chapter 8)."""
 import numpy as np
 import pytest
 
-from geonn.processing import amplitude_spectrum, bandpass, wiener_deconvolution
+from geonn.domain.processing import amplitude_spectrum, bandpass, wiener_deconvolution
 
 DT = 0.002
 

@@ -9,9 +9,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from geonn import MSE, SGD, Activation, Dense, Sequential, fit, plotting  # noqa: E402
-from geonn.datasets import (FEATURES, ElasticLog, bruges_reflection,  # noqa: E402
-                            interface_features, make_elastic_log, zoeppritz_labels)
+from geonn import MSE, SGD, Activation, Dense, Sequential, fit  # noqa: E402
+from geonn.studies import plotting  # noqa: E402
+from geonn.domain.datasets import (FEATURES, ElasticLog, bruges_reflection,  # noqa: E402
+                                   interface_features, make_elastic_log, zoeppritz_labels)
 
 
 def teardown_function():
@@ -221,3 +222,9 @@ def test_plot_reflectivity():
     np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), R.real)
     with pytest.raises(ValueError, match="theta"):
         plotting.plot_reflectivity(theta, {"short": np.zeros(3)})
+
+
+def test_zoeppritz_labels_refuses_a_non_positive_block():
+    X = np.array([[2500, 1200, 2.3, 2700, 1400, 2.4, 10.0]])
+    with pytest.raises(ValueError, match="block must be an integer ≥ 1; got -1"):
+        zoeppritz_labels(X, block=-1)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from _tools import load_tool
 
-from geonn.gan_report import (MODELS, SEED_MEASURES, read_seed_study, score_table, seed_summary,
-                              write_seed_study)
+from geonn.studies.gan_report import (MODELS, SEED_MEASURES, read_seed_study, score_table, seed_summary,
+                                      write_seed_study)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "book" / "10_gans.ipynb"

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from _tools import load_tool
 
-from geonn.seed_study import CH7_SEEDS_CSV, read_seed_study, write_seed_study
+from geonn.studies.seed_study import CH7_SEEDS_CSV, read_seed_study, write_seed_study
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "book" / "07_reflectivity.ipynb"
@@ -66,7 +66,7 @@ def test_the_study_file_round_trips(tmp_path):
 
 
 def test_grouped_seed_table_by_hand():
-    from geonn.seed_study import grouped_seed_table
+    from geonn.studies.seed_study import grouped_seed_table
 
     study = {"seed": np.array([0, 8]), "a rms": np.array([1.0, 3.0]),
              "b rms": np.array([2.5, 0.5])}

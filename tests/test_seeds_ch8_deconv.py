@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from _tools import load_tool
 
-from geonn.seed_study import read_seed_study
+from geonn.studies.seed_study import read_seed_study
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "book" / "08_convolution.ipynb"

@@ -11,12 +11,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-import geonn.widgets
+import geonn.studies.widgets
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-DASHBOARDS = [name for name in geonn.widgets.__all__ if name.endswith(("_dashboard", "_explorer"))]
+DASHBOARDS = [name for name in geonn.studies.widgets.__all__ if name.endswith(("_dashboard", "_explorer"))]
 CALL = re.compile(r"\b(?:%s)\s*\(" % "|".join(DASHBOARDS))
 HIDDEN = {"remove-output", "remove-cell"}
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from geonn import SGD, Adam, Momentum, TrainingDiverged
-from geonn.gradcheck import numerical_grad, rel_error
-from geonn.surfaces import Bowl, Rosenbrock, descend
+from geonn.core.gradcheck import numerical_grad, rel_error
+from geonn.studies.surfaces import Bowl, Rosenbrock, descend
 
 SURFACES = [Bowl(a=1, b=50, angle=30), Bowl(a=2, b=3), Rosenbrock(), Rosenbrock(a=0.5, b=10)]
 POINTS = [np.array([-1.5, 2.5]), np.array([0.3, -0.7]), np.array([1.2, 1.0])]

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from geonn import MSE, SGD, Activation, Adam, Dense, Sequential, fit
-from geonn.gradcheck import numerical_grad, rel_error
-from geonn.train import check_arrays, l2_pairs, l2_penalty
+from geonn.core.gradcheck import numerical_grad, rel_error
+from geonn.core.train import check_arrays, l2_pairs, l2_penalty
 
 
 def _net(rng, width=8, dtype=float):

@@ -1,4 +1,4 @@
-"""geonn.transfer, transfer_run and tools/transfer_ch9.py (chapter 9, section 5):
+"""geonn.studies.transfer, transfer_run and tools/transfer_ch9.py (chapter 9, section 5):
 freezing really keeps the pretrained encoder fixed, the slow encoder steps a tenth as
 far, the warm-up is frozen-then-unfrozen training, the bottleneck is one channel, bad
 input is refused, the script's --small mode runs, and the stored grid is complete and
@@ -9,14 +9,14 @@ import pytest
 from _tools import load_tool
 from geonn import MSE, SoftmaxCrossEntropy, check_gradients
 from geonn import Adam, fit
-from geonn.picking import gaussian_labels
-from geonn.transfer import (ETA, METHODS, N_LABELS, RECIPES, SLOW, SlowPart,
-                            make_autoencoder, make_encoder, make_head, make_picker,
-                            pretrain, train_picker)
-from geonn.transfer_report import (CEILING, encoder_path, error_table,
-                                   plot_against_scratch, plot_transfer, read_transfer,
-                                   transfer_table)
-from geonn.transfer_run import run_transfer, transfer_data, transfer_inputs
+from geonn.domain.picking import gaussian_labels
+from geonn.studies.transfer import (ETA, METHODS, N_LABELS, RECIPES, SLOW, SlowPart,
+                                    make_autoencoder, make_encoder, make_head, make_picker,
+                                    pretrain, train_picker)
+from geonn.studies.transfer_report import (CEILING, encoder_path, error_table,
+                                           plot_against_scratch, plot_transfer, read_transfer,
+                                           transfer_table)
+from geonn.studies.transfer_run import run_transfer, transfer_data, transfer_inputs
 
 SEEDS = (0, 1, 2, 3, 4)
 

@@ -1,13 +1,13 @@
-"""geonn.uncertainty: ensemble and MC-dropout statistics, coverage, sensitivity."""
+"""geonn.studies.uncertainty: ensemble and MC-dropout statistics, coverage, sensitivity."""
 import math
 
 import numpy as np
 import pytest
 
 from geonn import Dense, Dropout, Sequential, mlp
-from geonn.gradcheck import rel_error
-from geonn.uncertainty import (coverage, ensemble_predict, input_sensitivity, mc_dropout_predict,
-                               nominal_coverage)
+from geonn.core.gradcheck import rel_error
+from geonn.studies.uncertainty import (coverage, ensemble_predict, input_sensitivity, mc_dropout_predict,
+                                       nominal_coverage)
 
 
 def nets(n, seed=0):

@@ -1,8 +1,8 @@
-"""geonn.validation: blocked K-fold, paired differences, correlograms."""
+"""geonn.domain.validation: blocked K-fold, paired differences, correlograms."""
 import numpy as np
 import pytest
 
-from geonn.validation import blocked_kfold, correlogram, paired_difference
+from geonn.domain.validation import blocked_kfold, correlogram, paired_difference
 
 
 def wells(n=180, seed=0):

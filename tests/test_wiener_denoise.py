@@ -1,12 +1,12 @@
-"""geonn.processing's Wiener denoising filter (chapter 9's classical baseline): the mean
+"""geonn.domain.processing's Wiener denoising filter (chapter 9's classical baseline): the mean
 power spectrum by hand, H = S / (S + N) at its limits, the SNR estimate, a gain over the
 identity and over a band-pass on band-limited traces, and clear errors for bad input."""
 import numpy as np
 import pytest
 
-from geonn.datasets import add_noise, band_limited_noise, snr_db
-from geonn.processing import (bandpass, estimate_snr_db, mean_power_spectrum,
-                              wiener_denoise)
+from geonn.domain.datasets import add_noise, band_limited_noise, snr_db
+from geonn.domain.processing import (bandpass, estimate_snr_db, mean_power_spectrum,
+                                     wiener_denoise)
 
 DT = 0.002
 

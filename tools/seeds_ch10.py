@@ -12,25 +12,25 @@ About 20 s of CPU per seed.
 
 Printed per seed: one row per model (real vs real, the Gaussian baseline, the plain
 GAN, the GAN with spectral normalisation on D) and one column per measure of
-`geonn.gan_metrics.report`, of `memorisation` (copy ratio and share, against the
+`geonn.studies.gan_metrics.report`, of `memorisation` (copy ratio and share, against the
 training traces) and of `closer_to_train` (against the first 1,000 of them); then, per
 measure, the median and range over seeds of every model, and how many seeds SN brings
 closer to real. ``--save`` writes the scores to data/ch10_seeds.csv, which the chapter
-prints (`geonn.gan_report`).
+prints (`geonn.studies.gan_report`).
 """
 import argparse
 
 import numpy as np
 
 from geonn import MSE, Adam, fit
-from geonn.autoencoders import dense_autoencoder
-from geonn.datasets.seismic import make_traces
-from geonn.gan import sample, train_gan
-from geonn.gan_metrics import (closer_to_train, dominant_frequency, gaussian_baseline,
-                               memorisation, report, rms_amplitude, spread_ratio)
-from geonn.gan_nets import add_spectral_norm, trace_discriminator, trace_generator
-from geonn.gan_report import (MODELS, SEED_MEASURES, SEEDS_CSV, score_table, seed_summary,
-                              write_seed_study)
+from geonn.studies.autoencoders import dense_autoencoder
+from geonn.domain.datasets.seismic import make_traces
+from geonn.studies.gan import sample, train_gan
+from geonn.studies.gan_metrics import (closer_to_train, dominant_frequency, gaussian_baseline,
+                                       memorisation, report, rms_amplitude, spread_ratio)
+from geonn.studies.gan_nets import add_spectral_norm, trace_discriminator, trace_generator
+from geonn.studies.gan_report import (MODELS, SEED_MEASURES, SEEDS_CSV, score_table, seed_summary,
+                                      write_seed_study)
 
 N_TRAIN, N_TEST, N_GEN = 2000, 1000, 1000
 NT, DT, LATENT = 64, 0.002, 8            # 64 samples of 2 ms; 8 latent numbers

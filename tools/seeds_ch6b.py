@@ -22,7 +22,7 @@ AI range and its correlation with the distance to the nearest well; the
 sensitivity of the learned curve against the truth's.
 
 With ``--save``, one row per seed of the map measures the chapter quotes over the seeds
-(``COLUMNS``, see ``measures``) is stored through ``geonn.seed_study``; the chapter
+(``COLUMNS``, see ``measures``) is stored through ``geonn.studies.seed_study``; the chapter
 prints them. The 1-D remedies are not stored: the chapter runs them over the seeds.
 """
 import argparse
@@ -32,11 +32,11 @@ from sklearn.model_selection import KFold, train_test_split
 from sklearn.preprocessing import MinMaxScaler
 
 from geonn import MSE, Activation, Adam, Dense, Dropout, Sequential, fit, mlp
-from geonn.datasets import porosity as P
-from geonn.datasets import porosity_reference as R
-from geonn.seed_study import CH6B_SEEDS_CSV, write_seed_study
-from geonn.uncertainty import coverage, ensemble_predict, input_sensitivity, mc_dropout_predict
-from geonn.validation import blocked_kfold, correlogram, paired_difference
+from geonn.domain.datasets import porosity as P
+from geonn.domain.datasets import porosity_reference as R
+from geonn.studies.seed_study import CH6B_SEEDS_CSV, write_seed_study
+from geonn.studies.uncertainty import coverage, ensemble_predict, input_sensitivity, mc_dropout_predict
+from geonn.domain.validation import blocked_kfold, correlogram, paired_difference
 
 WIDTHS, DEPTHS, ETAS = (1, 3, 10, 30), (1, 2, 3), (0.001, 0.003, 0.01, 0.03, 0.1)
 EPOCHS, BATCH = 150, 16

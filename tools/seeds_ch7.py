@@ -33,9 +33,9 @@ import numpy as np
 from sklearn.preprocessing import StandardScaler
 
 from geonn import MSE, SGD, Activation, Adam, Dense, Sequential, fit
-from geonn.datasets import (bruges_reflection, interface_features, make_elastic_log,
-                            zoeppritz_labels)
-from geonn.seed_study import CH7_SEEDS_CSV, write_seed_study
+from geonn.domain.datasets import (bruges_reflection, interface_features, make_elastic_log,
+                                   zoeppritz_labels)
+from geonn.studies.seed_study import CH7_SEEDS_CSV, write_seed_study
 
 TRAIN_ZONE, BLIND_ZONE = slice(0, 501), slice(800, None)
 

@@ -25,11 +25,11 @@ import argparse
 import numpy as np
 
 from geonn import Adam, SoftmaxCrossEntropy, fit
-from geonn.datasets import DATA_DIR, make_gathers
-from geonn.picking import (calibrate, cnn_pick, cnn_picker, expected_first_break,
-                           gaussian_labels, median_abs_ms, normalise_traces, pick_energy_ratio,
-                           pick_sta_lta, picker_inputs, rms_ms, search_window)
-from geonn.seed_study import write_seed_study
+from geonn.domain.datasets import DATA_DIR, make_gathers
+from geonn.domain.picking import (calibrate, cnn_pick, cnn_picker, expected_first_break,
+                                  gaussian_labels, median_abs_ms, normalise_traces, pick_energy_ratio,
+                                  pick_sta_lta, picker_inputs, rms_ms, search_window)
+from geonn.studies.seed_study import write_seed_study
 
 N_TRAIN, N_TEST = 300, 100         # gathers of 32 traces × 128 samples
 STA_LTA_GRID = [(sta, lta, th) for sta, lta in ((0.01, 0.04), (0.01, 0.06), (0.02, 0.08))

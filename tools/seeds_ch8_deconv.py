@@ -29,10 +29,10 @@ import argparse
 import numpy as np
 
 from geonn import MSE, Activation, Adam, Conv1D, Dense, Sequential, fit
-from geonn.datasets import DATA_DIR
-from geonn.datasets.seismic import make_traces, ricker
-from geonn.processing import amplitude_spectrum, bandpass, wiener_deconvolution
-from geonn.seed_study import write_seed_study
+from geonn.domain.datasets import DATA_DIR
+from geonn.domain.datasets.seismic import make_traces, ricker
+from geonn.domain.processing import amplitude_spectrum, bandpass, wiener_deconvolution
+from geonn.studies.seed_study import write_seed_study
 
 DT = 0.002
 # scoring bands (band-pass corners, Hz): full gain 8-40 Hz, where every training wavelet

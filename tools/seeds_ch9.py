@@ -26,9 +26,9 @@ from sklearn.decomposition import PCA
 from sklearn.neighbors import KNeighborsRegressor
 
 from geonn import MSE, Adam, fit
-from geonn.autoencoders import conv_denoiser, dense_autoencoder, unexplained_variance
-from geonn.datasets import add_noise, make_gathers, snr_db
-from geonn.processing import bandpass, mean_power_spectrum, wiener_denoise
+from geonn.studies.autoencoders import conv_denoiser, dense_autoencoder, unexplained_variance
+from geonn.domain.datasets import add_noise, make_gathers, snr_db
+from geonn.domain.processing import bandpass, mean_power_spectrum, wiener_denoise
 
 SEEDS = (0, 1, 2, 3, 4, 9)
 STORED = Path(__file__).resolve().parents[1] / "data" / "ch9_seeds.json"

@@ -4,19 +4,19 @@
     OPENBLAS_NUM_THREADS=1 python tools/transfer_ch9.py 5 6 7 8 9 --out more.csv
     OPENBLAS_NUM_THREADS=1 python tools/transfer_ch9.py --small --out /tmp/t.csv
 
-For every seed (0-4): pretrain the encoder of ``geonn.transfer`` as the plain and as
+For every seed (0-4): pretrain the encoder of ``geonn.studies.transfer`` as the plain and as
 the bottlenecked autoencoder on 300 unlabelled gathers (saved to
 data/ch9_encoder_seed<seed>.npz and data/ch9_encoder_bn_seed<seed>.npz with
 ``Sequential.save``), then train pickers on N = 10, 30, 100, 300 labelled traces in
-the eight ways of ``geonn.transfer.RECIPES``, and the chapter 8 CNN picker
+the eight ways of ``geonn.studies.transfer.RECIPES``, and the chapter 8 CNN picker
 (cnn_picker, offset channel, 8 epochs) on all live traces of the 300 gathers,
 labelled, as the fully supervised ceiling. Everything is scored on the same 50
 held-out gathers.
 
 Writes data/ch9_transfer.csv (seed, n_labels, n_gathers, method, rms_ms, median_ms,
 n_params, n_trainable; deterministic given the seeds) and data/ch9_transfer_times.csv
-(CPU seconds, which are not), and prints the tables of ``geonn.transfer_report``.
-The design is in the docstring of ``geonn/transfer.py``.
+(CPU seconds, which are not), and prints the tables of ``geonn.studies.transfer_report``.
+The design is in the docstring of ``geonn/studies/transfer.py``.
 """
 import argparse
 import csv
@@ -26,11 +26,11 @@ from pathlib import Path
 import numpy as np
 
 from geonn import Adam, SoftmaxCrossEntropy, fit
-from geonn.picking import (cnn_pick, cnn_picker, gaussian_labels, median_abs_ms,
-                           picker_inputs, rms_ms)
-from geonn.transfer import N_LABELS, RECIPES, SIGMA_SAMPLES
-from geonn.transfer_report import CEILING, encoder_path, error_table, transfer_table
-from geonn.transfer_run import run_transfer, transfer_data
+from geonn.domain.picking import (cnn_pick, cnn_picker, gaussian_labels, median_abs_ms,
+                                  picker_inputs, rms_ms)
+from geonn.studies.transfer import N_LABELS, RECIPES, SIGMA_SAMPLES
+from geonn.studies.transfer_report import CEILING, encoder_path, error_table, transfer_table
+from geonn.studies.transfer_run import run_transfer, transfer_data
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = (0, 1, 2, 3, 4)

@@ -55,7 +55,7 @@ def _readable_paths():
 
     paths = {Path(sys.base_prefix), Path(sys.prefix), Path(geonn.__file__).parent}
     try:
-        from geonn.datasets import DATA_DIR
+        from geonn.domain.datasets import DATA_DIR
         paths.add(Path(DATA_DIR))
     except ImportError:
         pass

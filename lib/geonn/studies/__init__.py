@@ -1,0 +1,26 @@
+"""The chapters' studies, built on :mod:`geonn.core` and :mod:`geonn.domain`.
+
+- :mod:`.surfaces`: 2-D loss surfaces and descent on them (chapter 4)
+- :mod:`.uncertainty`: ensembles, MC dropout, coverage, sensitivity (section 6b)
+- :mod:`.seed_study`: stored seed studies, one CSV row per seed (chapters 6b-8)
+- :mod:`.autoencoders`: the Dense and convolutional autoencoders (chapter 9)
+- :mod:`.transfer`, :mod:`.transfer_run`, :mod:`.transfer_report`: transfer learning
+  for first breaks (chapter 9)
+- :mod:`.gan`, :mod:`.gan_nets`, :mod:`.gan_metrics`, :mod:`.gan_report`: generative
+  adversarial networks and measures of sample quality (chapter 10)
+- :mod:`.plotting`, :mod:`.widgets`: the book's figures and its dashboards
+
+Each module is imported on first use (``geonn.studies.gan``), so that a chapter
+loads only what it uses.
+"""
+import importlib
+
+_LAZY = ("autoencoders", "gan", "gan_metrics", "gan_nets", "gan_report", "plotting",
+         "seed_study", "surfaces", "transfer", "transfer_report", "transfer_run",
+         "uncertainty", "widgets")
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
