@@ -1,4 +1,4 @@
-"""Run a chapter's seed study: the chapter itself, once per seed, one stored row per seed.
+"""Run a chapter's seed study: the chapter itself, once per seed; one stored row a seed.
 
     python tools/seeds.py 09              # chapter 9's study -> data/ch9_seeds.csv
     python tools/seeds.py 06b 08 10       # several chapters
@@ -8,9 +8,10 @@ A chapter's seed is set on one line, ``SEED = 9``, of its cell tagged ``paramete
 every random draw of the chapter derives from it. For every seed of the chapter's study
 (``STUDIES``), the notebook is executed with that line set to the seed (papermill's
 idea), and without the cells tagged ``seed-skip`` (the spread over the stored seeds, and
-work the study does not need). Each cell tagged ``seed-row`` prints the numbers the chapter keeps
-for the study, one row per study file (``geonn.seed_study.print_seed_row``); the rows of
-all seeds are written to ``data/<file>`` by ``geonn.seed_study.write_seed_study``.
+work the study does not need). Each cell tagged ``seed-row`` prints the numbers the
+chapter keeps for the study, one row per study file
+(``geonn.seed_study.print_seed_row``); the rows of all seeds are written to
+``data/<file>`` by ``geonn.seed_study.write_seed_study``.
 
 The chapter's ``assert`` statements check the numbers of its own seed, which another
 seed need not meet: the kernel runs with ``PYTHONOPTIMIZE=1``, which skips them.
@@ -56,12 +57,14 @@ def for_seed(nb, seed):
 
 
 def run_seed(path, seed):
-    """{file name: row} printed by the ``seed-row`` cells of the chapter run with ``seed``."""
+    """{file name: row} printed by the ``seed-row`` cells of the chapter, run with
+    ``seed``."""
     nb = for_seed(nbformat.read(path, as_version=4), seed)
     NotebookClient(nb, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
-    printed = "".join(out.get("text", "") for cell in nb.cells if tagged(cell, "seed-row")
-                      for out in cell.get("outputs", []) if out.get("name") == "stdout")
+    printed = "".join(out.get("text", "") for cell in nb.cells
+                      if tagged(cell, "seed-row") for out in cell.get("outputs", [])
+                      if out.get("name") == "stdout")
     rows = parse_seed_rows(printed)
     if not rows:
         raise ValueError(f"{path.name} has no cell tagged 'seed-row' that prints a row")
@@ -80,7 +83,8 @@ def run_study(chapter):
         start = time.perf_counter()
         for study, row in run_seed(path, seed).items():
             rows.setdefault(study, []).append(row)
-        print(f"{path.name}, seed {seed}: {time.perf_counter() - start:.0f} s", flush=True)
+        seconds = time.perf_counter() - start
+        print(f"{path.name}, seed {seed}: {seconds:.0f} s", flush=True)
     for study, study_rows in rows.items():
         write_seed_study(study, study_rows)
         print(f"written: data/{study}", flush=True)

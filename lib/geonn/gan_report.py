@@ -50,7 +50,8 @@ def seed_summary(study, measures=SEED_MEASURES):
     if missing:
         raise KeyError(f"study has no column {missing[0]!r} (columns are "
                        "'<model> <measure>')")
-    lines = [f"{'measure':<14}" + "".join(f"{m:>22}" for m in MODELS) + f"{'SN closer':>11}"]
+    lines = [f"{'measure':<14}" + "".join(f"{m:>22}" for m in MODELS)
+             + f"{'SN closer':>11}"]
     n = len(study["seed"])
     for m in measures:
         cells = []

@@ -1,4 +1,4 @@
-"""Stored seed studies: one row of numbers per seed, in a small CSV file under ``data/``.
+"""Stored seed studies: one row of numbers per seed, in a small CSV file in ``data/``.
 
 A chapter trains on one seed. Its seed study is the chapter itself, run again with other
 seeds by ``tools/seeds.py`` (``make seeds``): a cell of the chapter gathers the numbers
@@ -35,10 +35,10 @@ def _study_path(path):
 
 
 def _as_row(row):
-    """{"seed": int, column: float}, ``seed`` first, or a ValueError naming the problem."""
+    """{"seed": int, column: float}, ``seed`` first; a ValueError names the problem."""
     if not isinstance(row, dict) or not row or list(row)[0] != "seed":
-        raise ValueError("a seed-study row must be a non-empty dict with 'seed' its first "
-                         f"key; got {row!r:.80}")
+        raise ValueError("a seed-study row must be a non-empty dict with 'seed' its "
+                         f"first key; got {row!r:.80}")
     return {c: int(v) if c == "seed" else float(v) for c, v in row.items()}
 
 
@@ -56,7 +56,8 @@ def print_seed_row(name, row):
 def parse_seed_rows(text):
     """{name: row} of every row :func:`print_seed_row` printed in ``text``."""
     parts = _HEADER.split(text)
-    return {name: _as_row(json.loads(body)) for name, body in zip(parts[1::2], parts[2::2])}
+    return {name: _as_row(json.loads(body))
+            for name, body in zip(parts[1::2], parts[2::2])}
 
 
 def write_seed_study(path, rows):
