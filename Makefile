@@ -65,7 +65,7 @@ bench: setup
 	@if $(PY) -c "import torch" 2>/dev/null; then $(PY) benchmarks/bench_conv.py; \
 	else echo "bench_conv.py skipped: it times Conv1D against PyTorch (pip install torch==2.13.0 into $(VENV))"; fi
 
-# Every chapter with a seed study, run again for each seed of its study (about 20 min
+# Every chapter with a seed study, run again for each seed of its study (about 15 min
 # of CPU); rewrites data/ch*_seeds.csv. CHAPTERS="09 10" runs some of them.
 CHAPTERS ?= all
 seeds: setup
