@@ -5,6 +5,8 @@
 #   make lint     ruff check and ruff format --check (configured in pyproject.toml)
 #   make execute  re-run every chapter in place, storing outputs (never widget state)
 #   make bench    geonn against scikit-learn / PyTorch (not part of make test)
+#   make seeds    re-run the seed studies (each chapter once per seed, tools/seeds.py)
+#                 into data/ch*_seeds.csv; the same seeds write the same bytes
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -35,7 +37,7 @@ export MKL_NUM_THREADS := 1
 export PJRT_NPROC := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: setup book lint test execute bench clean
+.PHONY: setup book lint test execute bench seeds clean
 
 setup: $(STAMP)
 
@@ -98,6 +100,12 @@ bench: setup
 	@# the convolutional case is a comparison with PyTorch, an optional install
 	@if $(PY) -c "import torch" 2>/dev/null; then $(PY) benchmarks/bench_conv.py; \
 	else echo "bench_conv.py skipped: it times Conv1D against PyTorch (pip install torch==2.13.0 into $(VENV))"; fi
+
+# Every chapter with a seed study, run again for each seed of its study (about 15 min
+# of CPU); rewrites data/ch*_seeds.csv. CHAPTERS="09 10" runs some of them.
+CHAPTERS ?= all
+seeds: setup
+	$(PY) tools/seeds.py $(CHAPTERS)
 
 clean:
 	rm -rf _build

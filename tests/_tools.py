@@ -1,5 +1,5 @@
 """Load a script of ``tools/`` as a module, so a test can call its functions (the seed
-studies, which must reproduce what their chapter prints)."""
+studies' runner, the transfer grid)."""
 import importlib.util
 from pathlib import Path
 

@@ -2,8 +2,8 @@
 
 - the chapter 6 reference error is the Bayes error computed from the generator;
 - the chapter 7 validation split is by depth blocks;
-- chapter 7's seed study (tools/seeds_ch7.py) reproduces the chapter for its seed, the
-  text names the seeds, and the errata row quotes the printed gradient check;
+- chapter 7's text names the seeds of its seed study (`make seeds`; tests/test_seed_study.py
+  checks its stored row), and the errata row quotes the printed gradient-check error;
 - chapters 5-7 print no round-off-level numbers and assert no wall-clock speed;
 - the notation page, chapter 5's indices and seed counts, chapter 6's γ.
 
@@ -19,7 +19,6 @@ import pytest
 from geonn.domain.datasets import porosity as P
 from geonn.domain.datasets import porosity_reference as R
 
-from _tools import load_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -123,26 +122,10 @@ def outputs(name):
             for c in cells(name) if c["cell_type"] == "code"]
 
 
-def test_chapter7_seed_study_reproduces_the_chapter_for_its_own_seed():
-    # tools/seeds_ch7.py is how the chapter's claims over seeds 0-9 were checked:
-    # with the chapter's seed it must give the MSEs the chapter prints (3 digits)
-    o = load_tool("seeds_ch7").run(2018, exercises=False)
-    table = next(t for t in outputs("07_reflectivity.ipynb")
-                 if "modern" in t and "blind (30°)" in t)
-    for key, name in (("train", "train"), ("val", "validation"), ("blind", "blind (30°)")):
-        printed = re.search(rf"^{re.escape(name)}\s+(\S+)\s+(\S+)$", table, re.M).groups()
-        assert printed == (f"{o['tut'][key]:.2e}", f"{o['mod'][key]:.2e}"), name
-    cases = next(t for t in outputs("07_reflectivity.ipynb") if "validation rocks, 30°" in t)
-    for key, name in (("val 30", "validation rocks, 30°"), ("blind 0-20", "blind rocks, 0–20°")):
-        printed = re.search(rf"^{re.escape(name)}\s+(\S+)\s+(\S+)", cases, re.M).groups()
-        assert printed == (f"{o['tut cases'][key]:.2e}", f"{o['mod cases'][key]:.2e}"), name
-    assert o["tut"]["blind"] > 2 * o["R0 blind"] and o["mod"]["blind"] < o["R0 blind"]
-
-
 def test_chapter7_states_the_seeds_and_no_stale_spread():
     text = "".join("".join(c["source"]) for c in cells("07_reflectivity.ipynb")
                    if c["cell_type"] == "markdown")
-    assert "tools/seeds_ch7.py" in text and text.count("seeds 0 to 9") >= 5
+    assert "`make seeds`" in text and text.count("seeds 0 to 9") >= 5
     for stale in ("one seed in four", "three other seeds", "1.5 to 2.6", "12 to 22",
                   "fraction of a per cent"):
         assert stale not in text, stale
