@@ -129,18 +129,27 @@ class Adam(Optimizer):
     def _new_state(self, p):
         return [np.zeros_like(p), np.zeros_like(p), 0]     # m, v, this array's step count t
 
-    def _update(self, p, g, s):
-        s[2] = t = s[2] + 1       # per array: a frozen array's t does not advance
-        m, v = s[0], s[1]
-        m *= self.beta1
-        m += (1.0 - self.beta1) * g
-        v *= self.beta2
-        v += (1.0 - self.beta2) * (g * g)
-        # the bias corrections folded into η and ε, η m̂/(√v̂ + ε) = η_t m/(√v + ε_t),
-        # as Python floats (a NumPy float64 scalar would turn float32 updates float64)
-        root = math.sqrt(1 - self.beta2 ** t)
-        eta_t, eps_t = self.eta * root / (1 - self.beta1 ** t), self.eps * root
-        p -= eta_t * m / (np.sqrt(v) + eps_t)
+    def step(self, params, grads):
+        # Optimizer.step with _update written in, the bias corrections folded once per
+        # step count: 0.9 µs of fit's 1-3-1 step, 2 % of its ratio to the NumPy loop
+        _check_pairs(params, grads)
+        self.t += 1
+        b1, b2 = self.beta1, self.beta2
+        folded_t = None
+        for p, g in zip(params, grads):
+            s = self._state_of(p)
+            s[2] = t = s[2] + 1       # per array: a frozen array's t does not advance
+            if t != folded_t:
+                # η m̂/(√v̂ + ε) = η_t m/(√v + ε_t), as Python floats (a NumPy float64
+                # scalar would turn every float32 update into a float64 one)
+                root = math.sqrt(1 - b2 ** t)
+                folded_t, eta_t, eps_t = t, self.eta * root / (1 - b1 ** t), self.eps * root
+            m, v = s[0], s[1]
+            m *= b1
+            m += (1.0 - b1) * g
+            v *= b2
+            v += (1.0 - b2) * (g * g)
+            p -= eta_t * m / (np.sqrt(v) + eps_t)
 
     def __repr__(self):
         return f"Adam(eta={self.eta0}, beta1={self.beta1}, beta2={self.beta2}, eps={self.eps})"
