@@ -131,7 +131,7 @@ def test_a_dense_subclass_that_replaces_its_gradient_arrays_still_trains(positio
 
 
 def test_fit_runs_a_subclass_backward_even_where_it_skips_the_input_gradient():
-    """fit's first layer gets need_input_grad=False, through the layer's own backward."""
+    """fit's first layer gets need_input_grad=False, through its own backward."""
     class Doubled(Dense):             # a custom gradient: twice the true one for W and b
         def backward(self, grad_out, need_input_grad=True):
             dx = super().backward(2 * grad_out, need_input_grad)
@@ -167,9 +167,11 @@ def test_networks_skip_only_the_input_gradient_on_request():
     rng = np.random.default_rng(12)
     nested = Sequential([Sequential([Dense(4, 5, rng=rng), Activation("tanh")]),
                          spectral_norm(Dense(5, 3, rng=rng), rng=rng)])
-    for net, X, y in ((conv_net(rng), rng.normal(size=(3, 1, 16)), rng.normal(size=(3, 3))),
-                      (nested, rng.normal(size=(6, 4)), rng.normal(size=(6, 3)))):
-        assert net.backward(MSE().grad(net.forward(X), y), need_input_grad=False) is None
+    cases = ((conv_net(rng), rng.normal(size=(3, 1, 16)), rng.normal(size=(3, 3))),
+             (nested, rng.normal(size=(6, 4)), rng.normal(size=(6, 3))))
+    for net, X, y in cases:
+        delta = MSE().grad(net.forward(X), y)
+        assert net.backward(delta, need_input_grad=False) is None
         errors = gradcheck(net, MSE(), X, y, wrt_input=False, return_all=True)
         assert "X" not in errors and len(errors) == len(net.params())
         assert max(errors.values()) < 1e-6

@@ -219,11 +219,12 @@ def test_train_gan_trains_G_through_a_frozen_D_and_records():
     hist = train_gan(G, D, X, steps=210, latent_dim=4, rng=rng, batch_size=16, record_every=100,
                      record=lambda G, D, t: float(sample(G, 200, 4, np.random.default_rng(0)).mean()))
     assert isinstance(hist, GANHistory) and isinstance(hist, History)
-    assert hist.steps == 210 and hist.steps_recorded == [100, 200, 210] and len(hist.records) == 3
+    assert hist.steps == 210 and hist.steps_recorded == [100, 200, 210]
+    assert len(hist.records) == 3
     for series in (hist.d_loss, hist.g_loss, hist.d_real, hist.d_fake):
         assert series.shape == (210,) and np.all(np.isfinite(series))
-    assert np.all((hist.d_real > 0) & (hist.d_real < 1) & (hist.d_fake > 0) & (hist.d_fake < 1))
-    assert hist.train_loss == [] and hist.val_loss == [] and hist.epochs == 0   # no epochs
+    assert all(np.all((p > 0) & (p < 1)) for p in (hist.d_real, hist.d_fake))
+    assert hist.train_loss == hist.val_loss == [] and hist.epochs == 0   # no epochs
     assert D.trainable and G.trainable          # D unfrozen again after each G step
     # the generator's mean moved towards the data's (2.0) from about 0
     assert abs(hist.records[-1] - 2.0) < 0.5 * abs(start - 2.0)
@@ -235,7 +236,8 @@ def test_train_gan_history_holds_the_losses_of_each_step():
     X = np.random.default_rng(1).normal(size=(50, 16))
     G, D = _gan(np.random.default_rng(2))
     G0, D0 = _gan(np.random.default_rng(2))
-    hist = train_gan(G, D, X, steps=1, latent_dim=4, rng=np.random.default_rng(3), batch_size=8)
+    hist = train_gan(G, D, X, steps=1, latent_dim=4, rng=np.random.default_rng(3),
+                     batch_size=8)
     rng = np.random.default_rng(3)
     x = X[rng.integers(0, len(X), 8)]
     fake = G0.forward(rng.normal(size=(8, 4)), train=True)
@@ -243,8 +245,10 @@ def test_train_gan_history_holds_the_losses_of_each_step():
     labels = np.r_[np.ones((8, 1)), np.zeros((8, 1))]
     assert hist.d_loss[0] == pytest.approx(BCEWithLogits().value(s, labels), rel=1e-12)
     p = 1 / (1 + np.exp(-s))
-    assert hist.d_real[0] == pytest.approx(p[:8].mean()) and hist.d_fake[0] == pytest.approx(p[8:].mean())
-    assert hist.g_loss[0] == pytest.approx(GeneratorLoss().value(D.forward(fake)), rel=1e-12)
+    assert hist.d_real[0] == pytest.approx(p[:8].mean())
+    assert hist.d_fake[0] == pytest.approx(p[8:].mean())
+    s_after = D.forward(fake)                       # D after its update, as G saw it
+    assert hist.g_loss[0] == pytest.approx(GeneratorLoss().value(s_after), rel=1e-12)
 
 
 def test_train_gan_keeps_a_partly_frozen_D_as_it_found_it():
@@ -252,7 +256,7 @@ def test_train_gan_keeps_a_partly_frozen_D_as_it_found_it():
     X = rng.normal(size=(60, 16))
     G, D = _gan(rng)
     weighted = [leaf for leaf in D.leaves() if leaf.param_names]
-    weighted[0].freeze()                             # the caller's choice: keep D's first conv
+    weighted[0].freeze()                    # the caller's choice: keep D's first conv
     flags = [leaf.trainable for leaf in D.leaves()]
     frozen = [weighted[0].W.copy(), weighted[0].b.copy()]
     assert [leaf.trainable for leaf in weighted] == [False, True, True]
@@ -262,7 +266,8 @@ def test_train_gan_keeps_a_partly_frozen_D_as_it_found_it():
     assert [leaf.trainable for leaf in weighted] == [False, True, True]
     np.testing.assert_array_equal(weighted[0].W, frozen[0])      # never updated
     np.testing.assert_array_equal(weighted[0].b, frozen[1])
-    assert all(not np.array_equal(p, q) for p, q in zip(D.params(), before))   # the rest trained
+    # the rest of D trained
+    assert all(not np.array_equal(p, q) for p, q in zip(D.params(), before))
 
 
 def test_train_gan_restores_D_flags_when_a_step_raises(monkeypatch):
@@ -286,7 +291,7 @@ def test_train_gan_restores_D_flags_when_a_step_raises(monkeypatch):
 def test_train_gan_takes_any_geonn_layer_and_refuses_other_objects():
     rng = np.random.default_rng(6)
     X = rng.normal(size=(40, 3))
-    G, D = Dense(2, 3, rng=rng), Dense(3, 1, rng=rng)        # single layers, no Sequential
+    G, D = Dense(2, 3, rng=rng), Dense(3, 1, rng=rng)      # single layers, not nets
     hist = train_gan(G, D, X, steps=4, latent_dim=2, rng=rng, batch_size=4)
     assert hist.steps == 4 and G.trainable and D.trainable
     with pytest.raises(TypeError, match="train_gan needs D as a geonn network"):

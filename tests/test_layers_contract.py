@@ -72,13 +72,14 @@ def test_a_layer_that_forgets_backward_fails_loudly():
 
 
 def test_a_layer_whose_backward_forgets_need_input_grad_fails_loudly():
-    class Twice(Layer):              # Sequential passes it to its first layer (fit's call)
+    class Twice(Layer):              # Sequential passes it to its first layer (in fit)
         def forward(self, x, train=False):
             return 2 * x
 
         def backward(self, grad_out):
             return 2 * grad_out
-    with pytest.raises(AssertionError, match=r"must take \(grad_out, need_input_grad=True\)"):
+    with pytest.raises(AssertionError,
+                       match=r"must take \(grad_out, need_input_grad=True\)"):
         check_layer(Twice(), np.ones((2, 3)))
 
 
@@ -96,7 +97,7 @@ def test_a_backward_that_adds_to_its_gradients_fails():
 
 
 def test_a_backward_that_returns_a_wrong_skipped_input_gradient_fails():
-    class Zeros(Dense):              # need_input_grad=False: None or the true ∂L/∂x only
+    class Zeros(Dense):              # need_input_grad=False: None or the true ∂L/∂x
         def backward(self, grad_out, need_input_grad=True):
             dx = super().backward(grad_out)
             return dx if need_input_grad else np.zeros_like(dx)
@@ -120,7 +121,8 @@ def test_dense_and_conv_skip_the_input_gradient_on_request(name, make, shape):
     def L():
         return float(np.sum(r * layer.forward(x)))
     for n in layer.param_names:
-        assert rel_error(getattr(layer, "d" + n), numerical_grad(L, getattr(layer, n))) < 1e-6
+        numeric = numerical_grad(L, getattr(layer, n))
+        assert rel_error(getattr(layer, "d" + n), numeric) < 1e-6
 
 
 def test_a_layer_whose_grads_do_not_pair_with_params_fails():

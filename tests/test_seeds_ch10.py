@@ -51,7 +51,8 @@ def test_the_seed_study_reproduces_the_chapters_table(seed0):
     for model in ("plain GAN", "SN GAN"):
         for m, (lo, hi) in BANDS.items():
             assert lo < scores[model][m] < hi, (model, m, scores[model][m])
-    assert parts["X"].shape == (2000, 64) and len(parts["hists"]["SN GAN"].records) == 20
+    assert parts["X"].shape == (2000, 64)
+    assert len(parts["hists"]["SN GAN"].records) == 20
     # real vs real *is* a copier of training traces: the memorisation check sees it
     assert scores["real vs real"]["copy ratio"] == 0 and scores["real vs real"]["copy share"] == 1
 

@@ -153,8 +153,8 @@ def test_patience_needs_validation_data():
         fit(_net(rng), MSE(), Adam(), X, y, 1, 5, rng, progress=False, patience=5)
 
 
-@pytest.mark.parametrize("patience,error", [(0, ValueError), (-3, ValueError), (2.5, TypeError),
-                                             (True, TypeError)])
+@pytest.mark.parametrize("patience,error", [(0, ValueError), (-3, ValueError),
+                                            (2.5, TypeError), (True, TypeError)])
 def test_bad_patience(patience, error):
     rng = np.random.default_rng(0)
     X, y = _data(rng, 5)
@@ -163,7 +163,8 @@ def test_bad_patience(patience, error):
             patience=patience)
 
 
-@pytest.mark.parametrize("epochs,error", [(-1, ValueError), (2.0, TypeError), (True, TypeError)])
+@pytest.mark.parametrize("epochs,error",
+                         [(-1, ValueError), (2.0, TypeError), (True, TypeError)])
 def test_bad_epochs(epochs, error):
     rng = np.random.default_rng(0)
     X, y = _data(rng, 5)

@@ -104,7 +104,8 @@ class GANHistory(History):
 def train_gan(G, D, X, *, steps, latent_dim, rng, batch_size=64, eta_g=2e-3, eta_d=2e-3,
               beta1=0.5, loss="non_saturating", record_every=0, record=None, progress=False,
               opt_d=None, opt_g=None):
-    """Alternate one D step and one G step ``steps`` times; return a :class:`GANHistory`.
+    """Alternate one D step and one G step ``steps`` times; return their
+    :class:`GANHistory`.
 
     Per step, with a real batch x (batch_size rows of X, drawn with replacement)
     and fakes G(z), z ~ N(0, I):
@@ -127,8 +128,8 @@ def train_gan(G, D, X, *, steps, latent_dim, rng, batch_size=64, eta_g=2e-3, eta
     """
     for name, net in (("G", G), ("D", D)):
         if not isinstance(net, Layer):
-            raise TypeError(f"train_gan needs {name} as a geonn network (a Sequential or "
-                            f"another Layer); got {type(net).__name__}")
+            raise TypeError(f"train_gan needs {name} as a geonn network (a Sequential "
+                            f"or another Layer); got {type(net).__name__}")
     X = _checks.array("train_gan X", X)
     steps = _checks.integer("train_gan steps", steps)
     latent_dim = _checks.integer("train_gan latent_dim", latent_dim)
@@ -137,7 +138,8 @@ def train_gan(G, D, X, *, steps, latent_dim, rng, batch_size=64, eta_g=2e-3, eta
     g_loss = GeneratorLoss(loss)
     opt_d = Adam(eta_d, beta1=beta1) if opt_d is None else opt_d
     opt_g = Adam(eta_g, beta1=beta1) if opt_g is None else opt_g
-    hist = GANHistory(**{k: np.empty(steps) for k in ("d_loss", "g_loss", "d_real", "d_fake")})
+    series = ("d_loss", "g_loss", "d_real", "d_fake")
+    hist = GANHistory(**{k: np.empty(steps) for k in series})
     sig = Sigmoid()
     for t in tqdm(range(steps), desc="GAN steps", disable=not progress, mininterval=1.0):
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):   # caught below
@@ -146,7 +148,8 @@ def train_gan(G, D, X, *, steps, latent_dim, rng, batch_size=64, eta_g=2e-3, eta
             hist.d_loss[t], s = _d_step(D, x, fake, opt=opt_d)
             hist.g_loss[t] = _g_step(G, D, fake, g_loss=g_loss, opt=opt_g)
             p = sig.forward(s)
-            hist.d_real[t], hist.d_fake[t] = p[:batch_size].mean(), p[batch_size:].mean()
+            hist.d_real[t] = p[:batch_size].mean()
+            hist.d_fake[t] = p[batch_size:].mean()
         hist.steps += 1
         if not (np.isfinite(hist.d_loss[t]) and np.isfinite(hist.g_loss[t])):
             raise TrainingDiverged(f"the GAN losses became NaN or infinite at step {t + 1}: "
@@ -171,8 +174,8 @@ def _d_step(D, real, fake, *, opt):
 
 
 def _g_step(G, D, fake, *, g_loss, opt):
-    """Step 2 of :func:`train_gan`: G through D, frozen for this step only (every layer's
-    flag restored as it was, also on an exception); returns G's loss."""
+    """Step 2 of :func:`train_gan`: G through D, frozen for this step only (every
+    layer's flag restored as it was, also on an exception); returns G's loss."""
     flags = [(leaf, leaf.trainable) for leaf in D.leaves()]
     D.freeze()
     try:

@@ -65,7 +65,7 @@ class Optimizer:
         return None
 
     def _state_of(self, p):
-        """The state of array ``p``, looked up by identity (created at its first step)."""
+        """The state of array ``p``, looked up by identity (made at its first step)."""
         entry = self._state.get(id(p))
         if entry is None or entry[0] is not p:
             entry = self._state[id(p)] = (p, self._new_state(p))

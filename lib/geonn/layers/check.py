@@ -55,15 +55,15 @@ def check_layer(layer, x, *, rng=None, tol=1e-6, eps=1e-6):
     try:
         skipped = layer.backward(r, need_input_grad=False)
     except TypeError as err:
-        raise AssertionError(f"{layer!r}.backward must take (grad_out, need_input_grad=True): "
-                             f"{err}") from err
+        raise AssertionError(f"{layer!r}.backward must take "
+                             f"(grad_out, need_input_grad=True): {err}") from err
     assert skipped is None or (np.shape(skipped) == dx.shape
                                and np.allclose(skipped, dx, rtol=1e-12, atol=1e-12)), \
         f"{layer!r}.backward(..., need_input_grad=False) must return None or ∂L/∂x"
     for g, a in zip(layer.grads(), analytic):
         np.testing.assert_allclose(g, a, rtol=1e-12, atol=1e-12,
-                                   err_msg=f"{layer!r}: backward(need_input_grad=False) "
-                                           "must write the same gradients")
+                                   err_msg=f"{layer!r}: backward(need_input_grad="
+                                           "False) must write the same gradients")
     if params:       # zero_grad clears; a frozen layer lists nothing but passes ∂L/∂x
         layer.zero_grad()
         assert all(not g.any() for g in layer.grads()), f"{layer!r}: zero_grad left gradients"
