@@ -109,7 +109,8 @@ def run_geonn(weights, X, y, steps):
     n = len(X)
     for s in range(steps):
         i = slice((s * BATCH) % n, (s * BATCH) % n + BATCH)
-        net.backward_params(loss.grad(net.forward(X[i], train=True), y[i]))
+        delta = loss.grad(net.forward(X[i], train=True), y[i])
+        net.backward(delta, need_input_grad=False)
         opt.step(net.params(), net.grads())
     return net
 

@@ -56,9 +56,10 @@ def test_unknown_activation_name():
         Activation("sigmod")
 
 
-@pytest.mark.parametrize("batch_size", [0, -5, 2.5])
-def test_non_positive_batch_size(net, rng, batch_size):
-    with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+@pytest.mark.parametrize("batch_size,error",
+                         [(0, ValueError), (-5, ValueError), (2.5, TypeError)])
+def test_non_positive_batch_size(net, rng, batch_size, error):
+    with pytest.raises(error, match="batch_size must be a positive integer"):
         _fit(net, rng, np.zeros((8, 1)), np.zeros((8, 1)), batch_size=batch_size)
 
 

@@ -1,4 +1,4 @@
-"""Networks built of networks: two batches before one step, optimizer state keyed by
+"""Networks built of networks: a stacked batch's gradient, optimizer state keyed by
 the array, freezing at any depth, N-D tensors through Sequential and fit, spectral
 normalisation, and nested nets seen by plotting, L2 decay and save/load."""
 import matplotlib
@@ -18,31 +18,22 @@ def discriminator(rng):
                        Dense(6, 1, rng=rng)])
 
 
-def test_real_and_fake_batches_in_two_calls_equal_the_stacked_batch():
+def test_one_pass_over_the_stacked_batch_gives_the_mean_of_two_passes():
+    """Why backward has no flag to add gradients up: a discriminator sees its real and
+    fake rows in one stacked batch (as train_gan does), whose gradient is the mean of
+    the two separate passes', in one forward/backward."""
     rng = np.random.default_rng(0)
     D = discriminator(rng)
     real, fake = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
     ones, zeros = np.ones((4, 1)), np.zeros((4, 1))
     bce = BCEWithLogits()
-    # separate calls: L = ½ (L_real + L_fake), the mean over all 8 rows
-    D.zero_grad()
-    D.backward(0.5 * bce.grad(D.forward(real, train=True), ones), accumulate=True)
-    D.backward(0.5 * bce.grad(D.forward(fake, train=True), zeros), accumulate=True)
-    separate = [g.copy() for g in D.grads()]
+    separate = []
+    for x, y in ((real, ones), (fake, zeros)):
+        D.backward(bce.grad(D.forward(x), y))
+        separate.append([g.copy() for g in D.grads()])
     D.backward(bce.grad(D.forward(np.vstack([real, fake])), np.vstack([ones, zeros])))
-    for a, b in zip(separate, D.grads()):
-        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
-    # and one optimizer step from either gives the same weights
-    D2 = discriminator(np.random.default_rng(0))
-    D2.backward(bce.grad(D2.forward(np.vstack([real, fake])), np.vstack([ones, zeros])))
-    opt, opt2 = Adam(0.01), Adam(0.01)
-    D.zero_grad()
-    D.backward(0.5 * bce.grad(D.forward(real), ones), accumulate=True)
-    D.backward(0.5 * bce.grad(D.forward(fake), zeros), accumulate=True)
-    opt.step(D.params(), D.grads())
-    opt2.step(D2.params(), D2.grads())
-    for a, b in zip(D.params(), D2.params()):
-        np.testing.assert_allclose(a, b, rtol=1e-12)
+    for a, b, stacked in zip(*separate, D.grads()):
+        np.testing.assert_allclose(stacked, (a + b) / 2, rtol=1e-12, atol=1e-15)
 
 
 def test_backward_overwrites_by_default():
@@ -111,7 +102,7 @@ class Fresh(Dense):
     """Assigns new gradient arrays every step (what geonn 1's fit silently ignored)."""
     calls = 0
 
-    def backward(self, grad_out, accumulate=False):
+    def backward(self, grad_out, need_input_grad=True):
         Fresh.calls += 1
         self.dW = self.x.T @ grad_out
         self.db = grad_out.sum(axis=0)
@@ -140,10 +131,11 @@ def test_a_dense_subclass_that_replaces_its_gradient_arrays_still_trains(positio
 
 
 def test_fit_runs_a_subclass_backward_even_where_it_skips_the_input_gradient():
-    """fit's shortcut (``backward_params``, first layer) must not bypass a rewritten backward."""
+    """fit's first layer gets need_input_grad=False, through its own backward."""
     class Doubled(Dense):             # a custom gradient: twice the true one for W and b
-        def backward(self, grad_out, accumulate=False):
-            return super().backward(2 * grad_out, accumulate) / 2
+        def backward(self, grad_out, need_input_grad=True):
+            dx = super().backward(2 * grad_out, need_input_grad)
+            return None if dx is None else dx / 2
     rng = np.random.default_rng(8)
     X, y = rng.normal(size=(6, 2)), rng.normal(size=(6, 1))
     for wrap in (lambda layer: Sequential([layer]), lambda layer: layer):
@@ -166,6 +158,23 @@ def test_a_convolutional_network_passes_a_whole_network_gradient_check():
     X, y = rng.normal(size=(3, 1, 16)), rng.normal(size=(3, 3))
     errors = gradcheck(net, MSE(), X, y, return_all=True)
     assert len(errors) == 7 and max(errors.values()) < 1e-6
+
+
+def test_networks_skip_only_the_input_gradient_on_request():
+    """Sequential.backward(..., need_input_grad=False) hands the flag to its first layer
+    (at any depth): None comes back, and every parameter gradient still passes central
+    finite differences (float64, < 1e-6)."""
+    rng = np.random.default_rng(12)
+    nested = Sequential([Sequential([Dense(4, 5, rng=rng), Activation("tanh")]),
+                         spectral_norm(Dense(5, 3, rng=rng), rng=rng)])
+    cases = ((conv_net(rng), rng.normal(size=(3, 1, 16)), rng.normal(size=(3, 3))),
+             (nested, rng.normal(size=(6, 4)), rng.normal(size=(6, 3))))
+    for net, X, y in cases:
+        delta = MSE().grad(net.forward(X), y)
+        assert net.backward(delta, need_input_grad=False) is None
+        errors = gradcheck(net, MSE(), X, y, wrt_input=False, return_all=True)
+        assert "X" not in errors and len(errors) == len(net.params())
+        assert max(errors.values()) < 1e-6
 
 
 def test_fit_trains_on_traces_and_an_autoencoder_on_nd_targets():

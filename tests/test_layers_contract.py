@@ -1,5 +1,5 @@
 """Every layer against the Layer contract (``check_layer``: shapes, dtype, params/grads
-pairing, accumulate, zero_grad, freeze) and float64 central finite differences of
+pairing, need_input_grad, zero_grad, freeze) and float64 central finite differences of
 its parameters and input (max relative error < 1e-6)."""
 import numpy as np
 import pytest
@@ -72,15 +72,58 @@ def test_a_layer_that_forgets_backward_fails_loudly():
         check_layer(NoBackward(), np.ones((2, 3)))
 
 
-def test_a_layer_whose_backward_forgets_accumulate_fails_loudly():
-    class Twice(Layer):              # Sequential passes accumulate, so this would break there
+def test_a_layer_whose_backward_forgets_need_input_grad_fails_loudly():
+    class Twice(Layer):              # Sequential passes it to its first layer (in fit)
         def forward(self, x, train=False):
             return 2 * x
 
         def backward(self, grad_out):
             return 2 * grad_out
-    with pytest.raises(AssertionError, match=r"must take \(grad_out, accumulate=False\)"):
+    with pytest.raises(AssertionError,
+                       match=r"must take \(grad_out, need_input_grad=True\)"):
         check_layer(Twice(), np.ones((2, 3)))
+
+
+def test_a_backward_that_adds_to_its_gradients_fails():
+    class Adding(Dense):             # the contract: backward writes ∂L/∂θ, never adds
+        def backward(self, grad_out, need_input_grad=True):
+            old = self.dW.copy()
+            dx = super().backward(grad_out, need_input_grad)
+            self.dW += old
+            return dx
+    layer = Adding(3, 2, rng=np.random.default_rng(0))
+    layer.dW[...] = 0
+    with pytest.raises(AssertionError, match="must write the same gradients"):
+        check_layer(layer, np.ones((2, 3)))
+
+
+def test_a_backward_that_returns_a_wrong_skipped_input_gradient_fails():
+    class Zeros(Dense):              # need_input_grad=False: None or the true ∂L/∂x
+        def backward(self, grad_out, need_input_grad=True):
+            dx = super().backward(grad_out)
+            return dx if need_input_grad else np.zeros_like(dx)
+    with pytest.raises(AssertionError, match="must return None or ∂L/∂x"):
+        check_layer(Zeros(3, 2, rng=np.random.default_rng(0)), np.ones((2, 3)))
+
+
+WEIGHTED = [c for c in CASES if c[0].startswith(("dense", "conv"))]
+
+
+@pytest.mark.parametrize("name,make,shape", WEIGHTED, ids=[c[0] for c in WEIGHTED])
+def test_dense_and_conv_skip_the_input_gradient_on_request(name, make, shape):
+    """need_input_grad=False: None, and the parameter gradients of a full backward, so
+    they still pass central finite differences (float64, < 1e-6)."""
+    from geonn.core.gradcheck import numerical_grad, rel_error
+    rng = np.random.default_rng(3)
+    layer, x = make(rng), rng.normal(size=shape)
+    r = rng.normal(size=layer.forward(x).shape)
+    assert layer.backward(r, need_input_grad=False) is None
+
+    def L():
+        return float(np.sum(r * layer.forward(x)))
+    for n in layer.param_names:
+        numeric = numerical_grad(L, getattr(layer, n))
+        assert rel_error(getattr(layer, "d" + n), numeric) < 1e-6
 
 
 def test_a_layer_whose_grads_do_not_pair_with_params_fails():
@@ -93,8 +136,8 @@ def test_a_layer_whose_grads_do_not_pair_with_params_fails():
 
 def test_a_wrong_backward_fails_the_finite_difference_check():
     class Wrong(Dense):
-        def backward(self, grad_out, accumulate=False):
-            return 2 * super().backward(grad_out, accumulate)
+        def backward(self, grad_out, need_input_grad=True):
+            return 2 * super().backward(grad_out)
     with pytest.raises(AssertionError, match="finite-difference"):
         check_layer(Wrong(3, 2, rng=np.random.default_rng(0)), np.ones((2, 3)))
 

@@ -1,4 +1,6 @@
 """fit: early stopping, L2 weight decay, dtypes and bad input."""
+import re
+
 import numpy as np
 import pytest
 
@@ -131,11 +133,16 @@ def test_fit_trains_in_float32():
 
 
 # -- bad input ------------------------------------------------------------------------------
-@pytest.mark.parametrize("lam", [-0.1, np.nan, np.inf, "0.1", True])
-def test_bad_weight_decay(lam):
+@pytest.mark.parametrize("lam,error,message", [
+    (-0.1, ValueError, "weight_decay must be ≥ 0; got -0.1"),
+    (np.nan, ValueError, "weight_decay must be finite; got nan"),
+    (np.inf, ValueError, "weight_decay must be finite; got inf"),
+    ("0.1", TypeError, "weight_decay must be a number; got str '0.1'"),
+    (True, TypeError, "weight_decay must be a number; got bool True")])
+def test_bad_weight_decay(lam, error, message):
     rng = np.random.default_rng(0)
     X, y = _data(rng, 5)
-    with pytest.raises(ValueError, match="weight_decay must be a finite number ≥ 0"):
+    with pytest.raises(error, match=re.escape(message)):
         fit(_net(rng), MSE(), Adam(), X, y, 1, 5, rng, progress=False, weight_decay=lam)
 
 
@@ -146,10 +153,20 @@ def test_patience_needs_validation_data():
         fit(_net(rng), MSE(), Adam(), X, y, 1, 5, rng, progress=False, patience=5)
 
 
-@pytest.mark.parametrize("patience", [0, -3, 2.5, True])
-def test_bad_patience(patience):
+@pytest.mark.parametrize("patience,error", [(0, ValueError), (-3, ValueError),
+                                            (2.5, TypeError), (True, TypeError)])
+def test_bad_patience(patience, error):
     rng = np.random.default_rng(0)
     X, y = _data(rng, 5)
-    with pytest.raises(ValueError, match="patience must be a positive integer"):
+    with pytest.raises(error, match="patience must be a positive integer"):
         fit(_net(rng), MSE(), Adam(), X, y, 1, 5, rng, val=(X, y), progress=False,
             patience=patience)
+
+
+@pytest.mark.parametrize("epochs,error",
+                         [(-1, ValueError), (2.0, TypeError), (True, TypeError)])
+def test_bad_epochs(epochs, error):
+    rng = np.random.default_rng(0)
+    X, y = _data(rng, 5)
+    with pytest.raises(error, match="epochs must be a non-negative integer"):
+        fit(_net(rng), MSE(), Adam(), X, y, epochs, 5, rng, progress=False)

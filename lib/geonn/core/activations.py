@@ -24,11 +24,13 @@ def _float(z):
     z = np.asarray(z)
     return z if z.dtype.kind == "f" else z.astype(np.float64)
 
-__all__ = ["Activation", "Identity", "Step", "Sigmoid", "Tanh", "ReLU",
+__all__ = ["ActivationFunction", "Identity", "Step", "Sigmoid", "Tanh", "ReLU",
            "LeakyReLU", "Softmax", "get", "NAMES"]
 
 
-class Activation:
+class ActivationFunction:
+    """Base class of the activation functions (the layer that applies one is
+    :class:`geonn.core.layers.Activation`)."""
     name = "activation"
 
     def forward(self, z):
@@ -52,7 +54,7 @@ class Activation:
         return f"{type(self).__name__}()"
 
 
-class Identity(Activation):
+class Identity(ActivationFunction):
     """α(z) = z, α'(z) = 1.  The output node of a regression network."""
     name = "identity"
 
@@ -69,7 +71,7 @@ class Identity(Activation):
         return grad_a
 
 
-class Step(Activation):
+class Step(ActivationFunction):
     """Binary step: α(z) = 1 if z > 0 else 0.
 
     α'(z) = 0 wherever it exists (z ≠ 0), so gradient descent gets no signal:
@@ -88,7 +90,7 @@ class Step(Activation):
         return np.zeros_like(_float(a))
 
 
-class Sigmoid(Activation):
+class Sigmoid(ActivationFunction):
     """Logistic function σ(z) = 1 / (1 + e^{−z}), with σ'(z) = σ(z)(1 − σ(z)).
 
     Evaluated as e^{−|z|} so that no exponential overflows for large |z|.
@@ -112,7 +114,7 @@ class Sigmoid(Activation):
         return grad_a * a * (1.0 - a)
 
 
-class Tanh(Activation):
+class Tanh(ActivationFunction):
     """Hyperbolic tangent, α(z) = tanh z, with α'(z) = 1 − tanh² z."""
     name = "tanh"
 
@@ -129,7 +131,7 @@ class Tanh(Activation):
         return grad_a * (1.0 - a * a)
 
 
-class ReLU(Activation):
+class ReLU(ActivationFunction):
     """Rectified linear unit, α(z) = max(0, z).
 
     α'(z) = 1 for z > 0 and 0 for z ≤ 0 (we take 0 at the kink, as the lecture
@@ -152,7 +154,7 @@ class ReLU(Activation):
         return grad_a * (z > 0)
 
 
-class LeakyReLU(Activation):
+class LeakyReLU(ActivationFunction):
     """α(z) = z for z > 0, slope·z otherwise; α'(z) = 1 or slope."""
     name = "leaky_relu"
 
@@ -179,7 +181,7 @@ class LeakyReLU(Activation):
         return f"LeakyReLU(slope={self.slope})"
 
 
-class Softmax(Activation):
+class Softmax(ActivationFunction):
     """a_k = e^{z_k} / Σ_l e^{z_l} along each row of ``z`` (batch, K).
 
     Outputs are non-negative and each row sums to one.  The Jacobian is
@@ -209,10 +211,11 @@ NAMES = tuple(_REGISTRY)
 
 def get(name, **kwargs):
     """Return an activation by name (``"relu"``) or pass an instance through."""
-    if isinstance(name, Activation):
+    if isinstance(name, ActivationFunction):
         return name
     if not isinstance(name, str):
-        raise TypeError(f"activation must be a name or an Activation; got {type(name).__name__}")
+        raise TypeError("activation must be a name or an ActivationFunction; got "
+                        f"{type(name).__name__}")
     key = _ALIASES.get(name.lower(), name.lower())
     if key not in _REGISTRY:
         raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(NAMES)}")

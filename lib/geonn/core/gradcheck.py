@@ -54,7 +54,8 @@ def gradcheck(net, loss, X, y, eps=1e-6, wrt_input=True, return_all=False):
     net : Sequential or Layer; should be float64 for a tight check
     loss : Loss, e.g. ``MSE()``
     X, y : a small batch, (n, n_in) and (n, n_out)
-    wrt_input : also check ∂L/∂X, the gradient ``backward`` returns
+    wrt_input : also check ∂L/∂X, the gradient ``backward`` returns; without it,
+        backward runs with ``need_input_grad=False``, as in ``fit``
     return_all : return ``{name: error}`` instead of the maximum
 
     Returns
@@ -68,7 +69,7 @@ def gradcheck(net, loss, X, y, eps=1e-6, wrt_input=True, return_all=False):
         return loss.value(net.forward(X, train=False), y)
 
     out = net.forward(X, train=False)
-    dX = net.backward(loss.grad(out, y))
+    dX = net.backward(loss.grad(out, y), need_input_grad=wrt_input)
     named = net.named_params() if hasattr(net, "named_params") else {}
     # backward only fills gradients of trainable layers; map arrays to grads
     analytic = {id(p): g for p, g in zip(net.params(), net.grads())}

@@ -7,7 +7,6 @@ import numpy as np
 
 from . import _checks
 from .layers import Activation, Dense, Layer
-from .layers.base import backward_params as _backward_params
 
 __all__ = ["Sequential", "mlp"]
 
@@ -44,19 +43,14 @@ class Sequential(Layer):
             x = layer.forward(x, train=train)
         return x
 
-    def backward(self, grad_out, accumulate=False):
-        """∂L/∂(network input); parameter gradients written, or added with ``accumulate``."""
-        for layer in reversed(self.layers):
-            grad_out = layer.backward(grad_out, accumulate)
-        return grad_out
-
-    def backward_params(self, grad_out, accumulate=False):
-        """Like :meth:`backward`, but the first layer skips ∂L/∂(network input)."""
-        layers = self.layers
-        for layer in layers[:0:-1]:
-            grad_out = layer.backward(grad_out, accumulate)
-        if layers:
-            _backward_params(layers[0], grad_out, accumulate)
+    def backward(self, grad_out, need_input_grad=True):
+        """Write every parameter gradient and return ∂L/∂(network input); with
+        ``need_input_grad=False`` the first layer may skip that last gradient."""
+        if not self.layers:
+            return grad_out
+        for layer in reversed(self.layers[1:]):
+            grad_out = layer.backward(grad_out)
+        return self.layers[0].backward(grad_out, need_input_grad=need_input_grad)
 
     def predict(self, x, batch_size=None):
         """Forward pass in evaluation mode (dropout off).

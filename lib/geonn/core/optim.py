@@ -12,7 +12,6 @@ The optimizer keeps a reference to each array it has seen, so their ids stay
 unique.
 """
 import math
-from operator import is_
 
 import numpy as np
 
@@ -39,7 +38,6 @@ class Optimizer:
         self.epoch = 0
         self.t = 0           # steps taken
         self._state = {}     # id(parameter) → (parameter, its state)
-        self._last = (None, (), ())
 
     def set_epoch(self, epoch):
         """Set η for epoch ℓ = ``epoch`` (0-based: epoch 0 uses η₀)."""
@@ -55,8 +53,8 @@ class Optimizer:
         """Update each array of ``params`` in place from the matching gradient."""
         _check_pairs(params, grads)
         self.t += 1
-        for p, g, s in zip(params, grads, self._states_of(params)):
-            self._update(p, g, s)
+        for p, g in zip(params, grads):
+            self._update(p, g, self._state_of(p))
 
     def state(self, p):
         """This optimizer's state for parameter array ``p`` (None before its first step)."""
@@ -66,21 +64,12 @@ class Optimizer:
     def _new_state(self, p):
         return None
 
-    def _states_of(self, params):
-        """The state of each array of ``params``, looked up by identity.  ``fit`` passes
-        the same list every step, so the last lookup is reused while the list still
-        holds the same arrays."""
-        last = self._last
-        if last[0] is params and len(params) == len(last[1]) and all(map(is_, params, last[1])):
-            return last[2]
-        states = []
-        for p in params:
-            entry = self._state.get(id(p))
-            if entry is None or entry[0] is not p:
-                entry = self._state[id(p)] = (p, self._new_state(p))
-            states.append(entry[1])
-        self._last = (params, list(params), states)
-        return states
+    def _state_of(self, p):
+        """The state of array ``p``, looked up by identity (made at its first step)."""
+        entry = self._state.get(id(p))
+        if entry is None or entry[0] is not p:
+            entry = self._state[id(p)] = (p, self._new_state(p))
+        return entry[1]
 
     def _update(self, p, g, s):
         raise NotImplementedError
@@ -141,17 +130,18 @@ class Adam(Optimizer):
         return [np.zeros_like(p), np.zeros_like(p), 0]     # m, v, this array's step count t
 
     def step(self, params, grads):
-        # Optimizer.step unrolled: for a small network the Python overhead per array
-        # is a good part of the step
+        # Optimizer.step with _update written in, the bias corrections folded once per
+        # step count: 0.9 µs of fit's 1-3-1 step, 2 % of its ratio to the NumPy loop
         _check_pairs(params, grads)
         self.t += 1
         b1, b2 = self.beta1, self.beta2
         folded_t = None
-        for p, g, s in zip(params, grads, self._states_of(params)):
+        for p, g in zip(params, grads):
+            s = self._state_of(p)
             s[2] = t = s[2] + 1       # per array: a frozen array's t does not advance
             if t != folded_t:
-                # fold the bias corrections into η and ε (Python floats, so float32
-                # stays float32): η m̂/(√v̂ + ε) = η_t m/(√v + ε_t)
+                # η m̂/(√v̂ + ε) = η_t m/(√v + ε_t), as Python floats (a NumPy float64
+                # scalar would turn every float32 update into a float64 one)
                 root = math.sqrt(1 - b2 ** t)
                 folded_t, eta_t, eps_t = t, self.eta * root / (1 - b1 ** t), self.eps * root
             m, v = s[0], s[1]

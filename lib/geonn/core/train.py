@@ -15,7 +15,6 @@ import numpy as np
 from tqdm import tqdm
 
 from . import _checks
-from .layers.base import backward_params
 from .losses import Loss
 from .optim import Optimizer
 
@@ -123,7 +122,7 @@ def fit(net, loss, opt, X, y, epochs, batch_size, rng, val=None, progress=False,
     (see :func:`l2_penalty`).
 
     Gradients are fetched from ``net.grads()`` at every step, so a layer may
-    replace its gradient arrays; each step overwrites them (no accumulation).
+    replace its gradient arrays; each step overwrites them.
 
     Raises
     ------
@@ -134,22 +133,15 @@ def fit(net, loss, opt, X, y, epochs, batch_size, rng, val=None, progress=False,
     if not isinstance(opt, Optimizer):
         raise TypeError(f"opt must be a geonn Optimizer such as Adam(); got {type(opt).__name__}")
     _checks.rng(rng, "fit (to shuffle the batches)")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
-        raise ValueError(f"epochs must be a non-negative integer; got {epochs!r}")
+    batch_size = _checks.integer("batch_size", batch_size)
+    epochs = _checks.integer("epochs", epochs, low=0)
     if val is not None and (not isinstance(val, (tuple, list)) or len(val) != 2):
         raise TypeError("val must be a pair (X_val, y_val); got "
                         f"{type(val).__name__}" + (f" of length {len(val)}"
                                                    if isinstance(val, (tuple, list)) else ""))
-    if isinstance(weight_decay, bool) \
-            or not isinstance(weight_decay, (int, float, np.integer, np.floating)) \
-            or not np.isfinite(weight_decay) or weight_decay < 0:
-        raise ValueError(f"weight_decay must be a finite number ≥ 0; got {weight_decay!r}")
+    weight_decay = _checks.number("weight_decay", weight_decay, low=0.0)
     if patience is not None:
-        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)) \
-                or patience < 1:
-            raise ValueError(f"patience must be a positive integer (epochs); got {patience!r}")
+        patience = _checks.integer("patience", patience)
         if val is None:
             raise ValueError("early stopping (patience=…) monitors the validation loss: "
                              "pass val=(X_val, y_val)")
@@ -185,7 +177,7 @@ def fit(net, loss, opt, X, y, epochs, batch_size, rng, val=None, progress=False,
                 idx = order[start:start + batch_size]
                 value, delta = loss.value_and_grad(net.forward(X[idx], train=True), y[idx])
                 total += value * len(idx)
-                backward_params(net, delta)         # ∂L/∂X is not needed here
+                net.backward(delta, need_input_grad=False)      # ∂L/∂X is not used
                 if weight_decay > 0:
                     for W, dW in l2_pairs(net):
                         dW += weight_decay * W

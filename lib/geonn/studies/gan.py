@@ -20,17 +20,19 @@ G is trained *through* D: D is frozen, ∂L/∂x = D.backward(∂L/∂s) is the
 gradient with respect to the fake samples, and G.backward(∂L/∂x) writes G's
 parameter gradients.
 """
+from dataclasses import dataclass, field
+
 import numpy as np
 from tqdm import tqdm     # text bar on stderr, as in train.fit: nbval leaves stderr out
 
 from geonn.core import _checks
 from geonn.core.activations import Sigmoid
+from geonn.core.layers import Layer
 from geonn.core.losses import BCEWithLogits
-from geonn.core.network import Sequential
 from geonn.core.optim import Adam
-from geonn.core.train import TrainingDiverged
+from geonn.core.train import History, TrainingDiverged
 
-__all__ = ["GeneratorLoss", "train_gan", "sample"]
+__all__ = ["GeneratorLoss", "GANHistory", "train_gan", "sample"]
 
 
 class GeneratorLoss:
@@ -78,10 +80,32 @@ def sample(G, n, latent_dim, rng):
     return G.forward(z, train=False)
 
 
+@dataclass
+class GANHistory(History):
+    """What :func:`train_gan` records: ``steps`` (as in :class:`History`) and, per step
+    t, arrays of length ``steps``:
+
+    * ``d_loss[t]``: D's BCE on the real and fake rows of step t (their mean);
+    * ``g_loss[t]``: G's loss on the same fakes, through D after its update;
+    * ``d_real[t]``, ``d_fake[t]``: mean D(x) and D(G(z)) (probabilities) in D's step.
+
+    ``records`` holds what ``record(G, D, step)`` returned at the steps listed in
+    ``steps_recorded``.  A GAN has no epochs and no single training loss, so the
+    inherited ``train_loss`` and ``val_loss`` stay empty.
+    """
+    d_loss: np.ndarray = None
+    g_loss: np.ndarray = None
+    d_real: np.ndarray = None
+    d_fake: np.ndarray = None
+    steps_recorded: list = field(default_factory=list)
+    records: list = field(default_factory=list)
+
+
 def train_gan(G, D, X, *, steps, latent_dim, rng, batch_size=64, eta_g=2e-3, eta_d=2e-3,
               beta1=0.5, loss="non_saturating", record_every=0, record=None, progress=False,
               opt_d=None, opt_g=None):
-    """Alternate one D step and one G step ``steps`` times; return the history.
+    """Alternate one D step and one G step ``steps`` times; return their
+    :class:`GANHistory`.
 
     Per step, with a real batch x (batch_size rows of X, drawn with replacement)
     and fakes G(z), z ~ N(0, I):
@@ -89,64 +113,76 @@ def train_gan(G, D, X, *, steps, latent_dim, rng, batch_size=64, eta_g=2e-3, eta
     1. D step: BCE on logits of [x; G(z)] against labels [1; 0]; Adam(eta_d, beta1).
     2. G step: D frozen, s = D(G(z)) on the same z, ∂L/∂s from :class:`GeneratorLoss`,
        ∂L/∂x = D.backward(∂L/∂s), then G.backward(∂L/∂x); Adam(eta_g, beta1).
+       Every layer of D gets back the ``trainable`` flag it had (a layer frozen by
+       the caller stays frozen), also when the step raises.
 
+    G and D are geonn networks: a :class:`Sequential` or any other :class:`Layer`
+    (the loop needs forward, backward, params, grads, freeze and leaves).
     ``opt_d``/``opt_g`` replace either Adam by another optimizer (e.g. ``SGD``, whose
     steps, unlike Adam's, shrink with the gradient).
 
     ``record(G, D, step)``, if given, is called every ``record_every`` steps (and at
-    the end) and its return values are stored in ``history["records"]``.
+    the end); its return values are stored in ``history.records``.
 
-    Returns a dict of per-step arrays: ``d_loss`` (the BCE of step 1, the mean over
-    real and fake rows), ``g_loss``, ``d_real`` and ``d_fake`` (mean D(x) and D(G(z)),
-    probabilities), ``steps_recorded`` and ``records``.  Raises
-    :class:`geonn.TrainingDiverged` if a loss becomes NaN or infinite.
+    Raises :class:`geonn.TrainingDiverged` if a loss becomes NaN or infinite.
     """
-    if not isinstance(G, Sequential) or not isinstance(D, Sequential):
-        raise TypeError("train_gan needs G and D as geonn Sequential networks")
+    for name, net in (("G", G), ("D", D)):
+        if not isinstance(net, Layer):
+            raise TypeError(f"train_gan needs {name} as a geonn network (a Sequential "
+                            f"or another Layer); got {type(net).__name__}")
     X = _checks.array("train_gan X", X)
     steps = _checks.integer("train_gan steps", steps)
     latent_dim = _checks.integer("train_gan latent_dim", latent_dim)
     batch_size = _checks.integer("train_gan batch_size", batch_size)
     rng = _checks.rng(rng, "train_gan")
     g_loss = GeneratorLoss(loss)
-    bce = BCEWithLogits()
     opt_d = Adam(eta_d, beta1=beta1) if opt_d is None else opt_d
     opt_g = Adam(eta_g, beta1=beta1) if opt_g is None else opt_g
-    labels = np.concatenate([np.ones((batch_size, 1)), np.zeros((batch_size, 1))])
-    hist = {k: np.empty(steps) for k in ("d_loss", "g_loss", "d_real", "d_fake")}
-    hist["steps_recorded"], hist["records"] = [], []
+    series = ("d_loss", "g_loss", "d_real", "d_fake")
+    hist = GANHistory(**{k: np.empty(steps) for k in series})
     sig = Sigmoid()
     for t in tqdm(range(steps), desc="GAN steps", disable=not progress, mininterval=1.0):
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):   # caught below
-            d_loss, s = _step(G, D, X, batch_size, latent_dim, rng, bce, g_loss, opt_d, opt_g,
-                              labels, hist, t)
+            x = X[rng.integers(0, len(X), batch_size)]
+            fake = G.forward(rng.normal(size=(batch_size, latent_dim)), train=True)
+            hist.d_loss[t], s = _d_step(D, x, fake, opt=opt_d)
+            hist.g_loss[t] = _g_step(G, D, fake, g_loss=g_loss, opt=opt_g)
             p = sig.forward(s)
-            hist["d_real"][t], hist["d_fake"][t] = p[:batch_size].mean(), p[batch_size:].mean()
-        if not (np.isfinite(d_loss) and np.isfinite(hist["g_loss"][t])):
+            hist.d_real[t] = p[:batch_size].mean()
+            hist.d_fake[t] = p[batch_size:].mean()
+        hist.steps += 1
+        if not (np.isfinite(hist.d_loss[t]) and np.isfinite(hist.g_loss[t])):
             raise TrainingDiverged(f"the GAN losses became NaN or infinite at step {t + 1}: "
                                    "lower eta_g and eta_d, standardise X, or use spectral "
                                    "normalisation on D")
         if record is not None and record_every and ((t + 1) % record_every == 0 or t + 1 == steps):
-            hist["steps_recorded"].append(t + 1)
-            hist["records"].append(record(G, D, t + 1))
+            hist.steps_recorded.append(t + 1)
+            hist.records.append(record(G, D, t + 1))
     return hist
 
 
-def _step(G, D, X, batch_size, latent_dim, rng, bce, g_loss, opt_d, opt_g, labels, hist, t):
-    """One D step and one G step (see :func:`train_gan`); returns D's loss and logits."""
-    x = X[rng.integers(0, len(X), batch_size)]
-    z = rng.normal(size=(batch_size, latent_dim))
-    fake = G.forward(z, train=True)
-    # 1. the discriminator, on real and fake rows at once
-    s = D.forward(np.concatenate([x, fake]), train=True)
-    d_loss, delta = bce.value_and_grad(s, labels)
-    D.backward_params(delta)               # the samples' gradient is not needed here
-    opt_d.step(D.params(), D.grads())
-    # 2. the generator, through the frozen discriminator
-    D.freeze()
-    s_fake = D.forward(fake, train=False)
-    G.backward(D.backward(g_loss.grad(s_fake)))
-    D.unfreeze()
-    opt_g.step(G.params(), G.grads())
-    hist["d_loss"][t], hist["g_loss"][t] = d_loss, g_loss.value(s_fake)
+def _d_step(D, real, fake, *, opt):
+    """Step 1 of :func:`train_gan`, on real and fake rows at once: returns D's BCE and
+    its logits (2n, 1)."""
+    n = len(real)
+    labels = np.concatenate([np.ones((n, 1)), np.zeros((n, 1))])
+    s = D.forward(np.concatenate([real, fake]), train=True)
+    d_loss, delta = BCEWithLogits().value_and_grad(s, labels)
+    D.backward(delta, need_input_grad=False)        # the samples' gradient is not used
+    opt.step(D.params(), D.grads())
     return d_loss, s
+
+
+def _g_step(G, D, fake, *, g_loss, opt):
+    """Step 2 of :func:`train_gan`: G through D, frozen for this step only (every
+    layer's flag restored as it was, also on an exception); returns G's loss."""
+    flags = [(leaf, leaf.trainable) for leaf in D.leaves()]
+    D.freeze()
+    try:
+        s_fake = D.forward(fake, train=False)
+        G.backward(D.backward(g_loss.grad(s_fake)), need_input_grad=False)
+    finally:
+        for leaf, flag in flags:
+            leaf.trainable = flag
+    opt.step(G.params(), G.grads())
+    return g_loss.value(s_fake)

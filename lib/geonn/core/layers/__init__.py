@@ -1,6 +1,7 @@
 """Layers.  Every layer follows the contract of :class:`Layer` (see its docstring and
-``lib/geonn/README.md``): ``forward(x, train)``, ``backward(grad_out, accumulate)``
-returning ∂L/∂(input), ``params()``, ``grads()``, one ``trainable`` flag.
+``lib/geonn/README.md``): ``forward(x, train)``, ``backward(grad_out,
+need_input_grad=True)`` returning ∂L/∂(input), ``params()``, ``grads()``, one
+``trainable`` flag.
 """
 from .base import Layer
 from .check import check_layer

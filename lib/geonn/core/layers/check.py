@@ -15,8 +15,10 @@ def check_layer(layer, x, *, rng=None, tol=1e-6, eps=1e-6):
     and grads() pair up by shape and are listed in named_params(); the
     parameter and input gradients match central finite differences (max
     relative error < ``tol``) for L = Σ r ⊙ out with a fixed random r;
-    ``accumulate=True`` adds, ``zero_grad`` clears; a frozen layer lists no
-    parameters but still passes gradients.  Returns the errors by name.
+    ``backward(r, need_input_grad=False)`` writes the same parameter gradients
+    (overwriting, not adding) and returns None or ∂L/∂x; ``zero_grad`` clears;
+    a frozen layer lists no parameters but still passes gradients.  Returns the
+    errors by name.
     """
     assert isinstance(layer, Layer), f"{type(layer).__name__} is not a geonn Layer"
     rng = rng or np.random.default_rng(0)
@@ -26,11 +28,7 @@ def check_layer(layer, x, *, rng=None, tol=1e-6, eps=1e-6):
     assert len(out) == len(x), f"{layer!r} changed the batch size {len(x)} → {len(out)}"
     assert out.dtype == np.float64, f"{layer!r} turned float64 input into {out.dtype}"
     r = rng.normal(size=out.shape)
-    try:                     # positional, as Sequential calls it
-        dx = layer.backward(r, False)
-    except TypeError as err:
-        raise AssertionError(f"{layer!r}.backward must take (grad_out, accumulate=False): "
-                             f"{err}") from err
+    dx = layer.backward(r)
     assert isinstance(dx, np.ndarray) and dx.shape == x.shape, \
         f"{layer!r}.backward must return ∂L/∂x of shape {x.shape}; got {getattr(dx, 'shape', dx)}"
     params, grads, named = layer.params(), layer.grads(), layer.named_params()
@@ -52,18 +50,21 @@ def check_layer(layer, x, *, rng=None, tol=1e-6, eps=1e-6):
     bad = {k: v for k, v in errors.items() if not v < tol}
     assert not bad, f"{layer!r}: finite-difference errors above {tol}: {bad}"
 
-    if params:       # backward_params stores the same gradients; accumulate adds; zero_grad clears
-        layer.zero_grad()
-        layer.forward(x, train=False)
-        layer.backward_params(r)
-        for g, a in zip(layer.grads(), analytic):
-            np.testing.assert_allclose(g, a, rtol=1e-12, atol=1e-12,
-                                       err_msg=f"{layer!r}: backward_params differs from backward")
-        layer.forward(x, train=False)
-        layer.backward(r, accumulate=True)
-        for g, a in zip(layer.grads(), analytic):
-            np.testing.assert_allclose(g, 2 * a, rtol=1e-12, atol=1e-12,
-                                       err_msg=f"{layer!r}: backward(accumulate=True) must add")
+    # the first layer's call in fit: the same gradients, written over the last ones
+    layer.forward(x, train=False)
+    try:
+        skipped = layer.backward(r, need_input_grad=False)
+    except TypeError as err:
+        raise AssertionError(f"{layer!r}.backward must take "
+                             f"(grad_out, need_input_grad=True): {err}") from err
+    assert skipped is None or (np.shape(skipped) == dx.shape
+                               and np.allclose(skipped, dx, rtol=1e-12, atol=1e-12)), \
+        f"{layer!r}.backward(..., need_input_grad=False) must return None or ∂L/∂x"
+    for g, a in zip(layer.grads(), analytic):
+        np.testing.assert_allclose(g, a, rtol=1e-12, atol=1e-12,
+                                   err_msg=f"{layer!r}: backward(need_input_grad="
+                                           "False) must write the same gradients")
+    if params:       # zero_grad clears; a frozen layer lists nothing but passes ∂L/∂x
         layer.zero_grad()
         assert all(not g.any() for g in layer.grads()), f"{layer!r}: zero_grad left gradients"
         flags = [leaf.trainable for leaf in layer.leaves()]   # a partly frozen net stays so

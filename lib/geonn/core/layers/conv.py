@@ -13,6 +13,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import _checks, init as _init
 from .base import Layer, as_input
+from .spectral import WeightLayer
 
 __all__ = ["Conv1D", "MaxPool1D", "AvgPool1D", "Upsample1D"]
 
@@ -37,7 +38,7 @@ def _scatter_taps(cols, length, stride):
     return dx
 
 
-class Conv1D(Layer):
+class Conv1D(WeightLayer):
     """z[n, o, l] = b[o] + Σ_c Σ_j W[o, c, j] · x[n, c, l·s + j]  (cross-correlation).
 
     Shapes: x (n, C_in, L), W (C_out, C_in, k), b (C_out,), z (n, C_out, L_out),
@@ -73,11 +74,7 @@ class Conv1D(Layer):
             raise ValueError(f"Conv1D b has shape {b.shape}; expected ({self.c_out},)")
         self.W, self.b = W, b
         self.dW, self.db = np.zeros_like(W), np.zeros_like(b)
-        self.reparam = self.cols = None
-
-    def weight(self, train=False):
-        """The kernels used in forward: W, or its reparametrisation (spectral_norm)."""
-        return self.W if self.reparam is None else self.reparam.weight(self.W, train)
+        self.cols = None
 
     def _pads(self, length):
         if self.padding == "valid":
@@ -104,25 +101,18 @@ class Conv1D(Layer):
         self._W = W = self.weight(train)
         return W.reshape(self.c_out, -1) @ self.cols + self.b[:, None]
 
-    def backward_params(self, grad_out, accumulate=False):
-        """Store ∂L/∂W and ∂L/∂b only; returns δ in the layer's dtype (see Layer)."""
+    def backward(self, grad_out, need_input_grad=True):
         if self.cols is None:
             raise RuntimeError("Conv1D.backward called before forward")
-        if grad_out.dtype != self.W.dtype:
-            grad_out = grad_out.astype(self.W.dtype)
-        delta = grad_out
+        delta = grad_out.astype(self.W.dtype, copy=False)        # (n, C_out, L_out)
         if self.trainable:
             # ∂L/∂W[o, (c, j)] = Σ_n Σ_l δ[n, o, l] · cols[n, (c, j), l]
             # (batched as cols · δᵀ, which BLAS runs about twice as fast as δ · colsᵀ here)
             dW = (self.cols @ delta.transpose(0, 2, 1)).sum(axis=0).T.reshape(self.W.shape)
-            if self.reparam is not None:
-                dW = self.reparam.backward(dW)
-            self._store("W", dW, accumulate)
-            self._store("b", delta.sum(axis=(0, 2)), accumulate)
-        return delta
-
-    def backward(self, grad_out, accumulate=False):
-        delta = self.backward_params(grad_out, accumulate)  # (n, C_out, L_out)
+            self.dW[...] = self.weight_grad(dW)
+            self.db[...] = delta.sum(axis=(0, 2))
+        if not need_input_grad:
+            return None
         n, _, L_out = delta.shape
         left, right = self.pads
         if self.stride == 1 and self.c_out <= self.c_in:
@@ -137,9 +127,6 @@ class Conv1D(Layer):
             dcols = (self._W.reshape(self.c_out, -1).T @ delta).reshape(n, self.c_in, self.k, L_out)
             dx = _scatter_taps(dcols.transpose(0, 1, 3, 2), self.L_padded, self.stride)
         return dx[:, :, left:self.L_padded - right]
-
-    def named_buffers(self):
-        return {} if self.reparam is None else self.reparam.named_buffers()
 
     def __repr__(self):
         s = f", stride={self.stride}" if self.stride != 1 else ""
@@ -174,7 +161,7 @@ class MaxPool1D(_Pool1D):
         self.arg = w.argmax(axis=-1)
         return np.take_along_axis(w, self.arg[..., None], axis=-1)[..., 0]
 
-    def backward(self, grad_out, accumulate=False):
+    def backward(self, grad_out, need_input_grad=True):
         taps = (self.arg[..., None] == np.arange(self.size)) * grad_out[..., None]
         return _scatter_taps(taps.astype(grad_out.dtype, copy=False), self.length, self.stride)
 
@@ -185,7 +172,7 @@ class AvgPool1D(_Pool1D):
     def forward(self, x, train=False):
         return self._windows(x).mean(axis=-1)
 
-    def backward(self, grad_out, accumulate=False):
+    def backward(self, grad_out, need_input_grad=True):
         taps = np.broadcast_to((grad_out / self.size)[..., None], grad_out.shape + (self.size,))
         return _scatter_taps(taps, self.length, self.stride)
 
@@ -201,7 +188,7 @@ class Upsample1D(Layer):
         x = _check_3d(x, repr(self))
         return np.repeat(x, self.factor, axis=2)
 
-    def backward(self, grad_out, accumulate=False):
+    def backward(self, grad_out, need_input_grad=True):
         n, C, L = grad_out.shape
         return grad_out.reshape(n, C, L // self.factor, self.factor).sum(axis=-1)
 

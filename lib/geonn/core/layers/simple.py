@@ -28,7 +28,7 @@ class Activation(Layer):
         self.a = self.activation.forward(x)
         return self.a
 
-    def backward(self, grad_out, accumulate=False):
+    def backward(self, grad_out, need_input_grad=True):
         return self.activation.vjp(self.z, self.a, grad_out)
 
     def __repr__(self):
@@ -56,7 +56,7 @@ class Dropout(Layer):
         self.mask = ((self.rng.random(x.shape) >= self.p) / (1.0 - self.p)).astype(x.dtype)
         return x * self.mask
 
-    def backward(self, grad_out, accumulate=False):
+    def backward(self, grad_out, need_input_grad=True):
         return grad_out if self.mask is None else grad_out * self.mask
 
     def __repr__(self):
@@ -71,7 +71,7 @@ class Flatten(Layer):
         self.shape = x.shape
         return x.reshape(len(x), -1)
 
-    def backward(self, grad_out, accumulate=False):
+    def backward(self, grad_out, need_input_grad=True):
         return grad_out.reshape(self.shape)
 
     def __repr__(self):
@@ -92,7 +92,7 @@ class Reshape(Layer):
         self.shape = x.shape
         return x.reshape((len(x),) + self.target)
 
-    def backward(self, grad_out, accumulate=False):
+    def backward(self, grad_out, need_input_grad=True):
         return grad_out.reshape(self.shape)
 
     def __repr__(self):

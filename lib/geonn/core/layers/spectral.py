@@ -15,8 +15,9 @@ held fixed the gradient is exact:
 import numpy as np
 
 from .. import _checks
+from .base import Layer
 
-__all__ = ["SpectralNorm", "spectral_norm"]
+__all__ = ["SpectralNorm", "spectral_norm", "WeightLayer"]
 
 
 class SpectralNorm:
@@ -51,6 +52,23 @@ class SpectralNorm:
         return f"SpectralNorm(bound={self.bound:g})"
 
 
+class WeightLayer(Layer):
+    """A layer whose weight ``W`` may be reparametrised (Dense, Conv1D): the one place
+    where a layer meets :class:`SpectralNorm`, attached as ``self.reparam``."""
+    reparam = None
+
+    def weight(self, train=False):
+        """The weight used in forward: W, or its reparametrisation c·W/σ."""
+        return self.W if self.reparam is None else self.reparam.weight(self.W, train)
+
+    def weight_grad(self, G):
+        """∂L/∂W from G = ∂L/∂weight() (G itself without a reparametrisation)."""
+        return G if self.reparam is None else self.reparam.backward(G)
+
+    def named_buffers(self):
+        return {} if self.reparam is None else self.reparam.named_buffers()
+
+
 def spectral_norm(layer, bound=1.0, *, rng):
     """Attach spectral normalisation to a Dense or Conv1D ``layer``; return the layer.
 
@@ -58,8 +76,7 @@ def spectral_norm(layer, bound=1.0, *, rng):
     small-amplitude data may need more).  The raw weight stays ``layer.W``;
     ``layer.weight()`` is the normalised one.
     """
-    if not hasattr(layer, "reparam"):
+    if not isinstance(layer, WeightLayer):
         raise TypeError(f"spectral_norm needs a Dense or Conv1D layer; got {type(layer).__name__}")
     layer.reparam = SpectralNorm(layer.W, bound, rng=rng)
-    layer.buffer_names = ("u",)
     return layer
