@@ -69,8 +69,10 @@ def start_driver(chrome, chromedriver):
         opts.add_argument(arg)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=opts, service=Service(executable_path=chromedriver))
-    driver.set_page_load_timeout(30)
-    driver.set_script_timeout(30)
+    # generous: make test runs the browser beside two nbval jobs on a 2-core machine,
+    # and a page load that waits for CPU is not a fault of the page
+    driver.set_page_load_timeout(120)
+    driver.set_script_timeout(120)
     return driver
 
 
