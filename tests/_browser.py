@@ -6,6 +6,7 @@ The browser runs with every host name but 127.0.0.1 unresolvable, so a page
 that needs the internet (a CDN script, a remote font) fails here as it would
 for a reader offline.
 """
+
 import functools
 import http.server
 import os
@@ -16,18 +17,33 @@ from pathlib import Path
 from urllib.parse import parse_qs, urldefrag, urlparse
 
 WIDE, NARROW = 1400, 400
-INSTALL_HINT = ("headless Chromium is needed for the browser test: on Debian/Ubuntu run "
-                "`sudo apt-get install chromium chromium-driver` (pip's selenium is in "
-                "requirements.txt); .ci/run installs them when missing")
+INSTALL_HINT = (
+    "headless Chromium is needed for the browser test: on Debian/Ubuntu run "
+    "`sudo apt-get install chromium chromium-driver` (pip's selenium is in "
+    "requirements.txt); .ci/run installs them when missing"
+)
 REFRESH = re.compile(r'<meta http-equiv="refresh" content="\d+;\s*url=([^"]+)"', re.I)
-BINDER = re.compile(r"^https://mybinder\.org/v2/gh/(?P<repo>[\w.-]+/[\w.-]+)/(?P<branch>[\w.-]+)$")
+BINDER = re.compile(
+    r"^https://mybinder\.org/v2/gh/(?P<repo>[\w.-]+/[\w.-]+)/(?P<branch>[\w.-]+)$"
+)
 
 
 def find_browser():
     """(chromium binary, chromedriver) or None when either is missing."""
-    chrome = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
+    chrome = next(
+        filter(
+            None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))
+        ),
+        None,
+    )
     driver = shutil.which("chromedriver") or next(
-        (p for p in ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver") if os.path.exists(p)), None)
+        (
+            p
+            for p in ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver")
+            if os.path.exists(p)
+        ),
+        None,
+    )
     return (chrome, driver) if chrome and driver else None
 
 
@@ -46,7 +62,8 @@ class Server:
                 super().send_error(code, *args, **kwargs)
 
         self.httpd = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+            ("127.0.0.1", 0), functools.partial(Handler, directory=str(root))
+        )
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
@@ -61,22 +78,33 @@ def start_driver(chrome, chromedriver):
 
     opts = webdriver.ChromeOptions()
     opts.binary_location = chrome
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-extensions", "--no-first-run", "--force-device-scale-factor=1",
-                f"--window-size={WIDE},1000",
-                # no internet: only the local server resolves
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-extensions",
+        "--no-first-run",
+        "--force-device-scale-factor=1",
+        f"--window-size={WIDE},1000",
+        # no internet: only the local server resolves
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    ):
         opts.add_argument(arg)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=opts, service=Service(executable_path=chromedriver))
+    driver = webdriver.Chrome(
+        options=opts, service=Service(executable_path=chromedriver)
+    )
     driver.set_page_load_timeout(30)
     driver.set_script_timeout(30)
     return driver
 
 
 def set_width(driver, width):
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": width, "height": 1000, "deviceScaleFactor": 1, "mobile": False})
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
+    )
 
 
 # Waits for the images (lazy ones made eager) and for MathJax, if the page loads it.
@@ -99,7 +127,7 @@ const mathjax = () => new Promise(r => {
 Promise.all(loaded).then(mathjax).then(done);
 """
 
-SHRINK = 0.9   # a figure shown below 90 % of its size: 10 pt fonts read under 9 pt
+SHRINK = 0.9  # a figure shown below 90 % of its size: 10 pt fonts read under 9 pt
 SQUASH = 0.02  # a figure drawn more than 2 % off its own aspect ratio
 # the text column; how to name an element in a problem (its section, equation or alt)
 DESCRIBE_JS = r"""
@@ -118,7 +146,9 @@ const describe = e => {
   return (sec ? '#' + sec.id + ' ' : '') + name;
 };
 """.replace("__SHRINK__", str(SHRINK)).replace("__SQUASH__", str(SQUASH))
-PAGE_JS = DESCRIBE_JS + r"""
+PAGE_JS = (
+    DESCRIBE_JS
+    + r"""
 const cs = getComputedStyle(col);
 const colWidth = col.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
 const skip = 'pre, code, script, style, textarea, mjx-container, .highlight, .MathJax';
@@ -167,12 +197,15 @@ return {
   binder: Array.from(document.querySelectorAll('a[href*="mybinder"]')).map(a => a.href),
 };
 """
+)
 
 # At each width: figures drawn at their own shape; math not cut off by an element
 # that hides overflow (one that scrolls is fine: the reader reaches the end); a value
 # and its interval, "0.019 [0.010, 0.021]", on one line; a Markdown figure (drawn
 # with its text at reading size, e.g. the course map) not shrunk below SHRINK.
-LAYOUT_JS = DESCRIBE_JS + r"""
+LAYOUT_JS = (
+    DESCRIBE_JS
+    + r"""
 const shown = e => e.getClientRects().length > 0;
 const out = {squashed: [], clipped: [], broken: [], small: []};
 for (const i of document.images) {
@@ -218,6 +251,7 @@ col.querySelectorAll('figure img').forEach(i => {
 });
 return out;
 """
+)
 
 
 # After a change of width: wait until each <picture> shows the source its media query
@@ -246,9 +280,12 @@ def check_layout(driver, width):
     set_width(driver, width)
     driver.execute_async_script(PICTURES_JS)
     found = driver.execute_script(LAYOUT_JS)
-    what = {"squashed": "figure squashed", "clipped": "math cut off",
-            "broken": "value and interval broken over lines",
-            "small": "figure text shrunk"}
+    what = {
+        "squashed": "figure squashed",
+        "clipped": "math cut off",
+        "broken": "value and interval broken over lines",
+        "small": "figure text shrunk",
+    }
     return [f"{what[k]} at {width} px: {t}" for k in what for t in found[k]]
 
 
@@ -287,7 +324,7 @@ def check_page(driver, server, url, notebook=None, repo=None, branch="main"):
     """
     problems = []
     set_width(driver, WIDE)
-    driver.get_log("browser")                   # drop what the previous page logged
+    driver.get_log("browser")  # drop what the previous page logged
     n_failed = len(server.failed)
     driver.get(url)
     state = driver.execute_async_script(SETTLE_JS)
@@ -300,10 +337,17 @@ def check_page(driver, server, url, notebook=None, repo=None, branch="main"):
     if info["untypeset"]:
         problems.append(f"math not typeset: {info['untypeset']} expressions")
     problems += [f"raw TeX in the text: {t!r}" for t in info["raw"]]
-    problems += [f"wider than the {info['colWidth']:.0f} px text column at {WIDE} px: {w}"
-                 for w in info["wide"]]
-    problems += [f"output shown without its code: {t!r}" for t in info["codelessOutputs"]]
-    problems += [f"figure shrunk to fit the column (fonts shrink too): {t}" for t in info["shrunk"]]
+    problems += [
+        f"wider than the {info['colWidth']:.0f} px text column at {WIDE} px: {w}"
+        for w in info["wide"]
+    ]
+    problems += [
+        f"output shown without its code: {t!r}" for t in info["codelessOutputs"]
+    ]
+    problems += [
+        f"figure shrunk to fit the column (fonts shrink too): {t}"
+        for t in info["shrunk"]
+    ]
     problems += [f"duplicate id: {t}" for t in info["duplicateIds"]]
     problems += check_layout(driver, WIDE)
 
@@ -321,9 +365,12 @@ def check_page(driver, server, url, notebook=None, repo=None, branch="main"):
 
     problems += check_layout(driver, NARROW)
     overflow = driver.execute_script(
-        "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     if overflow > 1:
-        problems.append(f"horizontal page scroll at {NARROW} px: {overflow} px too wide")
+        problems.append(
+            f"horizontal page scroll at {NARROW} px: {overflow} px too wide"
+        )
     # at both widths (a phone may load its own image or MathJax component)
     for entry in driver.get_log("browser"):
         if entry["level"] == "SEVERE":
@@ -345,12 +392,22 @@ def check_binder(urls, notebook, repo, branch):
         if not m or (repo and m["repo"] != repo) or m["branch"] != branch:
             problems.append(f"Binder URL does not point at {repo}@{branch}: {url}")
         elif path != f"lab/tree/{notebook}":
-            problems.append(f"Binder URL opens {path!r}, not lab/tree/{notebook}: {url}")
+            problems.append(
+                f"Binder URL opens {path!r}, not lab/tree/{notebook}: {url}"
+            )
     return problems
 
 
-def crawl(driver, server, root, start="index.html", notebooks=None, repo=None, branch="main",
-          report=print):
+def crawl(
+    driver,
+    server,
+    root,
+    start="index.html",
+    notebooks=None,
+    repo=None,
+    branch="main",
+    report=print,
+):
     """Check every HTML page reachable from ``start``; then every internal link and anchor.
 
     ``notebooks`` maps a page path (``book/01_neurons.html``) to its notebook
@@ -362,21 +419,36 @@ def crawl(driver, server, root, start="index.html", notebooks=None, repo=None, b
     while todo:
         path = todo.pop(0)
         redirect = REFRESH.search((root / path).read_text(errors="replace"))
-        if redirect:                # Jupyter Book's index.html: a redirect to the root page
+        if redirect:  # Jupyter Book's index.html: a redirect to the root page
             target = (Path(path).parent / redirect[1]).as_posix()
-            pages[path] = Page(server.url + path, [] if (root / target).is_file()
-                               else [f"redirect to a missing page: {target}"], [], set())
+            pages[path] = Page(
+                server.url + path,
+                []
+                if (root / target).is_file()
+                else [f"redirect to a missing page: {target}"],
+                [],
+                set(),
+            )
             report(f"{path:42s} redirect to {target}")
             if target not in seen:
                 seen.add(target)
                 todo.append(target)
             continue
-        page = check_page(driver, server, server.url + path, notebooks.get(path), repo, branch)
+        page = check_page(
+            driver, server, server.url + path, notebooks.get(path), repo, branch
+        )
         pages[path] = page
-        report(f"{path:42s} {'ok' if not page.problems else f'{len(page.problems)} problem(s)'}")
+        report(
+            f"{path:42s} {'ok' if not page.problems else f'{len(page.problems)} problem(s)'}"
+        )
         for link in page.links:
             target = _internal(link, server.url)
-            if target and target.endswith(".html") and target not in seen and (root / target).is_file():
+            if (
+                target
+                and target.endswith(".html")
+                and target not in seen
+                and (root / target).is_file()
+            ):
                 seen.add(target)
                 todo.append(target)
 

@@ -7,6 +7,7 @@ outputs, and a student's autosave must never reach the repository), with autosav
 and the news poll off, and exposes ``window.jupyterapp`` so that the test can read
 the notebook model and ask the chapter's own kernel what its figure shows.
 """
+
 import json
 import shutil
 import socket
@@ -19,8 +20,10 @@ import _browser
 
 SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
-        {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
 }
 
 
@@ -39,12 +42,25 @@ class Lab:
         self.url = f"http://127.0.0.1:{port}"
         self.log = open(Path(tmp) / "jupyterlab.log", "w")
         self.proc = subprocess.Popen(
-            [str(jupyter), "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
-             f"--port={port}", "--IdentityProvider.token=", "--ServerApp.password=",
-             f"--ServerApp.root_dir={root}", f"--LabApp.user_settings_dir={settings}",
-             f"--LabApp.workspaces_dir={Path(tmp) / 'lab-workspaces'}",
-             "--LabApp.expose_app_in_browser=True"],
-            cwd=root, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+            [
+                str(jupyter),
+                "lab",
+                "--no-browser",
+                "--allow-root",
+                "--ip=127.0.0.1",
+                f"--port={port}",
+                "--IdentityProvider.token=",
+                "--ServerApp.password=",
+                f"--ServerApp.root_dir={root}",
+                f"--LabApp.user_settings_dir={settings}",
+                f"--LabApp.workspaces_dir={Path(tmp) / 'lab-workspaces'}",
+                "--LabApp.expose_app_in_browser=True",
+            ],
+            cwd=root,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 120
         while True:
             try:
@@ -148,7 +164,7 @@ def poll(driver, script, seconds, what):
 
 def open_notebook(driver, lab, path):
     """Open ``path`` (relative to the served folder); wait for its idle kernel."""
-    driver.set_page_load_timeout(100)     # under the WebDriver's own 120 s
+    driver.set_page_load_timeout(100)  # under the WebDriver's own 120 s
     driver.get(f"{lab.url}/lab/tree/{path}")
     return poll(driver, OPENED_JS, 300, f"{path} did not open with an idle kernel")
 

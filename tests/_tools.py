@@ -1,5 +1,6 @@
 """Load a script of ``tools/`` as a module, so a test can call its functions (the seed
 studies' runner, the transfer grid)."""
+
 import importlib.util
 from pathlib import Path
 

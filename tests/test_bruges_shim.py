@@ -1,6 +1,7 @@
 """The pkg_resources stand-in of ``geonn.domain.datasets.elastic.bruges_reflection``, run for
 real: a fresh interpreter in which ``pkg_resources`` cannot be imported at all
 (whether or not this environment's setuptools still ships it)."""
+
 import subprocess
 import sys
 import textwrap
@@ -34,7 +35,8 @@ SCRIPT = textwrap.dedent("""
 
 
 def test_bruges_imports_through_the_stand_in_when_pkg_resources_is_missing():
-    done = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("ok")

@@ -16,27 +16,43 @@ these compares one aspect of a generated set Y (m, d) with a real set X (n, d).
 - :func:`frechet_distance`: between Gaussians fitted to features (Heusel et al. 2017),
       FD = ‖μ_X − μ_Y‖² + Tr(C_X + C_Y − 2 (C_X C_Y)^{1/2}).
 """
+
 import numpy as np
 
 from geonn.core import _checks
 from geonn.domain.processing import amplitude_spectrum
 
-__all__ = ["wasserstein1", "spectrum_error", "dominant_frequency", "spread_ratio",
-           "one_nn_accuracy", "nearest_distance", "memorisation", "closer_to_train",
-           "frechet_distance",
-           "gaussian_baseline", "rms_amplitude", "report", "METRICS"]
+__all__ = [
+    "wasserstein1",
+    "spectrum_error",
+    "dominant_frequency",
+    "spread_ratio",
+    "one_nn_accuracy",
+    "nearest_distance",
+    "memorisation",
+    "closer_to_train",
+    "frechet_distance",
+    "gaussian_baseline",
+    "rms_amplitude",
+    "report",
+    "METRICS",
+]
 
 
 def _sets(X, Y, who, ndim=2):
     X = _checks.array(f"{who} X", X)
     Y = _checks.array(f"{who} Y", Y)
     if X.ndim != ndim or Y.ndim != ndim:
-        raise ValueError(f"{who}: X and Y must be {ndim}-D (samples, features); got shapes "
-                         f"{X.shape} and {Y.shape}")
+        raise ValueError(
+            f"{who}: X and Y must be {ndim}-D (samples, features); got shapes "
+            f"{X.shape} and {Y.shape}"
+        )
     if ndim == 2 and X.shape[1] != Y.shape[1]:
         raise ValueError(f"{who}: X has {X.shape[1]} features but Y has {Y.shape[1]}")
     if len(X) < 2 or len(Y) < 2:
-        raise ValueError(f"{who}: each set needs at least 2 samples; got {len(X)} and {len(Y)}")
+        raise ValueError(
+            f"{who}: each set needs at least 2 samples; got {len(X)} and {len(Y)}"
+        )
     if not (np.all(np.isfinite(X)) and np.all(np.isfinite(Y))):
         raise ValueError(f"{who}: X and Y must be finite (no NaN or inf)")
     return X, Y
@@ -112,7 +128,7 @@ def nearest_distance(Y, R):
     The nearest row is found with ‖y‖² + ‖r‖² − 2 y·r (one matrix product); the distance
     to it is then computed directly, so that a copy is at distance 0, not at √(round-off)."""
     Y, R = _sets(Y, R, "nearest_distance")
-    d2 = np.sum(R * R, axis=1)[None, :] - 2.0 * (Y @ R.T)      # + ‖y‖², the same in a row
+    d2 = np.sum(R * R, axis=1)[None, :] - 2.0 * (Y @ R.T)  # + ‖y‖², the same in a row
     nearest = R[np.argmin(d2, axis=1)]
     return np.linalg.norm(Y - nearest, axis=1)
 
@@ -128,16 +144,28 @@ def memorisation(Y, X_train, X_held, q=0.05):
     ``share`` catches a generator that copies only some training samples, which the median
     misses. Returns a dict with ``ratio``, ``share``, ``median_generated``, ``median_held_out``.
     """
-    q = _checks.number("memorisation q (a quantile)", q, low=0.0, high=1.0, low_open=True,
-                       high_open=True)
+    q = _checks.number(
+        "memorisation q (a quantile)",
+        q,
+        low=0.0,
+        high=1.0,
+        low_open=True,
+        high_open=True,
+    )
     d_gen = nearest_distance(Y, X_train)
     d_held = nearest_distance(X_held, X_train)
     med_gen, med_held = float(np.median(d_gen)), float(np.median(d_held))
     if med_held == 0:
-        raise ValueError("memorisation: the held-out samples are copies of training samples "
-                         "(median distance 0); X_held must be new draws")
-    return {"ratio": med_gen / med_held, "share": float(np.mean(d_gen < np.quantile(d_held, q))),
-            "median_generated": med_gen, "median_held_out": med_held}
+        raise ValueError(
+            "memorisation: the held-out samples are copies of training samples "
+            "(median distance 0); X_held must be new draws"
+        )
+    return {
+        "ratio": med_gen / med_held,
+        "share": float(np.mean(d_gen < np.quantile(d_held, q))),
+        "median_generated": med_gen,
+        "median_held_out": med_held,
+    }
 
 
 def closer_to_train(Y, X_train, X_held):
@@ -149,9 +177,11 @@ def closer_to_train(Y, X_train, X_held):
     that makes too many weak (or strong) samples does not look like a copier."""
     X_train, X_held = _sets(X_train, X_held, "closer_to_train")
     if len(X_train) != len(X_held):
-        raise ValueError(f"closer_to_train: X_train and X_held must have the same number of "
-                         f"samples (pass X_train[:{len(X_held)}]); got {len(X_train)} and "
-                         f"{len(X_held)}")
+        raise ValueError(
+            f"closer_to_train: X_train and X_held must have the same number of "
+            f"samples (pass X_train[:{len(X_held)}]); got {len(X_train)} and "
+            f"{len(X_held)}"
+        )
     return float(np.mean(nearest_distance(Y, X_train) < nearest_distance(Y, X_held)))
 
 
@@ -167,7 +197,9 @@ def frechet_distance(F_x, F_y):
     root = (V * np.sqrt(np.clip(lam, 0, None))) @ V.T
     mid = np.linalg.eigvalsh(root @ C_y @ root)
     cross = np.sum(np.sqrt(np.clip(mid, 0, None)))
-    return float(np.sum((mu_x - mu_y) ** 2) + np.trace(C_x) + np.trace(C_y) - 2.0 * cross)
+    return float(
+        np.sum((mu_x - mu_y) ** 2) + np.trace(C_x) + np.trace(C_y) - 2.0 * cross
+    )
 
 
 def gaussian_baseline(X, m, rng):
@@ -175,8 +207,9 @@ def gaussian_baseline(X, m, rng):
     X = _checks.array("gaussian_baseline X", X, ndim=2)
     m = _checks.integer("gaussian_baseline m", m)
     rng = _checks.rng(rng, "gaussian_baseline")
-    return rng.multivariate_normal(X.mean(axis=0), np.cov(X, rowvar=False), size=m,
-                                   method="eigh")
+    return rng.multivariate_normal(
+        X.mean(axis=0), np.cov(X, rowvar=False), size=m, method="eigh"
+    )
 
 
 def rms_amplitude(X):
@@ -194,7 +227,13 @@ def report(X, Y, dt, features):
     frequency and of the RMS amplitude, 1-NN accuracy, and the Fréchet distance of
     ``features(X)`` and ``features(Y)`` (e.g. an autoencoder's codes)."""
     X, Y = _sets(X, Y, "report")
-    return {"W1": wasserstein1(X, Y), "spectrum": spectrum_error(X, Y, dt),
-            "spread f_dom": spread_ratio(dominant_frequency(Y, dt), dominant_frequency(X, dt)),
-            "spread RMS": spread_ratio(rms_amplitude(Y), rms_amplitude(X)),
-            "1-NN": one_nn_accuracy(X, Y), "FD": frechet_distance(features(X), features(Y))}
+    return {
+        "W1": wasserstein1(X, Y),
+        "spectrum": spectrum_error(X, Y, dt),
+        "spread f_dom": spread_ratio(
+            dominant_frequency(Y, dt), dominant_frequency(X, dt)
+        ),
+        "spread RMS": spread_ratio(rms_amplitude(Y), rms_amplitude(X)),
+        "1-NN": one_nn_accuracy(X, Y),
+        "FD": frechet_distance(features(X), features(Y)),
+    }

@@ -8,16 +8,29 @@ Leaky ReLU (slope 0.2) between layers, He initial weights, linear outputs.
 :func:`operator_norm` measures what spectral normalisation does and does not bound: the
 largest singular value of a layer as a map of its whole input, not of its reshaped kernel.
 """
+
 import copy
 
 import numpy as np
 
 from geonn.core import _checks
-from geonn.core.layers import (Activation, Conv1D, Dense, Flatten, Reshape, Upsample1D,
-                               spectral_norm)
+from geonn.core.layers import (
+    Activation,
+    Conv1D,
+    Dense,
+    Flatten,
+    Reshape,
+    Upsample1D,
+    spectral_norm,
+)
 from geonn.core.network import Sequential
 
-__all__ = ["trace_generator", "trace_discriminator", "add_spectral_norm", "operator_norm"]
+__all__ = [
+    "trace_generator",
+    "trace_discriminator",
+    "add_spectral_norm",
+    "operator_norm",
+]
 
 SLOPE = 0.2
 
@@ -31,23 +44,45 @@ def trace_generator(latent_dim, nt, rng, *, channels=8, kernel_size=9):
     latent_dim = _checks.integer("latent_dim", latent_dim)
     nt = _checks.integer("nt", nt, low=4)
     if nt % 4:
-        raise ValueError(f"trace_generator: nt must be a multiple of 4 (two ×2 upsamplings); got {nt}")
+        raise ValueError(
+            f"trace_generator: nt must be a multiple of 4 (two ×2 upsamplings); got {nt}"
+        )
     c, k = channels, kernel_size
-    return Sequential([Dense(latent_dim, c * nt // 4, rng=rng, init="he"), _act(),
-                       Reshape((c, nt // 4)), Upsample1D(2), Conv1D(c, c, k, rng=rng, init="he"),
-                       _act(), Upsample1D(2), Conv1D(c, 1, k, rng=rng), Flatten()])
+    return Sequential(
+        [
+            Dense(latent_dim, c * nt // 4, rng=rng, init="he"),
+            _act(),
+            Reshape((c, nt // 4)),
+            Upsample1D(2),
+            Conv1D(c, c, k, rng=rng, init="he"),
+            _act(),
+            Upsample1D(2),
+            Conv1D(c, 1, k, rng=rng),
+            Flatten(),
+        ]
+    )
 
 
 def trace_discriminator(nt, rng, *, channels=(8, 16), kernel_size=9):
     """D: (n, nt) → logits (n, 1); ``nt`` must be a multiple of 4."""
     nt = _checks.integer("nt", nt, low=4)
     if nt % 4:
-        raise ValueError(f"trace_discriminator: nt must be a multiple of 4 (two strides of 2); got {nt}")
+        raise ValueError(
+            f"trace_discriminator: nt must be a multiple of 4 (two strides of 2); got {nt}"
+        )
     c1, c2 = channels
     k = kernel_size
-    return Sequential([Reshape((1, nt)), Conv1D(1, c1, k, stride=2, rng=rng, init="he"), _act(),
-                       Conv1D(c1, c2, k, stride=2, rng=rng, init="he"), _act(), Flatten(),
-                       Dense(c2 * nt // 4, 1, rng=rng)])
+    return Sequential(
+        [
+            Reshape((1, nt)),
+            Conv1D(1, c1, k, stride=2, rng=rng, init="he"),
+            _act(),
+            Conv1D(c1, c2, k, stride=2, rng=rng, init="he"),
+            _act(),
+            Flatten(),
+            Dense(c2 * nt // 4, 1, rng=rng),
+        ]
+    )
 
 
 def add_spectral_norm(net, rng, bound=1.0):
@@ -76,9 +111,13 @@ def operator_norm(layer, in_shape):
     (p ≤ a few hundred). The layer is copied, so its caches and power-iteration vector
     are left as they were.
     """
-    shape = tuple(_checks.integer("operator_norm in_shape", n) for n in np.atleast_1d(in_shape))
+    shape = tuple(
+        _checks.integer("operator_norm in_shape", n) for n in np.atleast_1d(in_shape)
+    )
     if not hasattr(layer, "forward") or not hasattr(layer, "W"):
-        raise TypeError(f"operator_norm needs a Dense or Conv1D layer; got {type(layer).__name__}")
+        raise TypeError(
+            f"operator_norm needs a Dense or Conv1D layer; got {type(layer).__name__}"
+        )
     layer = copy.deepcopy(layer)
     p = int(np.prod(shape))
     basis = np.eye(p, dtype=layer.W.dtype).reshape((p,) + shape)

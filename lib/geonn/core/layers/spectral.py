@@ -12,6 +12,7 @@ held fixed the gradient is exact:
 
     ∂L/∂W = (c/σ) [G − (⟨G, W⟩/σ) u vᵀ],   G = ∂L/∂W_sn.
 """
+
 import numpy as np
 
 from .. import _checks
@@ -34,7 +35,7 @@ class SpectralNorm:
 
     def weight(self, W, train=False):
         M = W.reshape(len(W), -1)
-        if train:            # one power-iteration step, in place so u's array is kept
+        if train:  # one power-iteration step, in place so u's array is kept
             w = M @ (M.T @ self.u)
             self.u[...] = w / np.linalg.norm(w)
         v = M.T @ self.u
@@ -55,6 +56,7 @@ class SpectralNorm:
 class WeightLayer(Layer):
     """A layer whose weight ``W`` may be reparametrised (Dense, Conv1D): the one place
     where a layer meets :class:`SpectralNorm`, attached as ``self.reparam``."""
+
     reparam = None
 
     def weight(self, train=False):
@@ -77,6 +79,8 @@ def spectral_norm(layer, bound=1.0, *, rng):
     ``layer.weight()`` is the normalised one.
     """
     if not isinstance(layer, WeightLayer):
-        raise TypeError(f"spectral_norm needs a Dense or Conv1D layer; got {type(layer).__name__}")
+        raise TypeError(
+            f"spectral_norm needs a Dense or Conv1D layer; got {type(layer).__name__}"
+        )
     layer.reparam = SpectralNorm(layer.W, bound, rng=rng)
     return layer

@@ -11,11 +11,20 @@ draws the eight inputs of the DLiES lecture in consistent SI units, labels
 each sample from Ra > Ra_cr, and returns the inputs divided by the reference
 scales in :data:`MANTLE_SCALES`, i.e. as dimensionless numbers of order one.
 """
+
 import numpy as np
 
 # names carry a MANTLE_ prefix: geonn.domain.datasets star-imports every data module
-__all__ = ["MANTLE_FEATURES", "MANTLE_UNITS", "MANTLE_SCALES", "MANTLE_DEPTH", "MANTLE_CLASSES",
-           "critical_rayleigh", "rayleigh_number", "mantle_stability"]
+__all__ = [
+    "MANTLE_FEATURES",
+    "MANTLE_UNITS",
+    "MANTLE_SCALES",
+    "MANTLE_DEPTH",
+    "MANTLE_CLASSES",
+    "critical_rayleigh",
+    "rayleigh_number",
+    "mantle_stability",
+]
 
 #: column names of X, in order
 MANTLE_FEATURES = ("g", "alpha", "nu", "kappa", "depth", "b", "lambda", "dT")
@@ -39,17 +48,21 @@ def critical_rayleigh(lam_star):
     """
     lam_star = np.asarray(lam_star, dtype=float)
     if not np.all(np.isfinite(lam_star)) or np.any(lam_star <= 0):
-        raise ValueError("critical_rayleigh needs a finite wavelength ratio lambda/b > 0; "
-                         f"got values from {lam_star.min()} to {lam_star.max()}")
-    s = lam_star ** 2
-    return np.pi ** 4 * (4.0 + s) ** 3 / (4.0 * s ** 2)
+        raise ValueError(
+            "critical_rayleigh needs a finite wavelength ratio lambda/b > 0; "
+            f"got values from {lam_star.min()} to {lam_star.max()}"
+        )
+    s = lam_star**2
+    return np.pi**4 * (4.0 + s) ** 3 / (4.0 * s**2)
 
 
 def _check_X(X):
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[1] != len(MANTLE_FEATURES):
-        raise ValueError(f"X must have shape (n, {len(MANTLE_FEATURES)}) with columns "
-                         f"{MANTLE_FEATURES}; got shape {X.shape}")
+        raise ValueError(
+            f"X must have shape (n, {len(MANTLE_FEATURES)}) with columns "
+            f"{MANTLE_FEATURES}; got shape {X.shape}"
+        )
     return X
 
 
@@ -63,7 +76,7 @@ def rayleigh_number(X):
     Returns shape (n,).  The depth column does not enter.
     """
     g, alpha, nu, kappa, _, b, _, dT = (_check_X(X) * MANTLE_SCALES).T
-    return alpha * g * dT * b ** 3 / (nu * kappa)
+    return alpha * g * dT * b**3 / (nu * kappa)
 
 
 def _log_uniform(lo, hi, n, rng):
@@ -107,8 +120,10 @@ def mantle_stability(n, rng):
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive integer number of samples; got {n!r}")
     if not isinstance(rng, np.random.Generator):
-        raise TypeError("mantle_stability needs rng=np.random.default_rng(seed); "
-                        f"got {type(rng).__name__}")
+        raise TypeError(
+            "mantle_stability needs rng=np.random.default_rng(seed); "
+            f"got {type(rng).__name__}"
+        )
     n = int(n)
     km = 1e3
     g = rng.uniform(8.0, 11.0, n)

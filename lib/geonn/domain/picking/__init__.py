@@ -17,6 +17,7 @@ last axis, NaN where a trace holds nothing to pick (all zeros: a dead trace).
   :func:`cnn_pick`: the network treats picking as classification over the nt
   samples of a trace.
 """
+
 from .classical import *  # noqa: F401,F403  (each module lists its names in __all__)
 from .cnn import *  # noqa: F401,F403
 from .window import *  # noqa: F401,F403
