@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT / "lib"))  # run from a checkout without installing
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import bench_jax  # noqa: E402
+
 import geonn  # noqa: E402
 
 SEED = 42

@@ -16,8 +16,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-import _browser
-
 SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {

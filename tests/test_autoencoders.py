@@ -7,12 +7,12 @@ import pytest
 from sklearn.decomposition import PCA
 
 from geonn import MSE, Adam, check_layer, fit
+from geonn.domain.datasets import add_noise, make_gathers, snr_db
 from geonn.studies.autoencoders import (
     conv_denoiser,
     dense_autoencoder,
     unexplained_variance,
 )
-from geonn.domain.datasets import add_noise, make_gathers, snr_db
 
 
 def test_dense_autoencoder_is_an_encoder_and_a_decoder_of_mirror_sizes():

@@ -21,10 +21,9 @@ import sys
 import time
 from pathlib import Path
 
+import _browser
 import pytest
 import yaml
-
-import _browser
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"

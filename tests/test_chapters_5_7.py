@@ -20,7 +20,6 @@ import pytest
 from geonn.domain.datasets import porosity as P
 from geonn.domain.datasets import porosity_reference as R
 
-
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 ERRATA = (BOOK / "errata.md").read_text(encoding="utf-8")
@@ -267,6 +266,7 @@ def test_plot_map_can_leave_out_its_colour_bar():
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
     from geonn.studies.plotting import plot_map
 
     fig, axes = plt.subplots(1, 2)

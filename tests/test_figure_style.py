@@ -45,8 +45,8 @@ def test_shared_figures_fit_the_text_column():
 
 def test_retina_in_a_kernel(monkeypatch):
     calls = []
-    import matplotlib_inline.backend_inline as bi
     import IPython
+    import matplotlib_inline.backend_inline as bi
 
     monkeypatch.setattr(IPython, "get_ipython", lambda: object())
     monkeypatch.setattr(bi, "set_matplotlib_formats", lambda *f: calls.append(f))

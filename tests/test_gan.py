@@ -5,8 +5,10 @@ import numpy as np
 import pytest
 
 from geonn import BCEWithLogits, History, TrainingDiverged, check_layer
+from geonn.core.layers import Conv1D, Dense, spectral_norm
 from geonn.studies.gan import GANHistory, GeneratorLoss, sample, train_gan
 from geonn.studies.gan_metrics import (
+    closer_to_train,
     dominant_frequency,
     frechet_distance,
     gaussian_baseline,
@@ -14,7 +16,6 @@ from geonn.studies.gan_metrics import (
     nearest_distance,
     one_nn_accuracy,
     report,
-    closer_to_train,
     rms_amplitude,
     spectrum_error,
     spread_ratio,
@@ -26,7 +27,6 @@ from geonn.studies.gan_nets import (
     trace_discriminator,
     trace_generator,
 )
-from geonn.core.layers import Conv1D, Dense, spectral_norm
 
 
 def _fd_grad(f, s, eps=1e-6):

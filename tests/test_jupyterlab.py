@@ -17,7 +17,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from _tools import load_tool
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -72,7 +72,7 @@ def test_course_map_is_what_its_script_draws(tmp_path):
         import course_map
     finally:
         sys.path.pop(0)
-    out = course_map.main(tmp_path / "map.svg")
+    course_map.main(tmp_path / "map.svg")
     for name in ("course_map.svg", "course_map_narrow.svg"):  # the wide map; phones'
         assert (tmp_path / name.replace("course_map", "map")).read_bytes() == (
             ROOT / "book" / "images" / name

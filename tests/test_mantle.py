@@ -10,7 +10,6 @@ from sklearn.model_selection import train_test_split  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 from geonn import Activation, Adam, Dense, Sequential, SoftmaxCrossEntropy, fit  # noqa: E402
-from geonn.studies import plotting  # noqa: E402
 from geonn.domain.datasets import (
     MANTLE_DEPTH,
     MANTLE_SCALES,
@@ -18,6 +17,7 @@ from geonn.domain.datasets import (
     mantle_stability,
     rayleigh_number,
 )
+from geonn.studies import plotting  # noqa: E402
 
 
 def teardown_function():

@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 
 import geonn
-
 from geonn import (
     MSE,
     Activation,

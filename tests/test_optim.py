@@ -4,7 +4,7 @@ gradients; learning-rate decay; initialisation ranges."""
 import numpy as np
 import pytest
 
-from geonn import SGD, MSE, Adam, Dense, Momentum, Sequential, Activation, fit
+from geonn import MSE, SGD, Activation, Adam, Dense, Momentum, Sequential, fit
 from geonn.core import init
 from geonn.core.gradcheck import numerical_grad
 

@@ -11,7 +11,6 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from geonn import MSE, SGD, Activation, Dense, Sequential, fit  # noqa: E402
-from geonn.studies import plotting  # noqa: E402
 from geonn.domain.datasets import (
     FEATURES,
     ElasticLog,
@@ -20,6 +19,7 @@ from geonn.domain.datasets import (
     make_elastic_log,
     zoeppritz_labels,
 )
+from geonn.studies import plotting  # noqa: E402
 
 
 def teardown_function():

@@ -38,7 +38,6 @@ The test prints how many numbers it checked per chapter.
 """
 
 import json
-import math
 import re
 from pathlib import Path
 

@@ -6,10 +6,9 @@ reproduced by live runs of its cheapest cells."""
 
 import numpy as np
 import pytest
-
 from _tools import load_tool
-from geonn import MSE, SoftmaxCrossEntropy, check_gradients
-from geonn import Adam, fit
+
+from geonn import MSE, Adam, SoftmaxCrossEntropy, check_gradients, fit
 from geonn.domain.picking import gaussian_labels
 from geonn.studies.transfer import (
     ETA,

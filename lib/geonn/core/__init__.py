@@ -12,7 +12,17 @@
 (``from geonn.core import activations``).
 """
 
-from . import activations, gradcheck, init, layers, losses, network, optim, train
+# the submodules are API too (from geonn.core import activations), not in __all__
+from . import (  # noqa: F401
+    activations,
+    gradcheck,
+    init,
+    layers,
+    losses,
+    network,
+    optim,
+    train,
+)
 from .gradcheck import gradcheck as check_gradients
 from .layers import (
     Activation,

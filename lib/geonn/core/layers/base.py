@@ -1,7 +1,5 @@
 """The ``Layer`` contract that every layer, and ``Sequential``, follows."""
 
-import numpy as np
-
 from .. import _checks
 
 __all__ = ["Layer"]

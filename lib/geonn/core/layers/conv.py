@@ -12,7 +12,8 @@ kernel tap at a time (a loop over the k taps, never over samples or positions).
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .. import _checks, init as _init
+from .. import _checks
+from .. import init as _init
 from .base import Layer, as_input
 from .spectral import WeightLayer
 

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from .. import _checks, init as _init
+from .. import _checks
+from .. import init as _init
 from .base import as_input
 from .spectral import WeightLayer
 

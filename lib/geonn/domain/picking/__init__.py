@@ -18,9 +18,9 @@ last axis, NaN where a trace holds nothing to pick (all zeros: a dead trace).
   samples of a trace.
 """
 
+from . import classical, cnn, window
 from .classical import *  # noqa: F401,F403  (each module lists its names in __all__)
 from .cnn import *  # noqa: F401,F403
 from .window import *  # noqa: F401,F403
-from . import classical, cnn, window
 
 __all__ = classical.__all__ + window.__all__ + cnn.__all__
