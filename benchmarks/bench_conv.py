@@ -181,9 +181,9 @@ def report(med, checks, repeats, steps):
         f"Measured on: {machine()}. Median CPU (process) time of {repeats} runs of "
         f"{steps} steps.",
         "",
-        f"**conv: batch {BATCH} of 1 × {LENGTH} traces, Conv1D(1→{CHANNELS}, k={K}) → ReLU → "
-        f"Conv1D({CHANNELS}→{CHANNELS}, k={K}) → ReLU → Flatten → Dense({CHANNELS * LENGTH}→1), "
-        "float32, Adam**",
+        f"**conv: batch {BATCH} of 1 × {LENGTH} traces, Conv1D(1→{CHANNELS}, k={K}) → "
+        f"ReLU → Conv1D({CHANNELS}→{CHANNELS}, k={K}) → ReLU → Flatten → "
+        f"Dense({CHANNELS * LENGTH}→1), float32, Adam**",
         "",
         "| implementation | µs/step | time ÷ geonn |",
         "|---|---:|---:|",
@@ -223,7 +223,8 @@ def main(argv=None):
         worst = max(errors, key=errors.get)
         checks[np.dtype(dtype).name] = errors[worst]
         print(
-            f"self-check {np.dtype(dtype).name}: max relative error {errors[worst]:.1e} ({worst})"
+            f"self-check {np.dtype(dtype).name}: max relative error "
+            f"{errors[worst]:.1e} ({worst})"
         )
         assert errors[worst] < 1e-5, errors
     steps, repeats = (5, 2) if args.quick else (args.steps, args.repeats)

@@ -348,7 +348,8 @@ def benchmark(problem, names, repeats=5, warmup=True, clock=time.process_time):
 
 
 # -- reporting --------------------------------------------------------------
-# (case, other): (what the issue asks, limit, ratio) with ratio "slower" = geonn ÷ other ≤ limit,
+# (case, other): (what the issue asks, limit, ratio) with ratio "slower" = geonn ÷
+# other ≤ limit,
 # "faster" = other ÷ geonn ≥ limit
 TARGETS = {
     ("small", "numpy loop"): ("at most 1.2× the minimal NumPy loop", 1.2, "slower"),
@@ -397,15 +398,15 @@ def machine():
         else ""
     )
     return (
-        f"{cpu}, {os.cpu_count()} cores, {platform.system()}; {versions}; {threads}{load}; "
-        f"{datetime.date.today().isoformat()}"
+        f"{cpu}, {os.cpu_count()} cores, {platform.system()}; {versions}; "
+        f"{threads}{load}; {datetime.date.today().isoformat()}"
     )
 
 
 def title(problem):
     return (
-        f"{problem.name}: {' → '.join(map(str, problem.sizes))}, batch {problem.batch_size}, "
-        f"{problem.note}, {problem.steps} steps"
+        f"{problem.name}: {' → '.join(map(str, problem.sizes))}, batch "
+        f"{problem.batch_size}, {problem.note}, {problem.steps} steps"
     )
 
 
@@ -459,7 +460,8 @@ def verdicts(results):
             )
             ok = ratio <= limit if kind == "slower" else ratio >= limit
             lines.append(
-                f"{case}: geonn {label}: {'met' if ok else 'MISSED'} ({shown} = {ratio:.2f})"
+                f"{case}: geonn {label}: {'met' if ok else 'MISSED'} ({shown} = "
+                f"{ratio:.2f})"
             )
     return lines
 
@@ -476,8 +478,8 @@ def compile_notes(problems, results, clock=time.process_time):
         )
         per_step = results[problem.name]["jax jit"]["us_per_step"]
         lines.append(
-            f"{problem.name}: jax jit compiles its step in {1e3 * seconds:.0f} ms of CPU, "
-            f"the time of {1e6 * seconds / per_step:,.0f} compiled steps"
+            f"{problem.name}: jax jit compiles its step in {1e3 * seconds:.0f} ms of "
+            f"CPU, the time of {1e6 * seconds / per_step:,.0f} compiled steps"
         )
     return lines
 

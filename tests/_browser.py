@@ -365,7 +365,8 @@ def check_page(driver, server, url, notebook=None, repo=None, branch="main"):
 
     problems += check_layout(driver, NARROW)
     overflow = driver.execute_script(
-        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        "return document.documentElement.scrollWidth - "
+        "document.documentElement.clientWidth"
     )
     if overflow > 1:
         problems.append(
@@ -439,7 +440,8 @@ def crawl(
         )
         pages[path] = page
         report(
-            f"{path:42s} {'ok' if not page.problems else f'{len(page.problems)} problem(s)'}"
+            f"{path:42s} "
+            f"{'ok' if not page.problems else f'{len(page.problems)} problem(s)'}"
         )
         for link in page.links:
             target = _internal(link, server.url)

@@ -221,8 +221,8 @@ def graded(built, tmp_path_factory):
 
 
 def test_there_is_a_master_per_chapter():
-    # a master may be written before its chapter notebook is merged: each master is checked
-    # against the chapter of its number when that notebook exists
+    # a master may be written before its chapter notebook is merged: each master is
+    # checked against the chapter of its number when that notebook exists
     chapters = {p.stem[:2]: p.stem for p in (ROOT / "book").glob("[0-9][0-9]_*.ipynb")}
     numbers = [stem[:2] for stem in NUMBERED]
     assert numbers[:10] == [f"{i:02d}" for i in range(1, 11)], (
@@ -286,7 +286,8 @@ def test_student_notebook_has_no_solution_and_no_hidden_test(built, stem):
     result = built[0][stem]
     master = ROOT / "assignments" / f"{stem}.ipynb"
     student_nb = nbformat.read(result / "student" / f"{stem}.ipynb", as_version=4)
-    # prompts may quote a line of code, so code is looked for in code cells and tests only
+    # prompts may quote a line of code, so code is looked for in code cells and tests
+    # only
     student_code = "\n".join(
         c.source for c in student_nb.cells if c.cell_type == "code"
     )
@@ -348,7 +349,8 @@ def test_autograder_zip_is_for_the_course_python_and_checked_by_hash(
     # the appendix's master imports JAX and Keras: the zip installs the course's pins
     pinned = {line.split("==")[0]: line for line in B.autograder_requirements().split()}
     assert {pinned[name] for name in ("jax", "jaxlib", "keras")} <= set(pip)
-    # otter copies files/ next to the submission: that geonn is the one the notebook imports
+    # otter copies files/ next to the submission: that geonn is the one the notebook
+    # imports
     found = subprocess.run(
         [sys.executable, "-c", "import geonn; print(geonn.__file__)"],
         cwd=tmp_path / "files",
@@ -501,7 +503,8 @@ def test_masters_stay_out_of_the_book():
     assert "assignments" not in (ROOT / "_toc.yml").read_text()
     pyproject = (ROOT / "pyproject.toml").read_text()
     assert re.search(r'norecursedirs = \[[^\]]*"assignments"', pyproject), (
-        "pytest --nbval must not collect the masters (nor tests/assignments/) as notebooks"
+        "pytest --nbval must not collect the masters (nor tests/assignments/) as "
+        "notebooks"
     )
 
 

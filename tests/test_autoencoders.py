@@ -53,8 +53,8 @@ def test_conv_denoiser_keeps_the_trace_length_and_its_gradients_are_right():
     net = conv_denoiser(channels=3, kernel_size=3, levels=2, rng=rng)
     x = rng.normal(size=(2, 1, 16))
     assert net.predict(x).shape == (2, 1, 16)
-    # biases start at 0: behind a channel that is dead everywhere, a ReLU would sit exactly
-    # on its kink, where central differences give 1/2; move them off it
+    # biases start at 0: behind a channel that is dead everywhere, a ReLU would sit
+    # exactly on its kink, where central differences give 1/2; move them off it
     for name, p in net.named_params().items():
         if name.endswith(".b"):
             p += rng.normal(0.0, 0.1, p.shape)

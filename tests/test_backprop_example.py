@@ -220,7 +220,8 @@ def test_weight_and_bias_gradients_hand_values(example):
     _, g = example
     for name, value in HAND.items():
         assert g[name] == pytest.approx(value, abs=6e-3), name
-    # the patterns: previous node's output × next node's input derivative; bias = input derivative
+    # the patterns: previous node's output × next node's input derivative; bias = input
+    # derivative
     n = example[0]
     assert g["l46"] == n["H4"] * n["dO6in"] and g["l14"] == I[0, 0] * n["dH4in"]
     assert g["b4"] == n["dH4in"] and g["b6"] == n["dO6in"]

@@ -184,7 +184,8 @@ SIZED_FIGURE = '<img src="wide.png" alt="figure" style="width: 1500px; height: 1
 BROKEN = {
     "raw TeX in the text": GOOD_BODY.replace(
         '<a href="#top">back to the top</a>',
-        r'<a href="#top"><span class="std std-ref">\partial L/\partial b_4: -0.13 or -0.32?</span></a>',
+        r'<a href="#top"><span class="std std-ref">\partial L/\partial b_4: -0.13 or '
+        r"-0.32?</span></a>",
     ),
     "wider than the": GOOD_BODY.replace(
         r"z = W a + b",
@@ -210,20 +211,25 @@ BROKEN = {
     "solution: holds no executed code cell": GOOD_BODY.replace(
         "</article>",
         (
-            '<div class="solution dropdown admonition" id="fenced"><p class="admonition-title" onclick='
-            '"this.nextElementSibling.style.display = \'block\'">Solution</p><section style="display: none">'
-            '<div class="highlight-python notranslate"><pre>print(332)</pre></div></section></div></article>'
+            '<div class="solution dropdown admonition" id="fenced">'
+            '<p class="admonition-title" onclick='
+            "\"this.nextElementSibling.style.display = 'block'\">Solution</p>"
+            '<section style="display: none">'
+            '<div class="highlight-python notranslate"><pre>print(332)</pre></div>'
+            "</section></div></article>"
         ),
     ),
     "output shown without its code": GOOD_BODY
     + (
-        '<div class="cell tag_remove-input"><div class="cell_output docutils container">'
-        '<div class="output stream highlight-myst-ansi"><pre>Check passed</pre></div></div></div>'
+        '<div class="cell tag_remove-input"><div class="cell_output docutils '
+        'container"><div class="output stream highlight-myst-ansi"><pre>Check '
+        "passed</pre></div></div></div>"
     ),
     "figure shrunk": GOOD_BODY.replace(
         "</article>",
         (
-            '<div class="cell"><div class="cell_output"><img src="wide.png" alt="a wide figure"></div></div>'
+            '<div class="cell"><div class="cell_output"><img src="wide.png" alt="a '
+            'wide figure"></div></div>'
             "</article>"
         ),
     ),

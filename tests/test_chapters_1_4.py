@@ -34,7 +34,8 @@ def _has_image(cell):
 
 
 def test_h4_limits_use_the_fan_out_of_the_layer():
-    # λ_{1,4}, λ_{2,4}, λ_{3,4} are a column of W1, which maps 3 inputs to 2 hidden nodes
+    # λ_{1,4}, λ_{2,4}, λ_{3,4} are a column of W1, which maps 3 inputs to 2 hidden
+    # nodes
     p, k = 3, 2
     np.testing.assert_allclose(
         init.glorot(p, k, np.random.default_rng(5)),
@@ -170,7 +171,8 @@ def test_every_figure_has_a_caption_alt_text_and_a_numbered_reference(path):
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_hidden_checks_hide_their_output_too(path):
-    # an output box without its code ("Check passed...") confuses a reader: hide the whole cell
+    # an output box without its code ("Check passed...") confuses a reader: hide the
+    # whole cell
     for i, cell in enumerate(_cells(path)):
         tags = cell["metadata"].get("tags", [])
         if cell["cell_type"] == "code" and "remove-input" in tags:

@@ -39,7 +39,8 @@ def test_bayes_error_is_computed_from_the_generator():
     mc, se = R.bayes_rmse_monte_carlo(np.random.default_rng(1), n=40_000)
     assert abs(mc - bayes) < 4 * se + 1e-5
     assert 0.0078 < bayes < 0.0084
-    # the exact inverse is not the best estimator: the old "floor" is above the Bayes error
+    # the exact inverse is not the best estimator: the old "floor" is above the Bayes
+    # error
     rng = np.random.default_rng(2)
     phi = P.porosity_from_field(rng.standard_normal(40_000))
     ai = P.ai_from_porosity(phi) + rng.normal(0.0, P.AI_NOISE_SIGMA, phi.size)

@@ -188,7 +188,7 @@ def test_map_loader_failures(tmp_path):
         P.load_porosity_wells(tmp_path / "nope.csv")
 
 
-# -- chapter 6 figures and dashboard -----------------------------------------------------
+# -- chapter 6 figures and dashboard ---------------------------------------------------
 def test_map_figures_label_their_axes():
     from geonn.studies import plotting
 

@@ -39,7 +39,8 @@ def test_traces_shapes_and_convolutional_model():
     assert tr.f_peak.shape == (6,) and np.all((tr.f_peak >= 20) & (tr.f_peak <= 40))
     np.testing.assert_allclose(tr.t, 0.002 * np.arange(100))
     np.testing.assert_array_equal(tr.x, tr.clean)
-    # r from Z, and clean = r ∗ w sample-aligned (numpy's 'same' keeps the wavelet centred)
+    # r from Z, and clean = r ∗ w sample-aligned (numpy's 'same' keeps the wavelet
+    # centred)
     Z = tr.impedance
     np.testing.assert_allclose(
         tr.reflectivity[:, 1:], (Z[:, 1:] - Z[:, :-1]) / (Z[:, 1:] + Z[:, :-1])

@@ -131,7 +131,8 @@ def test_lectures_design_section_has_its_errata_rows():
     for needle in (
         "testing to tune hyper parameters",
         "<design-peeking>",
-        "High Complexity Model – resulting in high model variance and lower model bias.",
+        "High Complexity Model – resulting in high model variance and lower model "
+        "bias.",
         "<design-bias-variance>",
         "Lecture 10b, Lasso Regression",
         "<design-dropout>",

@@ -85,8 +85,9 @@ def test_errata_page_lists_each_new_chapter_1_4_entry(chapter, needles):
 
 
 def test_errata_page_keeps_one_row_per_chapter_1_4_entry():
-    # rows are counted in each chapter's section: 1 + 2 + 4 + 6 before the review, and the
-    # review added 4 rows to chapter 2 and 4 to chapter 4 (the -0.32 row was changed in place)
+    # rows are counted in each chapter's section: 1 + 2 + 4 + 6 before the review, and
+    # the review added 4 rows to chapter 2 and 4 to chapter 4 (the -0.32 row was
+    # changed in place)
     rows = {
         ch: sum(
             line.startswith("| ") and not line.startswith("| Where")

@@ -82,9 +82,11 @@ def test_the_floor_is_below_the_house_sizes():
 
 def test_the_matcher_finds_small_sizes():
     code = (
-        'ax.legend(fontsize=8)\nax.text(0, 0, "a", fontsize = 7.5)\nax.legend(fontsize="small")\n'
-        'ax.tick_params(labelsize=6)\nax.legend(prop={"size": 8})\n'
-        'ax.legend(fontsize=9)\nax.text(0, 0, "b", fontsize=12)\nax.legend(fontsize="large")'
+        'ax.legend(fontsize=8)\nax.text(0, 0, "a", fontsize = 7.5)\n'
+        'ax.legend(fontsize="small")\nax.tick_params(labelsize=6)\n'
+        'ax.legend(prop={"size": 8})\n'
+        'ax.legend(fontsize=9)\nax.text(0, 0, "b", fontsize=12)\n'
+        'ax.legend(fontsize="large")'
     )
     assert sizes_below_the_floor(code) == [
         "fontsize=8",

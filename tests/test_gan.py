@@ -68,7 +68,8 @@ def test_generator_losses_are_the_formulas_of_the_minimax_game():
 
 
 def test_generator_losses_are_stable_at_extreme_logits():
-    # softplus(s) = log(1 + e^s) at s = −800, 0, 800, through the two losses (no overflow)
+    # softplus(s) = log(1 + e^s) at s = −800, 0, 800, through the two losses (no
+    # overflow)
     sat, ns = GeneratorLoss("saturating"), GeneratorLoss()
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         np.testing.assert_allclose(
@@ -117,7 +118,8 @@ def test_one_nn_accuracy_of_separated_and_identical_sets():
 
 
 def test_a_copier_of_the_training_set_passes_the_1nn_test_against_held_out_data():
-    # X_held is held out, so copies of *other* draws (the training set) look like new draws
+    # X_held is held out, so copies of *other* draws (the training set) look like new
+    # draws
     rng = np.random.default_rng(10)
     X_train, X_held = rng.normal(size=(300, 8)), rng.normal(size=(300, 8))
     assert abs(one_nn_accuracy(X_held, X_train) - 0.5) < 0.06
@@ -130,7 +132,8 @@ def test_a_copier_of_the_training_set_passes_the_1nn_test_against_held_out_data(
 
 def test_closer_to_train_hand_values_and_bad_input():
     X_train, X_held = np.array([[0.0], [10.0]]), np.array([[1.0], [7.0]])
-    # 0.4 is nearer 0 (train), 6 nearer 7 (held), 9.5 nearer 10 (train), 4 nearer 1 (held)
+    # 0.4 is nearer 0 (train), 6 nearer 7 (held), 9.5 nearer 10 (train), 4 nearer 1
+    # (held)
     Y = np.array([[0.4], [6.0], [9.5], [4.0]])
     assert closer_to_train(Y, X_train, X_held) == 0.5
     with pytest.raises(
@@ -148,7 +151,8 @@ def test_nearest_distance_and_memorisation_hand_values():
     np.testing.assert_allclose(
         nearest_distance(Y, X_train), [0.5, 5.0, 2.0, 6.0], rtol=1e-15
     )
-    # medians 3.5 and 2.5; below the held-out median (q = 0.5, 2.5): 0.5 and 2, half of Y
+    # medians 3.5 and 2.5; below the held-out median (q = 0.5, 2.5): 0.5 and 2, half of
+    # Y
     m = memorisation(Y, X_train, X_held, q=0.5)
     assert m == {
         "ratio": 1.4,
@@ -181,7 +185,8 @@ def test_operator_norm_of_a_normalised_convolution_exceeds_the_bound():
     assert operator_norm(conv, (1, 64)) == pytest.approx(
         (1 + 2 * np.cos(np.pi / 65)) / np.sqrt(3)
     )
-    # but never above bound · √⌈k/stride⌉: each input sample sits in at most ⌈k/s⌉ windows
+    # but never above bound · √⌈k/stride⌉: each input sample sits in at most ⌈k/s⌉
+    # windows
     rng = np.random.default_rng(13)
     for c_in, c_out, k, s in ((1, 8, 9, 2), (8, 16, 9, 2), (4, 4, 5, 1)):
         conv = Conv1D(c_in, c_out, k, stride=s, rng=rng)

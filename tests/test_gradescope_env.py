@@ -92,7 +92,8 @@ def test_masters_score_full_marks_in_the_zips_environment(tmp_path):
             z.extractall(ag / "source")
         solution = (result / "autograder" / master.name).read_bytes()
         (ag / "submission" / master.name).write_bytes(solution)
-        # what the zip's run_otter.py does on Gradescope, with this folder for /autograder
+        # what the zip's run_otter.py does on Gradescope, with this folder for
+        # /autograder
         run(
             [py, "-c", f"from otter.run.run_autograder import main; main({str(ag)!r})"],
             cwd=ag,

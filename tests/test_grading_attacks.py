@@ -421,7 +421,8 @@ def test_no_key_is_readable_and_there_is_no_network(graded):
 
 
 def test_the_same_code_finds_the_keys_outside_a_sandbox(setting):
-    # without the sandbox, READ_KEYS reads the keys: its empty finding above means something
+    # without the sandbox, READ_KEYS reads the keys: its empty finding above means
+    # something
     fmt = dict(
         targets=[str(TINY), str(setting["zip"])],
         marker=MARKER,
@@ -485,7 +486,8 @@ def test_errors_say_what_happened(graded):
     )
     assert "not data" in r["ndarray_subclass.ipynb"].failures["q2"][0]
     # the attacks ran to their end (a typo in one would make its test pass for nothing)
-    # (patching isinstance breaks the harness too: that submission ends before it answers)
+    # (patching isinstance breaks the harness too: that submission ends before it
+    # answers)
     assert r["patch_runner.ipynb"].error == "not graded: the submission's process ended"
     for name in (
         "read_keys",

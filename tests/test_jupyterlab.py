@@ -42,8 +42,8 @@ def test_the_installed_kernel_is_the_one_jupyterlab_names():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_kernelspec_is_what_jupyterlab_writes(path):
     assert _nb(path)["metadata"].get("kernelspec") == JUPYTERLAB_KERNELSPEC, (
-        f"{path.name}: JupyterLab would rewrite this kernelspec on opening (the tab shows "
-        f"unsaved changes); store {JUPYTERLAB_KERNELSPEC}"
+        f"{path.name}: JupyterLab would rewrite this kernelspec on opening (the tab "
+        f"shows unsaved changes); store {JUPYTERLAB_KERNELSPEC}"
     )
 
 

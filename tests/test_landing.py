@@ -96,7 +96,8 @@ def test_chapter_6b_is_listed_everywhere_a_reader_or_instructor_looks():
     assert "| 6b | `book/06b_design_and_uncertainty.ipynb`" in FRONT["README.md"]
 
 
-# chapter, its notebook, the chapter before it in _toc.yml, one exercise label, its errata heading
+# chapter, its notebook, the chapter before it in _toc.yml, one exercise label, its
+# errata heading
 CHAPTERS = [
     (8, "08_convolution", "07_reflectivity", "conv-ex-matrix", None),
     (
@@ -137,7 +138,8 @@ def test_chapter_is_listed_everywhere_a_reader_or_instructor_looks(
 
 
 def test_framework_appendix_is_listed_everywhere_and_never_numbered():
-    # an appendix after the last numbered chapter: chapters added later keep their numbers
+    # an appendix after the last numbered chapter: chapters added later keep their
+    # numbers
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     parts = toc["parts"]
     where = [

@@ -57,7 +57,8 @@ def test_every_code_cell_is_stored_executed_in_order(path):
     assert (
         counts == sorted(counts) and len(set(counts)) == len(counts) and counts[0] == 1
     ), (
-        f"{path.name}: cells were run out of order ({counts}); re-run top to bottom (make execute)"
+        f"{path.name}: cells were run out of order ({counts}); re-run top to bottom "
+        "(make execute)"
     )
 
 
@@ -97,7 +98,8 @@ def test_ignored_outputs_are_followed_by_an_assertion(path):
         if "nbval-ignore-output" in c["metadata"].get("tags", []):
             nxt = "".join(cells[i + 1]["source"]) if i + 1 < len(cells) else ""
             assert _asserts(nxt), (
-                f"{path.name}: cell {i} ignores its output but the next cell asserts nothing"
+                f"{path.name}: cell {i} ignores its output but the next cell asserts "
+                "nothing"
             )
 
 
@@ -117,7 +119,8 @@ def test_chapter_shape_and_hygiene(path):
     )
     # gated solutions (executed code cells between the two directives) must be closed
     assert md.count("{solution-start}") == md.count("{solution-end}"), (
-        f"{path.name}: a {{solution-start}} without its {{solution-end}} (or the reverse)"
+        f"{path.name}: a {{solution-start}} without its {{solution-end}} (or the "
+        "reverse)"
     )
     code = "\n".join("".join(c["source"]) for c in _code_cells(path))
     assert "default_rng(" in code, f"{path.name}: make an explicit rng"

@@ -89,12 +89,14 @@ def test_amplitude_spectrum_zero_pads_by_default_to_resolve_a_short_wavelet():
     w = ricker(20.0)  # 65 samples, 7.7 Hz FFT bins
     f, A = amplitude_spectrum(w, DT)
     assert f.size == 512 // 2 + 1 and f[1] == pytest.approx(1 / (512 * DT))
-    # padding samples the continuous spectrum: the nt-point bins are among the padded ones
+    # padding samples the continuous spectrum: the nt-point bins are among the padded
+    # ones
     f8, A8 = amplitude_spectrum(np.pad(w, (0, 65 * 8 - 65)), DT, nfft=65 * 8)
     np.testing.assert_allclose(
         A8[::8], amplitude_spectrum(w, DT, nfft=65)[1], atol=1e-12
     )
-    # a Ricker's spectrum ∝ (f/f_p)² exp(−(f/f_p)²) peaks at f_p: 20 Hz, not the 23 Hz bin
+    # a Ricker's spectrum ∝ (f/f_p)² exp(−(f/f_p)²) peaks at f_p: 20 Hz, not the 23 Hz
+    # bin
     assert abs(f[np.argmax(A)] - 20.0) <= f[1] / 2
     assert f8[np.argmax(A8)] == pytest.approx(20.0, abs=0.5)
     assert (

@@ -42,7 +42,8 @@ def solutions(cells):
             ), f"cell {i}: put solution-start and solution-end in cells of their own"
             if starts:
                 assert current is None, (
-                    f"cell {i}: solution {starts[0][0]} starts inside solution {current[0]}"
+                    f"cell {i}: solution {starts[0][0]} starts inside solution "
+                    f"{current[0]}"
                 )
                 current = (starts[0][0], starts[0][1], [])
             elif current is not None and re.search(r"^#{1,6} ", src, re.M):
@@ -105,7 +106,8 @@ def test_every_solution_is_gated_executed_and_collapsed(path):
                 meta.get("jupyter", {}).get("source_hidden") is True
                 and meta.get("jupyter", {}).get("outputs_hidden") is True
             ), (
-                f"{path.name}: a code cell of solution {label} is not collapsed for JupyterLab"
+                f"{path.name}: a code cell of solution {label} is not collapsed for "
+                "JupyterLab"
             )
             assert "solution" in meta.get("tags", []), (
                 f"{path.name}: tag the code of {label} 'solution'"

@@ -57,7 +57,8 @@ def test_execute_does_not_store_widget_state():
 def test_no_widget_state_is_stored(path):
     nb = nbformat.read(path, as_version=4)
     assert "widgets" not in nb.metadata, (
-        f"{path.name} stores widget state: re-run it with tools/execute.py (make execute)"
+        f"{path.name} stores widget state: re-run it with tools/execute.py (make "
+        "execute)"
     )
 
 

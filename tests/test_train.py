@@ -173,7 +173,8 @@ def test_defaults_are_unchanged():
     )
 
 
-# -- dtypes -------------------------------------------------------------------------------
+# -- dtypes
+# -------------------------------------------------------------------------------
 def test_check_arrays_keeps_float32_and_promotes_integers():
     X32 = np.ones((3, 2), dtype=np.float32)
     y64 = np.ones((3, 1))
@@ -195,7 +196,8 @@ def test_fit_trains_in_float32():
     assert h.train_loss[-1] < h.train_loss[0]
 
 
-# -- bad input ------------------------------------------------------------------------------
+# -- bad input
+# ------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "lam,error,message",
     [

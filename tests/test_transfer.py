@@ -165,8 +165,9 @@ def test_picker_and_autoencoder_gradients_match_finite_differences(mode):
     Y = gaussian_labels(rng.uniform(0.005, 0.025, 2), np.arange(16) * 0.002, 0.003)
     net = make_picker(make_encoder(rng), make_head(rng), mode, rng=rng)
     errors = check_gradients(net, SoftmaxCrossEntropy(), X, Y, return_all=True)
-    # the last bias shifts every logit alike, which a softmax ignores: its true gradient is 0
-    # and both estimates are round-off (relative error 1); the rest must match
+    # the last bias shifts every logit alike, which a softmax ignores: its true
+    # gradient is 0 and both estimates are round-off (relative error 1); the rest must
+    # match
     bias = net[1].layers[-2].db
     assert np.max(np.abs(bias)) < 1e-12
     assert max(v for k, v in errors.items() if k != "1.4.b") < 1e-6

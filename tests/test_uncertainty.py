@@ -99,7 +99,8 @@ def test_coverage_of_calibrated_gaussians_is_nominal():
     y = mean + std * rng.standard_normal(n)
     for k in (1.0, 2.0):
         assert abs(coverage(y, mean, std, k) - nominal_coverage(k)) < 0.005
-    # the spread alone is too narrow if the noise is left out: adding it restores coverage
+    # the spread alone is too narrow if the noise is left out: adding it restores
+    # coverage
     y2 = mean + np.sqrt(std**2 + 1.5**2) * rng.standard_normal(n)
     assert coverage(y2, mean, std, 1) < 0.6
     assert abs(coverage(y2, mean, std, 1, noise_std=1.5) - nominal_coverage(1)) < 0.005

@@ -70,8 +70,9 @@ def test_paired_difference_hand_values():
 
 
 def test_pairing_removes_the_shared_fold_difficulty():
-    # two settings that differ by 0.01 on every fold, on folds of very different difficulty:
-    # the unpaired standard errors hide the difference, the paired one does not
+    # two settings that differ by 0.01 on every fold, on folds of very different
+    # difficulty: the unpaired standard errors hide the difference, the paired one does
+    # not
     rng = np.random.default_rng(5)
     hard = rng.normal(0.0, 0.1, 5)
     a, b = 1.0 + hard + 0.01 + rng.normal(0, 1e-3, 5), 1.0 + hard

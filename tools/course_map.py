@@ -37,8 +37,8 @@ CHAPTERS = {
     10: ("GANs", (7.0, 0.8), True),
 }
 BUILDS_ON = [(1, 2), (2, 3), (3, 4), (4, 5), (4, 6), (4, 7), (7, 8), (8, 9), (9, 10)]
-# the unnumbered appendix, in the free space left of chapters 5 and 8; no arrow (it would
-# cross 7 → 8): its text says what it needs
+# the unnumbered appendix, in the free space left of chapters 5 and 8; no arrow (it
+# would cross 7 → 8): its text says what it needs
 APPENDIX = (
     "A. From geonn to\na framework:\nJAX and Keras\n(after 3, 4 and 6)",
     (1.15, 1.35),

@@ -26,7 +26,8 @@ from .masters import ROOT
 BUILD = ROOT / "_build" / "assignments"
 GEONN = ROOT / "lib" / "geonn"
 # imported at run time beyond pyproject's dependencies: scipy (by 09/10's hidden tests),
-# setuptools 81 (bruges imports pkg_resources), and JAX and Keras (the appendix's master)
+# setuptools 81 (bruges imports pkg_resources), and JAX and Keras (the appendix's
+# master)
 EXTRA_PINS = ("scipy", "setuptools", "jax", "jaxlib", "keras")
 
 

@@ -161,8 +161,8 @@ class SoftmaxCrossEntropy(Loss):
         if rows.any() or (y < 0).any():
             i = int(np.argmax(rows)) if rows.any() else int(np.argwhere(y < 0)[0, 0])
             raise ValueError(
-                f"SoftmaxCrossEntropy: target row {i} is {y[i].tolist()}; each row must "
-                "be one-hot (or probabilities ≥ 0 that sum to 1)"
+                f"SoftmaxCrossEntropy: target row {i} is {y[i].tolist()}; each row "
+                "must be one-hot (or probabilities ≥ 0 that sum to 1)"
             )
         return z, y
 

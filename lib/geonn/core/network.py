@@ -193,7 +193,8 @@ class Sequential(Layer):
         for k, v in mine.items():
             if theirs[k].shape != v.shape:
                 raise fail(
-                    f"it has {k} of shape {theirs[k].shape} but this network has {v.shape}"
+                    f"it has {k} of shape {theirs[k].shape} but this network has "
+                    f"{v.shape}"
                 )
             if theirs[k].dtype.kind not in "fiu":
                 raise fail(f"{k} has dtype {theirs[k].dtype}, not numbers")

@@ -201,8 +201,8 @@ def fit(
         if not np.isfinite(value):
             raise TrainingDiverged(
                 f"{which} loss became {value} at epoch {epoch}: training diverged. "
-                f"Hint: lower the learning rate (eta is {opt.eta:g}), scale the inputs, "
-                "or use a smaller initialisation"
+                f"Hint: lower the learning rate (eta is {opt.eta:g}), scale the "
+                "inputs, or use a smaller initialisation"
             )
         return value
 

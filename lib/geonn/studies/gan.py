@@ -62,7 +62,8 @@ class GeneratorLoss:
             s = s.astype(float)
         if s.ndim != 2 or s.shape[0] == 0:
             raise ValueError(
-                f"GeneratorLoss expects logits of shape (n, 1) with n ≥ 1; got {s.shape}"
+                "GeneratorLoss expects logits of shape (n, 1) with n ≥ 1; got "
+                f"{s.shape}"
             )
         if self.kind == "saturating":
             return s, np.zeros_like(s), -1.0

@@ -45,7 +45,8 @@ def trace_generator(latent_dim, nt, rng, *, channels=8, kernel_size=9):
     nt = _checks.integer("nt", nt, low=4)
     if nt % 4:
         raise ValueError(
-            f"trace_generator: nt must be a multiple of 4 (two ×2 upsamplings); got {nt}"
+            "trace_generator: nt must be a multiple of 4 (two ×2 upsamplings); got "
+            f"{nt}"
         )
     c, k = channels, kernel_size
     return Sequential(
@@ -68,7 +69,8 @@ def trace_discriminator(nt, rng, *, channels=(8, 16), kernel_size=9):
     nt = _checks.integer("nt", nt, low=4)
     if nt % 4:
         raise ValueError(
-            f"trace_discriminator: nt must be a multiple of 4 (two strides of 2); got {nt}"
+            "trace_discriminator: nt must be a multiple of 4 (two strides of 2); got "
+            f"{nt}"
         )
     c1, c2 = channels
     k = kernel_size

@@ -21,10 +21,11 @@ __all__ = [
 ]
 
 MODELS = ("real vs real", "Gaussian", "plain GAN", "SN GAN")
-# the measures of gan_metrics.report, then memorisation()'s ratio and share (q = 0.05) and
-# closer_to_train() against the first 1,000 training samples
+# the measures of gan_metrics.report, then memorisation()'s ratio and share (q = 0.05)
+# and closer_to_train() against the first 1,000 training samples
 SEED_MEASURES = METRICS + ("copy ratio", "copy share", "nearer train")
-# what a new draw of the data scores on a measure, where that does not depend on the seed
+# what a new draw of the data scores on a measure, where that does not depend on the
+# seed
 TARGETS = {
     "spread f_dom": 1.0,
     "spread RMS": 1.0,

@@ -148,9 +148,9 @@ def _diverged(opt, surface, start, k, value, value0):
     curvature = np.linalg.eigvalsh(surface.hessian(start)).max()
     # line breaks, so that the message stays readable in a notebook's error box
     hint = (
-        f"Hint: lower the learning rate (eta is {opt.eta:g}). The largest curvature at the\n"
-        f"start is {curvature:.4g}, and plain gradient descent there is stable only for "
-        f"eta < 2/{curvature:.4g} = {2 / curvature:.4g}"
+        f"Hint: lower the learning rate (eta is {opt.eta:g}). The largest curvature at "
+        f"the\nstart is {curvature:.4g}, and plain gradient descent there is stable "
+        f"only for eta < 2/{curvature:.4g} = {2 / curvature:.4g}"
     )
     raise TrainingDiverged(
         f"the loss grew from {value0:.4g} to {value:.4g} in {k} steps of {opt!r}\n"

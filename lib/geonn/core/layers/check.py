@@ -33,7 +33,8 @@ def check_layer(layer, x, *, rng=None, tol=1e-6, eps=1e-6):
     r = rng.normal(size=out.shape)
     dx = layer.backward(r)
     assert isinstance(dx, np.ndarray) and dx.shape == x.shape, (
-        f"{layer!r}.backward must return ∂L/∂x of shape {x.shape}; got {getattr(dx, 'shape', dx)}"
+        f"{layer!r}.backward must return ∂L/∂x of shape {x.shape}; got "
+        f"{getattr(dx, 'shape', dx)}"
     )
     params, grads, named = layer.params(), layer.grads(), layer.named_params()
     assert len(params) == len(grads), (

@@ -137,7 +137,8 @@ class Conv1D(WeightLayer):
         delta = grad_out.astype(self.W.dtype, copy=False)  # (n, C_out, L_out)
         if self.trainable:
             # ∂L/∂W[o, (c, j)] = Σ_n Σ_l δ[n, o, l] · cols[n, (c, j), l]
-            # (batched as cols · δᵀ, which BLAS runs about twice as fast as δ · colsᵀ here)
+            # (batched as cols · δᵀ, which BLAS runs about twice as fast as δ · colsᵀ
+            # here)
             dW = (
                 (self.cols @ delta.transpose(0, 2, 1))
                 .sum(axis=0)
@@ -150,7 +151,8 @@ class Conv1D(WeightLayer):
         n, _, L_out = delta.shape
         left, right = self.pads
         if self.stride == 1 and self.c_out <= self.c_in:
-            # full correlation of δ with the flipped kernels: the same im2col + one matmul
+            # full correlation of δ with the flipped kernels: the same im2col + one
+            # matmul
             # (its columns scale with C_out, the tap loop's with C_in: take the smaller)
             d = np.pad(delta, ((0, 0), (0, 0), (self.k - 1, self.k - 1)))
             cols = sliding_window_view(d, self.k, axis=2).transpose(0, 1, 3, 2)
