@@ -35,7 +35,8 @@ BATCH, LENGTH, CHANNELS, K = 64, 128, 16, 9
 
 
 def make_data(n, rng, dtype=np.float32):
-    """Seeded traces (a spike train convolved with a Ricker-like pulse) and a scalar label each."""
+    """Seeded traces (a spike train convolved with a Ricker-like pulse) and a scalar
+    label each."""
     t = np.arange(-K, K + 1)
     pulse = (1 - 0.5 * (t / 2.0) ** 2) * np.exp(-0.25 * (t / 2.0) ** 2)
     spikes = rng.normal(size=(n, LENGTH)) * (rng.random((n, LENGTH)) < 0.1)
@@ -98,7 +99,8 @@ def rel(a, b):
 
 
 def self_check(dtype):
-    """Max scale-relative error of conv outputs and of all gradients, geonn vs PyTorch."""
+    """Max scale-relative error of conv outputs and of all gradients, geonn vs
+    PyTorch."""
     import torch
 
     rng = np.random.default_rng(SEED)
@@ -173,7 +175,8 @@ START, END = "<!-- bench-conv:start -->", "<!-- bench-conv:end -->"
 
 
 def report(med, checks, repeats, steps):
-    """The result as Markdown: the machine, the self-check, the table and the verdict."""
+    """The result as Markdown: the machine, the self-check, the table and the
+    verdict."""
     from bench_mlp import machine
 
     ratio = med["geonn"] / med["pytorch"]

@@ -172,7 +172,8 @@ def run_geonn(problem):
 
 
 def run_geonn_steps(problem):
-    """geonn's layers, loss and Adam driven by a bare loop: fit's bookkeeping left out."""
+    """geonn's layers, loss and Adam driven by a bare loop: fit's bookkeeping left
+    out."""
     net, loss = _geonn_net(problem), geonn.MSE()
     opt = geonn.Adam(ETA, beta1=BETA1, beta2=BETA2, eps=EPS)
     params, grads = net.params(), net.grads()

@@ -1,4 +1,5 @@
-"""Load pages of a built site in headless Chromium and list what a reader would see broken.
+"""Load pages of a built site in headless Chromium and list what a reader would see
+broken.
 
 Used by ``tests/test_browser.py`` on ``_build/html`` and on small fixture pages.
 Every check returns short problem strings; an empty list means the page is fine.
@@ -48,7 +49,8 @@ def find_browser():
 
 
 class Server:
-    """``http.server`` on 127.0.0.1 (a free port) serving ``root``; records failed requests."""
+    """``http.server`` on 127.0.0.1 (a free port) serving ``root``; records failed
+    requests."""
 
     def __init__(self, root):
         failed = self.failed = []
@@ -409,7 +411,8 @@ def crawl(
     branch="main",
     report=print,
 ):
-    """Check every HTML page reachable from ``start``; then every internal link and anchor.
+    """Check every HTML page reachable from ``start``; then every internal link and
+    anchor.
 
     ``notebooks`` maps a page path (``book/01_neurons.html``) to its notebook
     path. Returns {page path: [problems]}.

@@ -1,7 +1,8 @@
-"""Instructor assignments (assignments/*.ipynb, built and graded by tools/assignments.py).
+"""Instructor assignments (assignments/*.ipynb, built and graded by
+tools/assignments.py).
 
-Every master is built with otter assign into a temporary folder outside the repository and
-graded there by the course's grader (each submission in its own sandbox, its answers
+Every master is built with otter assign into a temporary folder outside the repository
+and graded there by the course's grader (each submission in its own sandbox, its answers
 checked in the grader's process), as an instructor would: its own solutions must score
 full marks on every auto-graded question with no cell raising, the unanswered student
 notebook must score 0, and a copy with one deliberately wrong answer must lose exactly
@@ -112,7 +113,8 @@ def _blocks(master):
 
 def _solution_snippets(master):
     """(code, prose) that only the solutions contain: `# SOLUTION` lines without their
-    comment, lines inside `# BEGIN SOLUTION` blocks, and the lines of written model answers."""
+    comment, lines inside `# BEGIN SOLUTION` blocks, and the lines of written model
+    answers."""
     snippets, prose = [], []
     for cell in _blocks(master)[0]:
         if cell.cell_type == "markdown":
@@ -145,8 +147,9 @@ def built(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def graded(built, tmp_path_factory):
-    """{master: {submission: Result}}: the solutions, the unanswered notebook and one wrong
-    answer of every master, two at a time; chapter 6's folder through A.grade (its CSV)."""
+    """{master: {submission: Result}}: the solutions, the unanswered notebook and one
+    wrong answer of every master, two at a time; chapter 6's folder through A.grade
+    (its CSV)."""
     results, out = built
     rows, folders = {}, {}
     for master in MASTERS:

@@ -110,7 +110,8 @@ slow = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def binder(tmp_path_factory):
-    """(venv, env): environment.yml's pins and postBuild in a fresh venv, as Binder builds it."""
+    """(venv, env): environment.yml's pins and postBuild in a fresh venv, as Binder
+    builds it."""
     venv = tmp_path_factory.mktemp("binder") / "venv"
     run([sys.executable, "-m", "venv", str(venv)])
     pip = [str(venv / "bin" / "python"), "-m", "pip", "-q"]

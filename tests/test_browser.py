@@ -1,15 +1,17 @@
-"""What a reader's browser shows: every page of the built book in headless Chromium, offline.
+"""What a reader's browser shows: every page of the built book in headless Chromium,
+offline.
 
 ``make test`` builds ``_build/html`` first, then runs this file (see the
 Makefile). Per page, at 1400 px and 400 px (``tests/_browser.py``): no console
 error or failed request, every image loaded, every internal link and anchor
 resolves, MathJax typeset everything with no error and no raw TeX left,
 nothing wider than the text column, no horizontal scroll on a phone, solutions
-hidden until clicked and holding executed code, output never shown without its code, and a well-formed
-Binder launch URL for the page's own notebook; no id used twice; at both widths, every
-figure at its own aspect ratio, no equation cut off, no value broken from its interval
-over two lines, and the course map's text at reading size (phones get a narrow map).
-The fixture pages at the end show that each check fails when it should.
+hidden until clicked and holding executed code, output never shown without its code,
+and a well-formed Binder launch URL for the page's own notebook; no id used twice; at
+both widths, every figure at its own aspect ratio, no equation cut off, no value broken
+from its interval over two lines, and the course map's text at reading size
+(phones get a narrow map). The fixture pages at the end show that each check fails when
+it should.
 
 Without Chromium the test skips with the install command, except under CI
 (``CI`` set), where it fails.

@@ -1,5 +1,5 @@
-"""The pkg_resources stand-in of ``geonn.domain.datasets.elastic.bruges_reflection``, run for
-real: a fresh interpreter in which ``pkg_resources`` cannot be imported at all
+"""The pkg_resources stand-in of ``geonn.domain.datasets.elastic.bruges_reflection``,
+run for real: a fresh interpreter in which ``pkg_resources`` cannot be imported at all
 (whether or not this environment's setuptools still ships it)."""
 
 import subprocess

@@ -1,4 +1,5 @@
-"""geonn.domain.datasets.seismic: shapes, labels, determinism, SNR and argument errors."""
+"""geonn.domain.datasets.seismic: shapes, labels, determinism, SNR and argument
+errors."""
 
 import time
 

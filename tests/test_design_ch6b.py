@@ -94,8 +94,9 @@ def test_the_stored_study_is_complete():
 
 
 def _printed_tables():
-    """{column: {row label: printed value}} of every table geonn.studies.seed_study.seed_table
-    printed in the chapter (a header starting "seed", columns two spaces apart)."""
+    """{column: {row label: printed value}} of every table
+    geonn.studies.seed_study.seed_table printed in the chapter (a header starting
+    "seed", columns two spaces apart)."""
     tables, lines = {}, OUT.splitlines()
     for k, line in enumerate(lines):
         if not line.startswith("seed  "):

@@ -110,7 +110,8 @@ def test_chapters_set_no_font_below_the_floor(path):
 
 
 def texts_below_the_floor(fig):
-    """Visible texts of a drawn figure (legends, labels, ticks, annotations) under the floor."""
+    """Visible texts of a drawn figure (legends, labels, ticks, annotations) under the
+    floor."""
     fig.canvas.draw()
     return [
         (t.get_text(), t.get_fontsize())
@@ -122,7 +123,8 @@ def texts_below_the_floor(fig):
 
 
 def _figure(name):
-    """The library's figure ``name`` as chapters 6, 8 and 10 draw it, on made-up data."""
+    """The library's figure ``name`` as chapters 6, 8 and 10 draw it, on made-up
+    data."""
     from geonn import History
 
     rng = np.random.default_rng(0)

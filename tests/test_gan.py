@@ -1,5 +1,6 @@
-"""geonn.studies.gan, geonn.studies.gan_nets and geonn.studies.gan_metrics: the generator losses against finite
-differences, the metrics against hand-computed values, and the training loop's contract."""
+"""geonn.studies.gan, geonn.studies.gan_nets and geonn.studies.gan_metrics: the
+generator losses against finite differences, the metrics against hand-computed values,
+and the training loop's contract."""
 
 import numpy as np
 import pytest

@@ -1,11 +1,12 @@
 """The autograder zip works where Gradescope runs it: a fresh environment built from the
-zip's own files, then otter's ``run_autograder``, as Gradescope's ``run_otter.py`` calls it.
+zip's own files, then otter's ``run_autograder``, as Gradescope's ``run_otter.py``
+calls it.
 
 Gradescope creates a conda environment from the zip's environment.yml (Python, then the
-pip list: otter-grader and the course's pins); here a venv of the course's Python gets the
-same pip list, which is what decides the versions.  Every master's solutions must then
-score full marks.  The environment takes a few minutes of pip, so the test runs under CI
-(``CI`` set) or with ``NN_SLOW=1``, as tests/test_binder.py does.
+pip list: otter-grader and the course's pins); here a venv of the course's Python gets
+the same pip list, which is what decides the versions.  Every master's solutions must
+then score full marks.  The environment takes a few minutes of pip, so the test runs
+under CI (``CI`` set) or with ``NN_SLOW=1``, as tests/test_binder.py does.
 """
 
 import json
@@ -35,7 +36,8 @@ def run(cmd, cwd=None, env=None):
 
 
 def zip_environment(ag_zip):
-    """(python version, pip requirements, conda packages) of the zip's environment.yml."""
+    """(python version, pip requirements, conda packages) of the zip's
+    environment.yml."""
     with zipfile.ZipFile(ag_zip) as z:
         env = yaml.safe_load(z.read("environment.yml"))
     conda = [d for d in env["dependencies"] if isinstance(d, str)]

@@ -1,8 +1,8 @@
 """What may cross from a sandbox into the grader (tools/grading/wire.py, answers.py).
 
-Only data crosses: plain numbers, strings, arrays of numbers, bools or strings, and lists,
-tuples and dicts of them; objects, subclasses and pickles never do, and a malformed
-message is refused rather than trusted.  No sandbox is started here.
+Only data crosses: plain numbers, strings, arrays of numbers, bools or strings, and
+lists, tuples and dicts of them; objects, subclasses and pickles never do, and a
+malformed message is refused rather than trusted.  No sandbox is started here.
 """
 
 import json

@@ -64,7 +64,8 @@ def test_every_code_cell_is_stored_executed_in_order(path):
 
 def _asserts(source):
     """True if ``source`` holds an ``assert`` statement or a ``numpy.testing``-style
-    ``assert_*`` call (parsed, so a comment or a string saying "assert" does not count)."""
+    ``assert_*`` call (parsed, so a comment or a string saying "assert" does not
+    count)."""
     import ast
 
     # IPython magics and shell lines are not Python

@@ -86,7 +86,8 @@ def test_learning_rate_decay_plain_and_compounding():
 
 
 def test_optimizer_accepts_a_changed_parameter_list_but_not_a_wrong_shape():
-    """State is keyed by the array, so a longer list is fine; a mis-shaped gradient is not."""
+    """State is keyed by the array, so a longer list is fine; a mis-shaped gradient is
+    not."""
     opt = SGD(0.1)
     opt.step(one(1.0), one(1.0))
     opt.step(one(1.0) * 2, one(1.0) * 2)

@@ -1,4 +1,5 @@
-"""Smoke tests of the shared figures: they draw without error and label what they show."""
+"""Smoke tests of the shared figures: they draw without error and label what they
+show."""
 
 import matplotlib
 

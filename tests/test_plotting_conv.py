@@ -1,4 +1,5 @@
-"""plot_traces and plot_kernels (chapter 8) draw, label their axes with units, and refuse bad input."""
+"""plot_traces and plot_kernels (chapter 8) draw, label their axes with units, and
+refuse bad input."""
 
 import matplotlib
 

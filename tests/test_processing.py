@@ -1,4 +1,5 @@
-"""geonn.domain.processing: Wiener deconvolution, amplitude spectra and the band-pass (chapter 8)."""
+"""geonn.domain.processing: Wiener deconvolution, amplitude spectra and the band-pass
+(chapter 8)."""
 
 import numpy as np
 import pytest

@@ -1,5 +1,5 @@
-"""The seed studies: one storage format (geonn.studies.seed_study), and each study's stored row
-for its chapter's own seed is what the executed chapter printed.
+"""The seed studies: one storage format (geonn.studies.seed_study), and each study's
+stored row for its chapter's own seed is what the executed chapter printed.
 
 `make seeds` (tools/seeds.py) runs a chapter once per seed; a cell tagged `seed-row`
 prints the row the study keeps. These tests read the stored notebooks and CSV files

@@ -29,7 +29,8 @@ EXERCISE_LABEL = re.compile(r"^:label:\s*(\S+)", re.M)
 
 
 def solutions(cells):
-    """[(label, options, [cells inside])] in order; raises AssertionError on bad nesting."""
+    """[(label, options, [cells inside])] in order; raises AssertionError on bad
+    nesting."""
     found, current = [], None
     for i, c in enumerate(cells):
         src = "".join(c["source"])
@@ -125,7 +126,8 @@ def test_every_solution_is_gated_executed_and_collapsed(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_each_solution_follows_its_exercise(path):
-    """In the HTML a solution sits under its exercise: the exercise comes first in the notebook."""
+    """In the HTML a solution sits under its exercise: the exercise comes first in the
+    notebook."""
     md = [
         ("".join(c["source"]), i)
         for i, c in enumerate(_cells(path))

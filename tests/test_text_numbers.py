@@ -76,7 +76,8 @@ PRINTED = re.compile(r"(?<![\w.])(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
 def prose(markdown):
-    """The Markdown with everything that is not prose removed (see the module docstring)."""
+    """The Markdown with everything that is not prose removed (see the module
+    docstring)."""
     text = re.sub(
         r"^(```+|~~~+)(?!\{math\}).*?^\1[ \t]*$", " ", markdown, flags=re.S | re.M
     )
@@ -101,7 +102,8 @@ def prose(markdown):
 
 
 def text_numbers(markdown):
-    """[(as written, value, half a unit of its last digit, unit)] of the checked numbers."""
+    """[(as written, value, half a unit of its last digit, unit)] of the checked
+    numbers."""
     out = []
     text = prose(markdown)
     for m in TEXT_NUMBER.finditer(text):

@@ -38,7 +38,8 @@ def test_l2_acts_on_weights_not_biases():
 
 
 def test_l2_gradient_matches_finite_differences():
-    """The gradient fit applies, ∂L/∂θ + λW (weights only), is the gradient of L + (λ/2)Σ‖W‖²."""
+    """The gradient fit applies, ∂L/∂θ + λW (weights only), is the gradient of
+    L + (λ/2)Σ‖W‖²."""
     rng = np.random.default_rng(1)
     net, loss, lam = _net(rng, width=5), MSE(), 0.7
     for layer in (net[0], net[2]):
@@ -106,7 +107,8 @@ def test_l2_shrinks_the_weights():
 
 # -- early stopping -----------------------------------------------------------------
 def _early_stopped(**kwargs):
-    """A wide net on 20 rows: it overfits, so patience=50 stops it well before 5000 epochs."""
+    """A wide net on 20 rows: it overfits, so patience=50 stops it well before 5000
+    epochs."""
     rng = np.random.default_rng(8)
     X, y = _data(rng, 20)
     X_val, y_val = _data(rng, 20)

@@ -1,6 +1,6 @@
-"""geonn.studies.transfer, transfer_run and tools/transfer_ch9.py (chapter 9, section 5):
-freezing really keeps the pretrained encoder fixed, the slow encoder steps a tenth as
-far, the warm-up is frozen-then-unfrozen training, the bottleneck is one channel, bad
+"""geonn.studies.transfer, transfer_run and tools/transfer_ch9.py (chapter 9, section
+5): freezing really keeps the pretrained encoder fixed, the slow encoder steps a tenth
+as far, the warm-up is frozen-then-unfrozen training, the bottleneck is one channel, bad
 input is refused, the script's --small mode runs, and the stored grid is complete and
 reproduced by live runs of its cheapest cells."""
 

@@ -1,4 +1,5 @@
-"""geonn.studies.uncertainty: ensemble and MC-dropout statistics, coverage, sensitivity."""
+"""geonn.studies.uncertainty: ensemble and MC-dropout statistics, coverage,
+sensitivity."""
 
 import math
 

@@ -1,6 +1,7 @@
-"""geonn.domain.processing's Wiener denoising filter (chapter 9's classical baseline): the mean
-power spectrum by hand, H = S / (S + N) at its limits, the SNR estimate, a gain over the
-identity and over a band-pass on band-limited traces, and clear errors for bad input."""
+"""geonn.domain.processing's Wiener denoising filter (chapter 9's classical baseline):
+the mean power spectrum by hand, H = S / (S + N) at its limits, the SNR estimate, a
+gain over the identity and over a band-pass on band-limited traces, and clear errors
+for bad input."""
 
 import numpy as np
 import pytest

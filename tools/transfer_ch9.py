@@ -4,8 +4,8 @@
     OPENBLAS_NUM_THREADS=1 python tools/transfer_ch9.py 5 6 7 8 9 --out more.csv
     OPENBLAS_NUM_THREADS=1 python tools/transfer_ch9.py --small --out /tmp/t.csv
 
-For every seed (0-4): pretrain the encoder of ``geonn.studies.transfer`` as the plain and as
-the bottlenecked autoencoder on 300 unlabelled gathers (saved to
+For every seed (0-4): pretrain the encoder of ``geonn.studies.transfer`` as the plain
+and as the bottlenecked autoencoder on 300 unlabelled gathers (saved to
 data/ch9_encoder_seed<seed>.npz and data/ch9_encoder_bn_seed<seed>.npz with
 ``Sequential.save``), then train pickers on N = 10, 30, 100, 300 labelled traces in
 the eight ways of ``geonn.studies.transfer.RECIPES``, and the chapter 8 CNN picker
@@ -15,8 +15,9 @@ held-out gathers.
 
 Writes data/ch9_transfer.csv (seed, n_labels, n_gathers, method, rms_ms, median_ms,
 n_params, n_trainable; deterministic given the seeds) and data/ch9_transfer_times.csv
-(CPU seconds, which are not), and prints the tables of ``geonn.studies.transfer_report``.
-The design is in the docstring of ``geonn/studies/transfer.py``.
+(CPU seconds, which are not), and prints the tables of
+``geonn.studies.transfer_report``. The design is in the docstring of
+``geonn/studies/transfer.py``.
 """
 
 import argparse

@@ -133,7 +133,8 @@ def _grade_in(box, result, auto, kinds, timeout, cell_timeout):
 
 
 def preflight(timeout=60.0):
-    """Start one empty sandbox; raises SandboxError (with bwrap's reason) if it fails."""
+    """Start one empty sandbox; raises SandboxError (with bwrap's reason) if it
+    fails."""
     with Sandbox(0, time.monotonic() + timeout) as box:
         box.send({"cells": [], "answers": {}, "cell_timeout": 10.0, "budget": 10.0})
         box.recv()

@@ -78,7 +78,8 @@ def float_dtype(name, dtype):
 
 
 def array(name, value, *, ndim=None, min_ndim=None, dtype=None):
-    """A numeric array (floats kept, integers and bools → float64), with a checked rank."""
+    """A numeric array (floats kept, integers and bools → float64), with a checked
+    rank."""
     try:
         a = np.asarray(value) if dtype is None else np.asarray(value, dtype=dtype)
     except ValueError as err:  # ragged nested lists
@@ -100,7 +101,8 @@ def array(name, value, *, ndim=None, min_ndim=None, dtype=None):
 
 
 def traces(name, x, *, min_length=1, max_ndim=None):
-    """Finite seismic traces (..., nt), time on the last axis, at least ``min_length`` samples."""
+    """Finite seismic traces (..., nt), time on the last axis, at least ``min_length``
+    samples."""
     x = finite(name, array(name, x, min_ndim=1))
     if max_ndim is not None and x.ndim > max_ndim:
         raise ValueError(

@@ -105,7 +105,8 @@ class Sequential(Layer):
         return self
 
     def leaves(self):
-        """Every non-container layer inside, depth first: what plotting, L2 decay see."""
+        """Every non-container layer inside, depth first: what plotting, L2 decay
+        see."""
         return [leaf for layer in self.layers for leaf in layer.leaves()]
 
     @property

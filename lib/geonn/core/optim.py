@@ -22,7 +22,8 @@ __all__ = ["Optimizer", "SGD", "Momentum", "Adam"]
 
 
 def _check_pairs(params, grads):
-    """Every check before any update, so a bad gradient leaves all parameters untouched."""
+    """Every check before any update, so a bad gradient leaves all parameters
+    untouched."""
     if len(params) != len(grads):
         raise ValueError(f"{len(params)} parameter arrays but {len(grads)} gradients")
     for p, g in zip(params, grads):
@@ -60,7 +61,8 @@ class Optimizer:
             self._update(p, g, self._state_of(p))
 
     def state(self, p):
-        """This optimizer's state for parameter array ``p`` (None before its first step)."""
+        """This optimizer's state for parameter array ``p`` (None before its first
+        step)."""
         entry = self._state.get(id(p))
         return entry[1] if entry is not None and entry[0] is p else None
 

@@ -42,7 +42,8 @@ def _traces(name, x, min_length=1):
 
 
 def _centred_spectrum(wavelet, nfft):
-    """FFT of a zero-phase-centred wavelet (..., m), m odd, with its centre moved to sample 0."""
+    """FFT of a zero-phase-centred wavelet (..., m), m odd, with its centre moved to
+    sample 0."""
     m = wavelet.shape[-1]
     padded = np.zeros(wavelet.shape[:-1] + (nfft,))
     padded[..., : m - m // 2] = wavelet[..., m // 2 :]  # t ≥ 0
@@ -96,7 +97,8 @@ def wiener_deconvolution(x, wavelet, eps=0.01):
 
 
 def amplitude_spectrum(x, dt, nfft=None):
-    """Amplitude spectrum |X(f)| of traces along their last axis, zero-padded to ``nfft``.
+    """Amplitude spectrum |X(f)| of traces along their last axis, zero-padded to
+    ``nfft``.
 
     Parameters
     ----------

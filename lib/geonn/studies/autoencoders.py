@@ -1,4 +1,5 @@
-"""Autoencoders (chapter 9): a network trained to give back its own input through a bottleneck.
+"""Autoencoders (chapter 9): a network trained to give back its own input through a
+bottleneck.
 
 An autoencoder is ``Sequential([encoder, decoder])``: the encoder maps x (n_in,) to a
 code z (k,), k ≪ n_in, and the decoder maps z back to x′ (n_in,). It is trained on

@@ -1,4 +1,5 @@
-"""Generative adversarial networks (chapter 10): the two generator losses and a training loop.
+"""Generative adversarial networks (chapter 10): the two generator losses and a
+training loop.
 
 A discriminator D outputs a logit s(x) with D(x) = σ(s(x)); a generator G maps
 latent noise z ~ N(0, I) to a sample x = G(z).  The minimax game of Goodfellow
@@ -56,7 +57,8 @@ class GeneratorLoss:
         self._bce = BCEWithLogits()
 
     def _pair(self, s):
-        """(s, labels, sign): the logits checked, the BCE labels and the sign of this loss."""
+        """(s, labels, sign): the logits checked, the BCE labels and the sign of this
+        loss."""
         s = np.asarray(s)
         if s.dtype.kind != "f":
             s = s.astype(float)

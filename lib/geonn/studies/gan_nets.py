@@ -1,12 +1,14 @@
-"""The small convolutional generator and discriminator of chapter 10, for traces of ``nt`` samples.
+"""The small convolutional generator and discriminator of chapter 10, for traces of
+``nt`` samples.
 
-Generator G: z (n, latent_dim) → Dense → (n, channels, nt/4) → [×2 upsample, Conv1D] twice
-→ trace (n, nt). The convolutions make the output band-limited, as seismic traces are.
-Discriminator D: trace (n, nt) → Conv1D stride 2, twice → Dense → one logit (n, 1).
+Generator G: z (n, latent_dim) → Dense → (n, channels, nt/4) → [×2 upsample, Conv1D]
+twice → trace (n, nt). The convolutions make the output band-limited, as seismic traces
+are. Discriminator D: trace (n, nt) → Conv1D stride 2, twice → Dense → one logit (n, 1).
 Leaky ReLU (slope 0.2) between layers, He initial weights, linear outputs.
 
 :func:`operator_norm` measures what spectral normalisation does and does not bound: the
-largest singular value of a layer as a map of its whole input, not of its reshaped kernel.
+largest singular value of a layer as a map of its whole input, not of its reshaped
+kernel.
 """
 
 import copy
@@ -88,14 +90,16 @@ def trace_discriminator(nt, rng, *, channels=(8, 16), kernel_size=9):
 
 
 def add_spectral_norm(net, rng, bound=1.0):
-    """Attach spectral normalisation with largest singular value ``bound`` to every Dense and
-    Conv1D layer of ``net`` (in place; the raw weights are kept); return ``net``.
+    """Attach spectral normalisation with largest singular value ``bound`` to every
+    Dense and Conv1D layer of ``net`` (in place; the raw weights are kept); return
+    ``net``.
 
-    For Dense layers the bound is the layer's operator norm. For Conv1D it is only the norm
-    of the kernel reshaped to (C_out, C_in·k): the layer applies that matrix to overlapping
-    windows, and its operator norm can reach bound·√⌈k/stride⌉ (see :func:`operator_norm`).
-    So |s(x) − s(y)| ≤ bound^L ‖x − y‖ (L weighted layers, leaky ReLU 1-Lipschitz) holds for
-    Dense networks only; for convolutional ones it is a heuristic.
+    For Dense layers the bound is the layer's operator norm. For Conv1D it is only the
+    norm of the kernel reshaped to (C_out, C_in·k): the layer applies that matrix to
+    overlapping windows, and its operator norm can reach bound·√⌈k/stride⌉
+    (see :func:`operator_norm`). So |s(x) − s(y)| ≤ bound^L ‖x − y‖ (L weighted layers,
+    leaky ReLU 1-Lipschitz) holds for Dense networks only; for convolutional ones it is
+    a heuristic.
     """
     for layer in net.leaves():
         if isinstance(layer, (Dense, Conv1D)):
@@ -104,9 +108,10 @@ def add_spectral_norm(net, rng, bound=1.0):
 
 
 def operator_norm(layer, in_shape):
-    """‖J‖₂ = max ‖layer(x) − layer(0)‖ / ‖x‖: the largest singular value of an affine layer
-    (Dense, Conv1D; with spectral normalisation, its current normalised weight) acting on
-    one input of shape ``in_shape`` (e.g. (C_in, L) for Conv1D, (features,) for Dense).
+    """‖J‖₂ = max ‖layer(x) − layer(0)‖ / ‖x‖: the largest singular value of an affine
+    layer (Dense, Conv1D; with spectral normalisation, its current normalised weight)
+    acting on one input of shape ``in_shape`` (e.g. (C_in, L) for Conv1D, (features,)
+    for Dense).
 
     J is assembled column by column, by one forward pass of the p = prod(in_shape) unit
     inputs, and its norm taken by SVD: exact, and cheap for the layers of this chapter

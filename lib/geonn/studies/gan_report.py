@@ -2,8 +2,8 @@
 
 ``make seeds`` runs chapter 10 for seeds 0–4 and stores, per seed, every measure of
 :data:`SEED_MEASURES` for every model of :data:`MODELS` in ``data/ch10_seeds.csv``
-(``geonn.studies.seed_study``; columns ``"<model> <measure>"``). The chapter reads it with
-``read_seed_study`` and prints :func:`seed_summary`.
+(``geonn.studies.seed_study``; columns ``"<model> <measure>"``). The chapter reads it
+with ``read_seed_study`` and prints :func:`seed_summary`.
 """
 
 import numpy as np
@@ -47,7 +47,8 @@ FORMATS = {
 
 
 def score_table(scores, measures=METRICS):
-    """One row per model, one column per measure: ``scores`` is {model: {measure: value}}."""
+    """One row per model, one column per measure: ``scores`` is
+    {model: {measure: value}}."""
     lines = [f"{'model':<14}" + "".join(f"{m:>14}" for m in measures)]
     for model, row in scores.items():
         lines.append(
@@ -57,8 +58,9 @@ def score_table(scores, measures=METRICS):
 
 
 def closer(row, ref, m):
-    """How far a score is from real: from :data:`TARGETS` where a new draw of the data has
-    a known score, from the same seed's real-vs-real value ``ref`` for the others."""
+    """How far a score is from real: from :data:`TARGETS` where a new draw of the data
+    has a known score, from the same seed's real-vs-real value ``ref`` for the
+    others."""
     target = TARGETS.get(m, ref[m])
     return abs(row[m] - target)
 

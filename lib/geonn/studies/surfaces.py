@@ -69,7 +69,8 @@ class Bowl:
 
 
 class Rosenbrock:
-    """Rosenbrock's banana valley  f(θ) = (a − θ₁)² + b (θ₂ − θ₁²)²,  minimum 0 at (a, a²).
+    """Rosenbrock's banana valley  f(θ) = (a − θ₁)² + b (θ₂ − θ₁²)²,  minimum 0 at
+    (a, a²).
 
     ∂f/∂θ₁ = −2(a − θ₁) − 4b θ₁ (θ₂ − θ₁²)        ∂f/∂θ₂ = 2b (θ₂ − θ₁²)
     H = [[2 − 4b(θ₂ − θ₁²) + 8b θ₁²,  −4b θ₁], [−4b θ₁,  2b]]
@@ -102,7 +103,8 @@ class Rosenbrock:
 
 
 class Trajectory(NamedTuple):
-    """The iterates ``theta`` (steps + 1, 2), starting point first, and ``loss`` (steps + 1,)."""
+    """The iterates ``theta`` (steps + 1, 2), starting point first, and ``loss``
+    (steps + 1,)."""
 
     theta: np.ndarray
     loss: np.ndarray

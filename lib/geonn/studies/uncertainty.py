@@ -126,7 +126,8 @@ def coverage(y, mean, std, k=1.0, noise_std=0.0):
 
 
 def nominal_coverage(k):
-    """P(|Z| ≤ k) for a standard normal Z: erf(k/√2); 0.6827 for k = 1, 0.9545 for k = 2."""
+    """P(|Z| ≤ k) for a standard normal Z: erf(k/√2); 0.6827 for k = 1, 0.9545 for
+    k = 2."""
     k = _checks.positive("k", k)
     return math.erf(k / math.sqrt(2.0))
 

@@ -1,4 +1,5 @@
-"""``check_layer``: test any layer against the ``Layer`` contract and finite differences."""
+"""``check_layer``: test any layer against the ``Layer`` contract and finite
+differences."""
 
 import numpy as np
 

@@ -9,7 +9,8 @@ __all__ = ["Activation", "Dropout", "Flatten", "Reshape"]
 
 
 def _array(x, layer):
-    """A NumPy array passes as it is (the fast path); anything else is converted or refused."""
+    """A NumPy array passes as it is (the fast path); anything else is converted or
+    refused."""
     return x if isinstance(x, np.ndarray) else as_input(x, repr(layer))
 
 

@@ -22,7 +22,8 @@ __all__ = ["SpectralNorm", "spectral_norm", "WeightLayer"]
 
 
 class SpectralNorm:
-    """The reparametrisation W → c·W/σ(W) that :func:`spectral_norm` attaches to a layer."""
+    """The reparametrisation W → c·W/σ(W) that :func:`spectral_norm` attaches to a
+    layer."""
 
     def __init__(self, W, bound=1.0, *, rng):
         self.bound = _checks.positive("SpectralNorm bound", bound)

@@ -214,7 +214,8 @@ def bruges_reflection():
 
 
 def _import_bruges():
-    """Return the ``bruges`` package (chapter 7's Zoeppritz, chapter 8's Ricker wavelet).
+    """Return the ``bruges`` package (chapter 7's Zoeppritz, chapter 8's Ricker
+    wavelet).
 
     bruges 0.5.4 reads its version with ``pkg_resources``, which setuptools no
     longer ships (removed in setuptools 82; requirements.txt pins 81 so that a

@@ -49,7 +49,8 @@ __all__ = [
 
 
 class Traces(NamedTuple):
-    """Traces of the convolutional model; every array but ``t`` and ``f_peak`` is (n, nt)."""
+    """Traces of the convolutional model; every array but ``t`` and ``f_peak`` is
+    (n, nt)."""
 
     x: np.ndarray  # noisy traces, clean + noise
     clean: np.ndarray  # reflectivity ∗ wavelet
@@ -62,7 +63,8 @@ class Traces(NamedTuple):
 
 
 class Gathers(NamedTuple):
-    """Shot gathers: ``x`` and ``clean`` are (n, n_traces, nt); per-trace arrays (n, n_traces)."""
+    """Shot gathers: ``x`` and ``clean`` are (n, n_traces, nt); per-trace arrays
+    (n, n_traces)."""
 
     x: np.ndarray  # recorded gathers: clean + noise, dead traces zero
     clean: (
@@ -165,8 +167,8 @@ def make_gathers(
     first arrival's intercept, v ~ U(1.1, 1.8)·v_near, amplitude ±U(0.2, 0.6); a
     reflection is muted where it would arrive within 1.5/f_peak of the first break.
     Each live trace is dead (all zero) with probability ``p_dead`` or noisy (noise ×
-    ``noisy_gain``) with probability ``p_noisy``. Noise: as in :func:`make_traces`, at ``snr_db``
-    dB per gather over its live, normal traces (None: no noise).
+    ``noisy_gain``) with probability ``p_noisy``. Noise: as in :func:`make_traces`, at
+    ``snr_db`` dB per gather over its live, normal traces (None: no noise).
     """
     n = _checks.integer("n", n)
     rng = _checks.rng(rng, "make_gathers")

@@ -121,7 +121,8 @@ def snr_db(clean, noisy):
 
 
 def _add_noise(clean, rng, dt, snr_db, live=None):
-    """clean + noise whose power is Σclean²/10^(snr/10) over the (live) traces of axis -2."""
+    """clean + noise whose power is Σclean²/10^(snr/10) over the (live) traces of
+    axis -2."""
     noise = band_limited_noise(clean.shape, rng, dt)
     power = clean**2 if live is None else clean**2 * live[..., None]
     count = (

@@ -1,5 +1,6 @@
 """Classical first-break pickers and pick errors: STA/LTA (Allen 1978), the energy ratio
-(Coppens 1985), per-trace normalisation, a grid-search calibration, RMS and median errors (ms).
+(Coppens 1985), per-trace normalisation, a grid-search calibration, RMS and median
+errors (ms).
 
 Traces are (..., nt), time last, sampled every ``dt`` s; picks are times in s shaped
 like the traces without their last axis, NaN on an all-zero (dead) trace.
@@ -39,7 +40,8 @@ def _samples(name, seconds, dt, nt):
 
 
 def _trailing_sum(e, n):
-    """Σ e over the n samples ending at each sample (fewer at the start), along the last axis."""
+    """Σ e over the n samples ending at each sample (fewer at the start), along the
+    last axis."""
     c = np.cumsum(e, axis=-1)
     out = c.copy()
     out[..., n:] -= c[..., :-n]
@@ -64,8 +66,8 @@ def normalise_traces(x):
 def sta_lta(x, dt, sta, lta):
     """Allen's (1978) ratio of short-term to long-term average energy, per sample.
 
-    R[i] = (1/n_s Σ_{j=i−n_s+1..i} x_j²) / (1/n_l Σ_{j=i−n_l+1..i} x_j²), with n_s = sta/dt
-    and n_l = lta/dt samples: both windows end at sample i (causal, as on a
+    R[i] = (1/n_s Σ_{j=i−n_s+1..i} x_j²) / (1/n_l Σ_{j=i−n_l+1..i} x_j²), with
+    n_s = sta/dt and n_l = lta/dt samples: both windows end at sample i (causal, as on a
     recorder), and both are shorter at the start of the trace, where they hold
     only the samples recorded so far.  x (..., nt) → R (..., nt), dimensionless;
     R = 0 where the long window holds no energy (a dead trace).  Allen's
@@ -133,8 +135,8 @@ def pick_energy_ratio(x, dt, window, beta=0.01, search=None):
     x (..., nt) → picks (...); NaN for a dead trace. The ratio climbs while the
     window fills with the first arrival and drifts down in later energy, since
     E₂ only grows, so its steepest rise marks the onset of the first arrival;
-    its maximum would sit about one window later. ``search``: as in :func:`pick_sta_lta`,
-    the samples i where the rise may be picked (i ≥ 1).
+    its maximum would sit about one window later. ``search``: as in
+    :func:`pick_sta_lta`, the samples i where the rise may be picked (i ≥ 1).
     """
     x = _traces(x, "pick_energy_ratio")
     rise = np.diff(energy_ratio(x, dt, window, beta), axis=-1)
@@ -199,7 +201,8 @@ def _errors_ms(pick, truth, mask, who):
 
 
 def rms_ms(pick, truth, mask=None):
-    """RMS pick error √(mean (pick − truth)²) in ms, over the traces where ``mask`` is False.
+    """RMS pick error √(mean (pick − truth)²) in ms, over the traces where ``mask`` is
+    False.
 
     pick, truth: times in s, same shape; mask: bool, same shape, True for a
     trace to leave out (a dead trace, as in ``numpy.ma``).
@@ -208,5 +211,6 @@ def rms_ms(pick, truth, mask=None):
 
 
 def median_abs_ms(pick, truth, mask=None):
-    """Median of |pick − truth| in ms over the unmasked traces: a few wild picks barely move it."""
+    """Median of |pick − truth| in ms over the unmasked traces: a few wild picks barely
+    move it."""
     return float(np.median(np.abs(_errors_ms(pick, truth, mask, "median_abs_ms"))))

@@ -81,7 +81,8 @@ def pick_from_logits(z, dt):
 
 
 def cnn_picker(nt, rng, channels=(8, 16), kernel_size=9, in_channels=1, dtype=float):
-    """A 1-D CNN that scores every sample of a trace: (n, in_channels, nt) → logits (n, nt).
+    """A 1-D CNN that scores every sample of a trace: (n, in_channels, nt) → logits
+    (n, nt).
 
     Each stage is Conv1D (kernel_size, 'same') → ReLU → MaxPool1D(2), which finds
     wavelet-shaped energy and halves the length; a last Dense layer maps the

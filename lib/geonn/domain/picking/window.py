@@ -50,7 +50,8 @@ def expected_first_break(first_break, dead=None):
 
 
 def search_window(t, centre, half_width):
-    """The samples within ± half_width of an expected time: W_i = |t_i − centre| ≤ half_width.
+    """The samples within ± half_width of an expected time:
+    W_i = |t_i − centre| ≤ half_width.
 
     t (nt,) s, the sample times; centre (...) s, e.g. :func:`expected_first_break`;
     half_width > 0 s. Returns a boolean mask (..., nt), to pass as ``search=`` to

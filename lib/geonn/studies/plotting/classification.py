@@ -1,4 +1,5 @@
-"""Classification figures: confusion matrix and the Rayleigh-number plane (chapter 5)."""
+"""Classification figures: confusion matrix and the Rayleigh-number plane
+(chapter 5)."""
 
 import numpy as np
 

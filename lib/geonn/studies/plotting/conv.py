@@ -1,4 +1,5 @@
-"""Figures for convolutional networks on traces (chapter 8): traces, kernels, spectra."""
+"""Figures for convolutional networks on traces (chapter 8): traces, kernels,
+spectra."""
 
 import matplotlib.pyplot as plt
 import numpy as np
