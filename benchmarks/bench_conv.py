@@ -13,7 +13,8 @@ gradient and the input gradient with PyTorch's (scale-relative max error
 
     python benchmarks/bench_conv.py                # full run (about a minute)
     python benchmarks/bench_conv.py --quick        # smoke run
-    python benchmarks/bench_conv.py --update-docs  # full run, rewrites its block of book/benchmarks.md
+    python benchmarks/bench_conv.py --update-docs  # full run, rewrites its block
+                                                   # of book/benchmarks.md
 """
 
 import argparse

@@ -18,10 +18,11 @@ run in alternation (the order rotates every repeat) and the table reports the
 median µs per optimizer step, its ratio to geonn and the test MSE (mean over
 rows and outputs, in scaled units).
 
-    python benchmarks/bench_mlp.py               # full run (make bench)
-    python benchmarks/bench_mlp.py --quick       # smoke run, a few seconds
-    python benchmarks/bench_mlp.py --markdown    # the table as Markdown
-    python benchmarks/bench_mlp.py --update-docs # rewrite the table in book/benchmarks.md
+    python benchmarks/bench_mlp.py                # full run (make bench)
+    python benchmarks/bench_mlp.py --quick        # smoke run, a few seconds
+    python benchmarks/bench_mlp.py --markdown     # the table as Markdown
+    python benchmarks/bench_mlp.py --update-docs  # rewrite the table in
+                                                  # book/benchmarks.md
 """
 
 import argparse

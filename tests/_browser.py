@@ -115,7 +115,10 @@ const done = arguments[arguments.length - 1];
 const imgs = Array.from(document.images);
 imgs.forEach(i => { if (i.loading === 'lazy') i.loading = 'eager'; });
 const loaded = imgs.map(i => i.complete ? Promise.resolve() :
-    new Promise(r => { i.addEventListener('load', r); i.addEventListener('error', r); }));
+    new Promise(r => {
+      i.addEventListener('load', r);
+      i.addEventListener('error', r);
+    }));
 const mathjax = () => new Promise(r => {
   const t0 = Date.now();
   (function poll() {
@@ -152,26 +155,33 @@ PAGE_JS = (
     DESCRIBE_JS
     + r"""
 const cs = getComputedStyle(col);
-const colWidth = col.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+const colWidth = col.clientWidth - parseFloat(cs.paddingLeft)
+                 - parseFloat(cs.paddingRight);
 const skip = 'pre, code, script, style, textarea, mjx-container, .highlight, .MathJax';
 const raw = [];
 const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 for (let n; (n = walker.nextNode());) {
   const p = n.parentElement;
   if (!p || p.closest(skip) || p.closest('[hidden]')) continue;
-  // TeX delimiters, or a TeX command (\partial, \hat, ...) outside code and typeset math
+  // TeX delimiters, or a TeX command (\partial, \hat, ...) outside code and typeset
+  // math
   const m = n.textContent.match(/\\[()\[\]]|\$\$|\\[A-Za-z]{2,}/);
-  if (m) raw.push((p.closest('a') ? 'link text: ' : '') + n.textContent.trim().slice(0, 60));
+  if (m) raw.push((p.closest('a') ? 'link text: ' : '')
+                  + n.textContent.trim().slice(0, 60));
 }
 const wide = [];
-col.querySelectorAll('mjx-container[display="true"] > mjx-math, table, figure, img').forEach(e => {
+col.querySelectorAll(
+  'mjx-container[display="true"] > mjx-math, table, figure, img'
+).forEach(e => {
   const w = e.getBoundingClientRect().width;
   if (w > colWidth + 1) wide.push(describe(e) + ` ${Math.round(w)} px`);
 });
 // an output figure drawn wider than the column is shrunk, its fonts with it
 // (a retina PNG declares its 1x size: myst-nb writes it as an inline style width)
-const shrunk = Array.from(col.querySelectorAll('.cell_output img')).filter(i => i.naturalWidth > 0)
-  .map(i => [i, parseFloat(i.getAttribute('width')) || parseFloat(i.style.width) || i.naturalWidth])
+const shrunk = Array.from(col.querySelectorAll('.cell_output img'))
+  .filter(i => i.naturalWidth > 0)
+  .map(i => [i, parseFloat(i.getAttribute('width')) || parseFloat(i.style.width)
+                || i.naturalWidth])
   .filter(([i, w]) => i.getBoundingClientRect().width < SHRINK * w)
   .map(([i, w]) => describe(i) + ` drawn ${Math.round(w)} px wide, shown at `
                    + Math.round(100 * i.getBoundingClientRect().width / w) + ' %');
@@ -180,14 +190,17 @@ document.querySelectorAll('[id]').forEach(e => counts[e.id] = (counts[e.id] || 0
 const untypeset = Array.from(document.querySelectorAll('.math')).filter(
   e => !e.querySelector('mjx-container') && !e.closest('pre, code')).length;
 const cells = Array.from(document.querySelectorAll('.cell')).filter(
-  c => !c.querySelector('.cell_input') && c.querySelector('.output.stream, .output.text_plain')
+  c => !c.querySelector('.cell_input')
+       && c.querySelector('.output.stream, .output.text_plain')
        && c.querySelector('.cell_output').textContent.trim());
 return {
   colWidth: colWidth,
-  brokenImgs: Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0)
+  brokenImgs: Array.from(document.images)
+                   .filter(i => !i.complete || i.naturalWidth === 0)
                    .map(i => i.getAttribute('src')),
   links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
-  ids: Array.from(document.querySelectorAll('[id], a[name]')).map(e => e.id || e.getAttribute('name')),
+  ids: Array.from(document.querySelectorAll('[id], a[name]'))
+            .map(e => e.id || e.getAttribute('name')),
   duplicateIds: Object.entries(counts).filter(([id, n]) => n > 1)
                       .map(([id, n]) => `${id} (${n} times)`),
   mathErrors: document.querySelectorAll('mjx-merror, [data-mjx-error]').length,
@@ -195,7 +208,8 @@ return {
   raw: raw,
   wide: wide,
   shrunk: shrunk,
-  codelessOutputs: cells.map(c => c.querySelector('.cell_output').textContent.trim().slice(0, 40)),
+  codelessOutputs: cells.map(
+    c => c.querySelector('.cell_output').textContent.trim().slice(0, 40)),
   binder: Array.from(document.querySelectorAll('a[href*="mybinder"]')).map(a => a.href),
 };
 """
@@ -296,8 +310,8 @@ const visible = e => e.offsetHeight > 0 && getComputedStyle(e).visibility !== "h
 const sols = Array.from(document.querySelectorAll('.solution'));
 const out = [];
 for (const s of sols) {
-  const body = Array.from(s.children).filter(c => !c.classList.contains('admonition-title')
-                                              && !c.matches('button'));
+  const body = Array.from(s.children).filter(
+    c => !c.classList.contains('admonition-title') && !c.matches('button'));
   const shown = body.some(visible);
   const btn = s.querySelector('.toggle-button, .admonition-title, summary');
   if (btn) btn.click();

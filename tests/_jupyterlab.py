@@ -91,7 +91,8 @@ OPENED_JS = """
 const app = window.jupyterapp, panel = app && app.shell.currentWidget;
 const kernel = panel && panel.sessionContext && panel.sessionContext.session
                && panel.sessionContext.session.kernel;
-const md = panel && panel.content ? panel.content.widgets.filter(w => w.model.type === 'markdown') : [];
+const md = panel && panel.content
+  ? panel.content.widgets.filter(w => w.model.type === 'markdown') : [];
 if (!(kernel && kernel.status === 'idle' && md.length
       && md.every(w => w.node.querySelector('.myst')))) return null;
 const tagged = tag => panel.content.widgets.filter(
@@ -101,7 +102,8 @@ return {dirty: panel.context.model.dirty, cells: panel.content.widgets.length,
         // textContent: innerText is empty in cells the browser has not laid out yet
         rendered: md.map(w => w.node.querySelector('.myst').textContent),
         open_checks: tagged('remove-cell').filter(w => !w.inputHidden).length,
-        open_solutions: tagged('solution').filter(w => !w.inputHidden || !w.outputHidden).length};
+        open_solutions: tagged('solution')
+                          .filter(w => !w.inputHidden || !w.outputHidden).length};
 """
 
 # Run All, as the Run menu does; the result lands in window.__runAll
@@ -115,15 +117,18 @@ app.commands.execute('notebook:run-all-cells').then(async () => {
   const seconds = (performance.now() - t0) / 1000;
   const code = panel.content.widgets.filter(w => w.model.type === 'code');
   const errors = code.flatMap((w, i) => w.model.outputs.toJSON()
-      .filter(o => o.output_type === 'error').map(o => `code cell ${i}: ${o.ename}: ${o.evalue}`));
-  window.__runAll = {seconds, errors, unrun: code.filter(w => w.model.executionCount === null).length};
+      .filter(o => o.output_type === 'error')
+      .map(o => `code cell ${i}: ${o.ename}: ${o.evalue}`));
+  const unrun = code.filter(w => w.model.executionCount === null).length;
+  window.__runAll = {seconds, errors, unrun};
 }, e => { window.__runAll = {error: String(e)}; });
 """
 
 # the dashboard's slider labelled `label`, its readout, the figure it shows, cut labels
 SLIDER_JS = """
 const label = arguments[0];
-const slider = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .widget-slider')]
+const slider = [...document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .widget-slider')]
     .find(s => s.querySelector('.widget-label').textContent.trim() === label);
 if (!slider) return null;
 const box = slider.closest('.widget-vbox');
@@ -132,7 +137,8 @@ slider.scrollIntoView({block: 'center'});
 return {handle: slider.querySelector('.noUi-handle'),
         readout: slider.querySelector('.widget-readout').textContent.trim(),
         image: img ? img.src.length + ':' + img.src.slice(-200) : null,
-        cut: [...box.querySelectorAll('.widget-label')].filter(e => e.scrollWidth > e.clientWidth + 1)
+        cut: [...box.querySelectorAll('.widget-label')]
+              .filter(e => e.scrollWidth > e.clientWidth + 1)
               .map(e => e.textContent)};
 """
 
@@ -144,7 +150,8 @@ const future = kernel.requestExecute({code, store_history: false});
 let text = '';
 future.onIOPub = msg => {
   if (msg.header.msg_type === 'stream') text += msg.content.text;
-  if (msg.header.msg_type === 'error') text += 'ERROR ' + msg.content.ename + ': ' + msg.content.evalue;
+  if (msg.header.msg_type === 'error')
+    text += 'ERROR ' + msg.content.ename + ': ' + msg.content.evalue;
 };
 future.done.then(() => done(text), e => done('ERROR ' + e));
 """

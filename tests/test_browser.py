@@ -177,9 +177,12 @@ GOOD_BODY = r"""<article class="bd-article" style="max-width: 772px">
 __MAP__
 <div class="math notranslate nohighlight">\[z = W a + b\]</div>
 <p><a href="#top">back to the top</a></p>
-<div class="solution dropdown admonition" id="good-solution"><p class="admonition-title" onclick="this.nextElementSibling.style.display = 'block'">Solution</p><section style="display: none">
+<div class="solution dropdown admonition" id="good-solution"><p class="admonition-title"
+onclick="this.nextElementSibling.style.display = 'block'">Solution</p><section
+style="display: none">
 <div class="cell tag_solution"><div class="cell_input"><pre>print(332)</pre></div>
-<div class="cell_output"><div class="output stream"><pre>332</pre></div></div></div></section></div>
+<div class="cell_output"><div
+class="output stream"><pre>332</pre></div></div></div></section></div>
 </article>""".replace("__LONG_MATH__", LONG_MATH).replace("__MAP__", MAP)
 
 SIZED_FIGURE = '<img src="wide.png" alt="figure" style="width: 1500px; height: 100px;">'
@@ -223,15 +226,16 @@ BROKEN = {
     ),
     "output shown without its code": GOOD_BODY
     + (
-        '<div class="cell tag_remove-input"><div class="cell_output docutils '
-        'container"><div class="output stream highlight-myst-ansi"><pre>Check '
-        "passed</pre></div></div></div>"
+        '<div class="cell tag_remove-input">'
+        '<div class="cell_output docutils container">'
+        '<div class="output stream highlight-myst-ansi"><pre>Check passed</pre></div>'
+        "</div></div>"
     ),
     "figure shrunk": GOOD_BODY.replace(
         "</article>",
         (
-            '<div class="cell"><div class="cell_output"><img src="wide.png" alt="a '
-            'wide figure"></div></div>'
+            '<div class="cell"><div class="cell_output">'
+            '<img src="wide.png" alt="a wide figure"></div></div>'
             "</article>"
         ),
     ),
@@ -292,7 +296,10 @@ def fixture_site(tmp_path_factory):
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}pt" height="100pt" '
             f'viewBox="0 0 {width} 100"><text y="50" font-size="10">1.</text></svg>'
         )
-    page = "<!DOCTYPE html><html><head><meta charset='utf-8'><link rel='icon' href='data:,'>{}</head><body>{}</body></html>"
+    page = (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        "<link rel='icon' href='data:,'>{}</head><body>{}</body></html>"
+    )
     (site / "index.html").write_text(page.format(MATHJAX_CONFIG, GOOD_BODY))
     # a 1500 px figure (15 inches at 100 dpi), shown in the 772 px column
     import matplotlib

@@ -3,7 +3,8 @@
 - the chapter 6 reference error is the Bayes error computed from the generator;
 - the chapter 7 validation split is by depth blocks;
 - chapter 7's text names the seeds of its seed study (`make seeds`;
-  tests/test_seed_study.py checks its stored row), and the errata row quotes the printed gradient-check error;
+  tests/test_seed_study.py checks its stored row), and the errata row quotes the
+  printed gradient-check error;
 - chapters 5-7 print no round-off-level numbers and assert no wall-clock speed;
 - the notation page, chapter 5's indices and seed counts, chapter 6's γ.
 

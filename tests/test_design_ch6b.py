@@ -79,12 +79,11 @@ def test_coverage_percentages_in_the_text_are_the_printed_ones_rounded():
         f"in {round(float(raw[0].rstrip('%')))} % of the cells instead of 68 %" in TEXT
     )
     thirds = re.findall(r"^\s+(?:soft|middle|hard).*?(\d+\.\d)%$", OUT, re.M)
-    assert (
-        "hold {} % of the soft, porous cells, {} % of the middle third and {} % of the tight".format(
-            *(round(float(t)) for t in thirds)
-        )
-        in TEXT
-    )
+    expected = (
+        "hold {} % of the soft, porous cells, {} % of the middle third and {} % of "
+        "the tight"
+    ).format(*(round(float(t)) for t in thirds))
+    assert expected in TEXT
 
 
 def test_the_stored_study_is_complete():

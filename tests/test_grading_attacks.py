@@ -52,7 +52,8 @@ found = []
 for path in {targets!r}:
     try:
         with open(path, "rb") as f:
-            found.append(("KEY " if {marker!r}.encode() in f.read() else "read ") + path)
+            kind = "KEY " if {marker!r}.encode() in f.read() else "read "
+            found.append(kind + path)
     except OSError:
         pass
 skip = ("/proc", "/sys", "/dev", "/usr", {prefix!r}, {base!r})
@@ -91,7 +92,10 @@ import os
 os.makedirs("tests", exist_ok=True)
 for name in ("q1", "q2", "q3"):
     with open(f"tests/{{name}}.py", "w") as f:
-        f.write("OK_FORMAT = False\\nname = '%s'\\npoints = 100\\ndef test(): pass\\n" % name)
+        f.write(
+            "OK_FORMAT = False\\nname = '%s'\\npoints = 100\\ndef test(): pass\\n"
+            % name
+        )
 for path in {targets!r}:
     try:
         with open(path, "a") as f:

@@ -208,7 +208,7 @@ def test_conv1d_refuses_wrong_channels_and_short_traces():
         Conv1D(1, 1, 3, padding="full", rng=np.random.default_rng(0))
 
 
-def test_a_nested_network_keeps_the_contract_and_check_layer_keeps_its_frozen_parts_frozen():
+def test_a_nested_network_keeps_the_contract_and_check_layer_keeps_its_frozen_parts_frozen():  # noqa: E501 (the name states the claim)
     from geonn import Sequential
 
     rng = np.random.default_rng(2)

@@ -1,6 +1,6 @@
 """Chapter 9, section 5: transfer learning for first breaks, over seeds, N and methods.
 
-    OPENBLAS_NUM_THREADS=1 python tools/transfer_ch9.py        # the full grid, ~7 min CPU
+    OPENBLAS_NUM_THREADS=1 python tools/transfer_ch9.py  # the full grid, ~7 min CPU
     OPENBLAS_NUM_THREADS=1 python tools/transfer_ch9.py 5 6 7 8 9 --out more.csv
     OPENBLAS_NUM_THREADS=1 python tools/transfer_ch9.py --small --out /tmp/t.csv
 

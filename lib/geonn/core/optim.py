@@ -1,8 +1,8 @@
 """Optimizers: ``step(params, grads)`` updates each parameter array in place.
 
 Learning-rate decay (all optimizers), at epoch ℓ:
-    η_ℓ = η₀ / (1 + decay·ℓ)                      (``compound=False``, the usual form)
-    η_ℓ = η_{ℓ−1} / (1 + decay·ℓ)                 (``compound=True``, as the lecture writes it)
+    η_ℓ = η₀ / (1 + decay·ℓ)          (``compound=False``, the usual form)
+    η_ℓ = η_{ℓ−1} / (1 + decay·ℓ)     (``compound=True``, as the lecture writes it)
 ``train.fit`` calls :meth:`Optimizer.set_epoch` at the start of every epoch.
 
 State (momentum's v, Adam's m, v and step count t) is keyed by the parameter
@@ -168,4 +168,7 @@ class Adam(Optimizer):
             p -= eta_t * m / (np.sqrt(v) + eps_t)
 
     def __repr__(self):
-        return f"Adam(eta={self.eta0}, beta1={self.beta1}, beta2={self.beta2}, eps={self.eps})"
+        return (
+            f"Adam(eta={self.eta0}, beta1={self.beta1}, beta2={self.beta2}, "
+            f"eps={self.eps})"
+        )

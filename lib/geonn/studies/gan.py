@@ -11,8 +11,10 @@ D maximises it by minimising binary cross-entropy on its logits (real → 1,
 fake → 0), :class:`geonn.BCEWithLogits`.  G has two choices of loss, written on
 the logit s = s(G(z)) of a batch of n fakes:
 
-    saturating       L_sat = (1/n) Σ log(1 − σ(s)) = −(1/n) Σ softplus(s),   ∂L/∂s = −σ(s)/n
-    non-saturating   L_ns  = −(1/n) Σ log σ(s)     =  (1/n) Σ softplus(−s),  ∂L/∂s = (σ(s) − 1)/n
+    saturating       L_sat = (1/n) Σ log(1 − σ(s)) = −(1/n) Σ softplus(s),
+                     ∂L/∂s = −σ(s)/n
+    non-saturating   L_ns  = −(1/n) Σ log σ(s)     =  (1/n) Σ softplus(−s),
+                     ∂L/∂s = (σ(s) − 1)/n
 
 Both push s up.  When D confidently rejects the fakes (s ≪ 0) the saturating
 gradient σ(s) ≈ e^{s} vanishes while the non-saturating one stays near −1/n.

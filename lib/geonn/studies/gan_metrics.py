@@ -9,7 +9,8 @@ these compares one aspect of a generated set Y (m, d) with a real set X (n, d).
 - :func:`dominant_frequency` and :func:`spread_ratio`: a property per trace, and
   std(property of Y) / std(property of X), below 1 when G covers too little.
 - :func:`one_nn_accuracy`: leave-one-out 1-nearest-neighbour two-sample test on X ∪ Y;
-  0.5 when the sets cannot be told apart, 1 when every sample's neighbour is its own kind.
+  0.5 when the sets cannot be told apart, 1 when every sample's neighbour is its own
+  kind.
 - :func:`memorisation`: does G copy its training set? The distance from each generated
   sample to its nearest training sample, d(y) = min_j ‖y − x_j‖, against the same for
   held-out real samples.
@@ -140,8 +141,10 @@ def memorisation(Y, X_train, X_held, q=0.05):
     over the generated Y with the same for held-out real X_held (draws of p_data that
     the generator never saw, so their distances are what "new" looks like):
 
-        ratio = median d(Y) / median d(X_held)   ≈ 1 (or above): no sign of copying; 0: copies
-        share = fraction of Y with d(y) below the q-quantile of d(X_held)   ≈ q; 1: copies
+        ratio = median d(Y) / median d(X_held)
+              ≈ 1 (or above): no sign of copying; 0: copies
+        share = fraction of Y with d(y) below the q-quantile of d(X_held)
+              ≈ q; 1: copies
 
     ``share`` catches a generator that copies only some training samples, which the
     median misses. Returns a dict with ``ratio``, ``share``, ``median_generated``,

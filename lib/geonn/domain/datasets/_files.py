@@ -18,7 +18,8 @@ def read_csv(path, columns, default):
         raise FileNotFoundError(
             f"{path} not found; run `python data/make_data.py` to make it"
         )
-    try:  # utf-8-sig: a byte-order mark (Excel's UTF-8 export) is not part of the header
+    # utf-8-sig: a byte-order mark (Excel's UTF-8 export) is not part of the header
+    try:
         with open(path, newline="", encoding="utf-8-sig") as f:
             rows = [
                 r for r in csv.reader(f) if any(c.strip() for c in r)

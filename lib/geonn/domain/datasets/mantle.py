@@ -88,9 +88,9 @@ def mantle_stability(n, rng):
 
     Inputs, in SI units before scaling (U: uniform, logU: uniform in the logarithm):
 
-    ====  ===================================  ==========================  ==============
+    ====  ===================================  ==========================  ===========
     col   quantity                             distribution                scale
-    ====  ===================================  ==========================  ==============
+    ====  ===================================  ==========================  ===========
     0     gravitational acceleration g         U[8, 11] m s⁻²              10 m s⁻²
     1     volume expansion coefficient α       U[1, 5]·10⁻⁵ K⁻¹            10⁻⁵ K⁻¹
     2     kinematic viscosity ν                logU[10¹⁶, 10²¹] m² s⁻¹     10¹⁸ m² s⁻¹
@@ -99,7 +99,7 @@ def mantle_stability(n, rng):
     5     thickness b                          logU[100, 2890] km          1000 km
     6     wavelength λ = λ* b                  λ* logU[0.5, 8]             1000 km
     7     temperature difference ΔT            logU[10, 3000] K            1000 K
-    ====  ===================================  ==========================  ==============
+    ====  ===================================  ==========================  ===========
 
     ν = η/ρ covers dynamic viscosities η ≈ 4·10¹⁹–4·10²⁴ Pa s at ρ ≈ 4000 kg m⁻³;
     every layer fits inside a 2890 km mantle.  The depth does not enter the

@@ -15,8 +15,8 @@ last axis, NaN where a trace holds nothing to pick (all zeros: a dead trace).
   :func:`calibrate`: a picker's setting and bias from labelled traces.
 - :func:`normalise_traces`: per-trace scaling to unit RMS.
 - :func:`picker_inputs`, :func:`cnn_picker`, :func:`gaussian_labels`,
-  :func:`pick_from_logits`, :func:`cnn_pick`: the network treats picking as classification over the nt
-  samples of a trace.
+  :func:`pick_from_logits`, :func:`cnn_pick`: the network treats picking as
+  classification over the nt samples of a trace.
 """
 
 from . import classical, cnn, window
