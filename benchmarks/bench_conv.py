@@ -13,8 +13,10 @@ gradient and the input gradient with PyTorch's (scale-relative max error
 
     python benchmarks/bench_conv.py                # full run (about a minute)
     python benchmarks/bench_conv.py --quick        # smoke run
-    python benchmarks/bench_conv.py --update-docs  # full run, rewrites its block of book/benchmarks.md
+    python benchmarks/bench_conv.py --update-docs  # full run, rewrites its block
+                                                   # of book/benchmarks.md
 """
+
 import argparse
 import statistics
 import sys
@@ -34,7 +36,8 @@ BATCH, LENGTH, CHANNELS, K = 64, 128, 16, 9
 
 
 def make_data(n, rng, dtype=np.float32):
-    """Seeded traces (a spike train convolved with a Ricker-like pulse) and a scalar label each."""
+    """Seeded traces (a spike train convolved with a Ricker-like pulse) and a scalar
+    label each."""
     t = np.arange(-K, K + 1)
     pulse = (1 - 0.5 * (t / 2.0) ** 2) * np.exp(-0.25 * (t / 2.0) ** 2)
     spikes = rng.normal(size=(n, LENGTH)) * (rng.random((n, LENGTH)) < 0.1)
@@ -45,30 +48,45 @@ def make_data(n, rng, dtype=np.float32):
 
 def init_weights(rng, dtype=np.float32):
     """Xavier (fan-in) weights, drawn once and copied into both implementations."""
+
     def u(fan_in, shape):
         return (rng.uniform(-1, 1, size=shape) / np.sqrt(fan_in)).astype(dtype)
-    return [(u(K, (CHANNELS, 1, K)), u(K, CHANNELS)),
-            (u(CHANNELS * K, (CHANNELS, CHANNELS, K)), u(CHANNELS * K, CHANNELS)),
-            (u(CHANNELS * LENGTH, (CHANNELS * LENGTH, 1)), u(CHANNELS * LENGTH, 1))]
+
+    return [
+        (u(K, (CHANNELS, 1, K)), u(K, CHANNELS)),
+        (u(CHANNELS * K, (CHANNELS, CHANNELS, K)), u(CHANNELS * K, CHANNELS)),
+        (u(CHANNELS * LENGTH, (CHANNELS * LENGTH, 1)), u(CHANNELS * LENGTH, 1)),
+    ]
 
 
 def geonn_net(weights):
     (W1, b1), (W2, b2), (W3, b3) = weights
     dtype = W1.dtype
-    return geonn.Sequential([
-        geonn.Conv1D(1, CHANNELS, K, W=W1, b=b1, dtype=dtype), geonn.Activation("relu"),
-        geonn.Conv1D(CHANNELS, CHANNELS, K, W=W2, b=b2, dtype=dtype), geonn.Activation("relu"),
-        geonn.Flatten(), geonn.Dense(CHANNELS * LENGTH, 1, W=W3, b=b3, dtype=dtype)])
+    return geonn.Sequential(
+        [
+            geonn.Conv1D(1, CHANNELS, K, W=W1, b=b1, dtype=dtype),
+            geonn.Activation("relu"),
+            geonn.Conv1D(CHANNELS, CHANNELS, K, W=W2, b=b2, dtype=dtype),
+            geonn.Activation("relu"),
+            geonn.Flatten(),
+            geonn.Dense(CHANNELS * LENGTH, 1, W=W3, b=b3, dtype=dtype),
+        ]
+    )
 
 
 def torch_net(weights):
     import torch
+
     (W1, b1), (W2, b2), (W3, b3) = weights
     dtype = torch.float64 if W1.dtype == np.float64 else torch.float32
     net = torch.nn.Sequential(
-        torch.nn.Conv1d(1, CHANNELS, K, padding="same", dtype=dtype), torch.nn.ReLU(),
-        torch.nn.Conv1d(CHANNELS, CHANNELS, K, padding="same", dtype=dtype), torch.nn.ReLU(),
-        torch.nn.Flatten(), torch.nn.Linear(CHANNELS * LENGTH, 1, dtype=dtype))
+        torch.nn.Conv1d(1, CHANNELS, K, padding="same", dtype=dtype),
+        torch.nn.ReLU(),
+        torch.nn.Conv1d(CHANNELS, CHANNELS, K, padding="same", dtype=dtype),
+        torch.nn.ReLU(),
+        torch.nn.Flatten(),
+        torch.nn.Linear(CHANNELS * LENGTH, 1, dtype=dtype),
+    )
     with torch.no_grad():
         for layer, (W, b) in zip((net[0], net[2], net[5]), weights):
             layer.weight.copy_(torch.from_numpy(W.T.copy() if W.ndim == 2 else W))
@@ -82,8 +100,10 @@ def rel(a, b):
 
 
 def self_check(dtype):
-    """Max scale-relative error of conv outputs and of all gradients, geonn vs PyTorch."""
+    """Max scale-relative error of conv outputs and of all gradients, geonn vs
+    PyTorch."""
     import torch
+
     rng = np.random.default_rng(SEED)
     X, y = make_data(BATCH, rng, dtype)
     weights = init_weights(rng, dtype)
@@ -95,8 +115,11 @@ def self_check(dtype):
     out_t = t(Xt)
     (0.5 * ((out_t - torch.from_numpy(y)) ** 2).sum(dim=1).mean()).backward()
     conv1 = g[0].forward(X)
-    errors = {"conv1 output": rel(conv1, conv1_t.detach().numpy()),
-              "network output": rel(out, out_t.detach().numpy()), "dX": rel(dX, Xt.grad.numpy())}
+    errors = {
+        "conv1 output": rel(conv1, conv1_t.detach().numpy()),
+        "network output": rel(out, out_t.detach().numpy()),
+        "dX": rel(dX, Xt.grad.numpy()),
+    }
     for i, (gl, tl) in enumerate(((g[0], t[0]), (g[2], t[2]), (g[5], t[5]))):
         tW = tl.weight.grad.numpy()
         errors[f"dW{i + 1}"] = rel(gl.dW, tW.T if tW.ndim == 2 else tW)
@@ -117,6 +140,7 @@ def run_geonn(weights, X, y, steps):
 
 def run_torch(weights, X, y, steps):
     import torch
+
     net = torch_net(weights)
     opt = torch.optim.Adam(net.parameters(), lr=ETA)
     Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
@@ -136,12 +160,12 @@ def benchmark(steps=30, repeats=5):
     X, y = make_data(8 * BATCH, rng)
     weights = init_weights(rng)
     runs = {"geonn": run_geonn, "pytorch": run_torch}
-    for run in runs.values():          # warm-up: imports, allocator, thread pools
+    for run in runs.values():  # warm-up: imports, allocator, thread pools
         run(weights, X, y, 2)
     times = {name: [] for name in runs}
     names = list(runs)
     for r in range(repeats):
-        for name in names[r % 2:] + names[:r % 2]:
+        for name in names[r % 2 :] + names[: r % 2]:
             t0 = time.process_time()
             runs[name](weights, X, y, steps)
             times[name].append((time.process_time() - t0) / steps * 1e6)
@@ -152,20 +176,34 @@ START, END = "<!-- bench-conv:start -->", "<!-- bench-conv:end -->"
 
 
 def report(med, checks, repeats, steps):
-    """The result as Markdown: the machine, the self-check, the table and the verdict."""
+    """The result as Markdown: the machine, the self-check, the table and the
+    verdict."""
     from bench_mlp import machine
+
     ratio = med["geonn"] / med["pytorch"]
-    lines = [f"Measured on: {machine()}. Median CPU (process) time of {repeats} runs of "
-             f"{steps} steps.", "",
-             f"**conv: batch {BATCH} of 1 × {LENGTH} traces, Conv1D(1→{CHANNELS}, k={K}) → ReLU → "
-             f"Conv1D({CHANNELS}→{CHANNELS}, k={K}) → ReLU → Flatten → Dense({CHANNELS * LENGTH}→1), "
-             "float32, Adam**", "",
-             "| implementation | µs/step | time ÷ geonn |", "|---|---:|---:|"]
-    lines += [f"| {name} | {t:.0f} | {t / med['geonn']:.2f} |" for name, t in med.items()]
-    lines += ["", *[f"- self-check against PyTorch, {dt}: max relative error {e:.1e} (< 1e-5)"
-                    for dt, e in checks.items()],
-              f"- conv: geonn within 1.5× of PyTorch: {'met' if ratio <= 1.5 else 'MISSED'} "
-              f"(geonn ÷ pytorch = {ratio:.2f})"]
+    lines = [
+        f"Measured on: {machine()}. Median CPU (process) time of {repeats} runs of "
+        f"{steps} steps.",
+        "",
+        f"**conv: batch {BATCH} of 1 × {LENGTH} traces, Conv1D(1→{CHANNELS}, k={K}) → "
+        f"ReLU → Conv1D({CHANNELS}→{CHANNELS}, k={K}) → ReLU → Flatten → "
+        f"Dense({CHANNELS * LENGTH}→1), float32, Adam**",
+        "",
+        "| implementation | µs/step | time ÷ geonn |",
+        "|---|---:|---:|",
+    ]
+    lines += [
+        f"| {name} | {t:.0f} | {t / med['geonn']:.2f} |" for name, t in med.items()
+    ]
+    lines += [
+        "",
+        *[
+            f"- self-check against PyTorch, {dt}: max relative error {e:.1e} (< 1e-5)"
+            for dt, e in checks.items()
+        ],
+        f"- conv: geonn within 1.5× of PyTorch: {'met' if ratio <= 1.5 else 'MISSED'} "
+        f"(geonn ÷ pytorch = {ratio:.2f})",
+    ]
     return "\n".join(lines)
 
 
@@ -174,17 +212,24 @@ def main(argv=None):
     p.add_argument("--quick", action="store_true", help="5 steps × 2 repeats")
     p.add_argument("--steps", type=int, default=40)
     p.add_argument("--repeats", type=int, default=7)
-    p.add_argument("--update-docs", action="store_true",
-                   help="write the result into book/benchmarks.md")
+    p.add_argument(
+        "--update-docs",
+        action="store_true",
+        help="write the result into book/benchmarks.md",
+    )
     args = p.parse_args(argv)
     import torch
+
     torch.set_num_threads(1)
     checks = {}
     for dtype in (np.float64, np.float32):
         errors = self_check(dtype)
         worst = max(errors, key=errors.get)
         checks[np.dtype(dtype).name] = errors[worst]
-        print(f"self-check {np.dtype(dtype).name}: max relative error {errors[worst]:.1e} ({worst})")
+        print(
+            f"self-check {np.dtype(dtype).name}: max relative error "
+            f"{errors[worst]:.1e} ({worst})"
+        )
         assert errors[worst] < 1e-5, errors
     steps, repeats = (5, 2) if args.quick else (args.steps, args.repeats)
     med, _ = benchmark(steps, repeats)
@@ -192,6 +237,7 @@ def main(argv=None):
     print(text)
     if args.update_docs:
         from bench_mlp import DOCS, update_docs
+
         update_docs(text, DOCS, markers=(START, END))
         print(f"wrote the result into {DOCS}")
     return med

@@ -8,6 +8,7 @@ every student has their own student number (and so their own field and wells).  
 prints the wall-clock time of the whole run, per submission, and the machine's load,
 and the CPU time of the grader and of the sandboxes.
 """
+
 import argparse
 import csv
 import json
@@ -29,9 +30,13 @@ from grading import build as B  # noqa: E402
 from grading import masters as M  # noqa: E402
 
 # a line of each master's solutions, and the same line made wrong
-WRONG = {"06": ("inverse_rmse = float(", "inverse_rmse = 0.5 * float("),
-         "10": ("return -np.exp(-np.logaddexp(0.0, np.asarray(s, dtype=float)))",
-                "return np.exp(-np.logaddexp(0.0, np.asarray(s, dtype=float)))")}
+WRONG = {
+    "06": ("inverse_rmse = float(", "inverse_rmse = 0.5 * float("),
+    "10": (
+        "return -np.exp(-np.logaddexp(0.0, np.asarray(s, dtype=float)))",
+        "return np.exp(-np.logaddexp(0.0, np.asarray(s, dtype=float)))",
+    ),
+}
 
 
 def make_class(key, n, folder, out):
@@ -89,8 +94,11 @@ def _progress(line, start):
     """Every 25th submission: how many are done, after how long."""
     done = line.split("/", 1)[0].lstrip("[")
     if line.startswith("[") and done.isdigit() and int(done) % 25 == 0:
-        print(f"{done} graded after {time.monotonic() - start:.0f} s, load average "
-              f"{os.getloadavg()[0]:.1f}", flush=True)
+        print(
+            f"{done} graded after {time.monotonic() - start:.0f} s, load average "
+            f"{os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
 
 
 def main():
@@ -106,21 +114,30 @@ def main():
         start, load = time.monotonic(), os.getloadavg()[0]
         cpu, sandboxes = _cpu(), SandboxCPU()
         sandboxes.start()
-        csv_path = A.grade(master, folder, Path(tmp) / "scores.csv",
-                           Path(tmp) / "build", workers=args.workers,
-                           log=lambda line: _progress(line, start))
+        csv_path = A.grade(
+            master,
+            folder,
+            Path(tmp) / "scores.csv",
+            Path(tmp) / "build",
+            workers=args.workers,
+            log=lambda line: _progress(line, start),
+        )
         wall, cpu = time.monotonic() - start, _cpu() - cpu
         sandbox_cpu = sandboxes.total()
         with open(csv_path, newline="") as f:
             totals = Counter(row["total"] for row in csv.DictReader(f))
     n, cores = args.students, os.cpu_count()
-    print(f"{master.stem}: {n} submissions in {wall:.0f} s ({wall / n:.2f} s each) "
-          f"with {args.workers or cores} workers; load average {load:.1f} at the start, "
-          f"{os.getloadavg()[0]:.1f} at the end")
+    print(
+        f"{master.stem}: {n} submissions in {wall:.0f} s ({wall / n:.2f} s each) "
+        f"with {args.workers or cores} workers; load average {load:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end"
+    )
     total = cpu + sandbox_cpu
-    print(f"CPU time: grader {cpu:.0f} s, sandboxes {sandbox_cpu:.0f} s (at least), "
-          f"{total / n:.2f} s per submission; on {cores} idle cores about "
-          f"{total / cores:.0f} s of wall clock")
+    print(
+        f"CPU time: grader {cpu:.0f} s, sandboxes {sandbox_cpu:.0f} s (at least), "
+        f"{total / n:.2f} s per submission; on {cores} idle cores about "
+        f"{total / cores:.0f} s of wall clock"
+    )
     print("totals:", dict(sorted(totals.items())))
 
 

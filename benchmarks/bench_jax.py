@@ -17,6 +17,7 @@ set before the import: it sizes XLA's CPU thread pools; the ``XLA_FLAGS``
 settings quoted for older versions have no effect on them) and float64 enabled
 for the float64 case.
 """
+
 import functools
 import os
 import time
@@ -29,7 +30,7 @@ def _jax():
     os.environ.setdefault("PJRT_NPROC", "1")
     import jax
 
-    jax.config.update("jax_enable_x64", True)      # float32 arrays stay float32
+    jax.config.update("jax_enable_x64", True)  # float32 arrays stay float32
     return jax
 
 
@@ -60,8 +61,9 @@ def _step(beta1, beta2):
         g = jax.grad(loss)(params, X, y)
         m = tree.map(lambda m, g: beta1 * m + (1 - beta1) * g, m, g)
         v = tree.map(lambda v, g: beta2 * v + (1 - beta2) * g * g, v, g)
-        params = tree.map(lambda p, m, v: p - eta_t * m / (jax.numpy.sqrt(v) + eps_t),
-                          params, m, v)
+        params = tree.map(
+            lambda p, m, v: p - eta_t * m / (jax.numpy.sqrt(v) + eps_t), params, m, v
+        )
         return params, m, v
 
     return step
@@ -86,6 +88,7 @@ def _epoch(beta1, beta2):
         def body(state, batch):
             rows, eta, eps = batch
             return step(*state, X[rows], y[rows], eta, eps), None
+
         return jax.lax.scan(body, (params, m, v), (idx, eta_t, eps_t))[0]
 
     return epoch
@@ -99,24 +102,24 @@ def train(problem, eta, beta1, beta2, eps, seed, scan=False):
     X, y, batch = problem.X, problem.y, problem.batch_size
     n, full = len(X), len(X) // batch
     if scan:
-        X, y = _jax().device_put(X), _jax().device_put(y)      # once, not every epoch
+        X, y = _jax().device_put(X), _jax().device_put(y)  # once, not every epoch
     rng, t = np.random.default_rng(seed), 0
     for _ in range(problem.epochs):
         order = rng.permutation(n)
         steps = t + np.arange(1, -(-n // batch) + 1)
         # Adam's bias corrections folded into η and ε, per step, in the data's dtype
-        root = np.sqrt(1 - beta2 ** steps)
-        eta_t = (eta * root / (1 - beta1 ** steps)).astype(problem.dtype)
+        root = np.sqrt(1 - beta2**steps)
+        eta_t = (eta * root / (1 - beta1**steps)).astype(problem.dtype)
         eps_t = (eps * root).astype(problem.dtype)
         t = int(steps[-1])
         if scan:
-            rows = order[:full * batch].reshape(full, batch)
+            rows = order[: full * batch].reshape(full, batch)
             params, m, v = epoch(params, m, v, X, y, rows, eta_t[:full], eps_t[:full])
             first = full
         else:
             first = 0
         for k in range(first, len(steps)):
-            idx = order[k * batch:(k + 1) * batch]
+            idx = order[k * batch : (k + 1) * batch]
             params, m, v = step(params, m, v, X[idx], y[idx], eta_t[k], eps_t[k])
     return np.asarray(forward(params, problem.X_test))
 
@@ -124,9 +127,9 @@ def train(problem, eta, beta1, beta2, eps, seed, scan=False):
 def compile_seconds(problem, beta1=0.9, beta2=0.999, clock=time.process_time):
     """CPU seconds to trace and compile one step for this problem's batch shape (what
     the first call of a jitted function pays; later calls reuse the result)."""
-    step = _step.__wrapped__(beta1, beta2)      # a new jitted function: no cache
+    step = _step.__wrapped__(beta1, beta2)  # a new jitted function: no cache
     params, m, v = _start(problem)
-    batch = problem.X[:problem.batch_size], problem.y[:problem.batch_size]
+    batch = problem.X[: problem.batch_size], problem.y[: problem.batch_size]
     scalars = problem.dtype.type(1e-3), problem.dtype.type(1e-8)
     t0 = clock()
     step.lower(params, m, v, *batch, *scalars).compile()

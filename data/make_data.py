@@ -7,6 +7,7 @@
 Floats are written with 17 significant digits (CSV) or as raw float64 (.npy),
 so reading a file back gives exactly the generated numbers.
 """
+
 import argparse
 import csv
 from pathlib import Path
@@ -15,7 +16,7 @@ import numpy as np
 
 from geonn.domain.datasets import porosity
 
-SEEDS = {"porosity": 6}   # one seed per data set: the chapter number
+SEEDS = {"porosity": 6}  # one seed per data set: the chapter number
 
 
 def write_csv(path, columns):
@@ -35,7 +36,12 @@ def write_porosity(out):
     np.save(out / "ai_map.npy", d["ai_map"])
     np.save(out / "porosity_map.npy", d["porosity_map"])
     write_csv(out / "porosity_depth_1d.csv", d["depth"])
-    return ["porosity_wells.csv", "ai_map.npy", "porosity_map.npy", "porosity_depth_1d.csv"]
+    return [
+        "porosity_wells.csv",
+        "ai_map.npy",
+        "porosity_map.npy",
+        "porosity_depth_1d.csv",
+    ]
 
 
 WRITERS = {"porosity": write_porosity}
@@ -43,10 +49,18 @@ WRITERS = {"porosity": write_porosity}
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent,
-                        help="output folder (default: data/)")
-    parser.add_argument("--only", choices=sorted(WRITERS), action="append",
-                        help="make only this data set (repeatable)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(__file__).resolve().parent,
+        help="output folder (default: data/)",
+    )
+    parser.add_argument(
+        "--only",
+        choices=sorted(WRITERS),
+        action="append",
+        help="make only this data set (repeatable)",
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     for name in args.only or sorted(WRITERS):

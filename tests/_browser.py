@@ -1,4 +1,5 @@
-"""Load pages of a built site in headless Chromium and list what a reader would see broken.
+"""Load pages of a built site in headless Chromium and list what a reader would see
+broken.
 
 Used by ``tests/test_browser.py`` on ``_build/html`` and on small fixture pages.
 Every check returns short problem strings; an empty list means the page is fine.
@@ -6,6 +7,7 @@ The browser runs with every host name but 127.0.0.1 unresolvable, so a page
 that needs the internet (a CDN script, a remote font) fails here as it would
 for a reader offline.
 """
+
 import functools
 import http.server
 import os
@@ -16,23 +18,39 @@ from pathlib import Path
 from urllib.parse import parse_qs, urldefrag, urlparse
 
 WIDE, NARROW = 1400, 400
-INSTALL_HINT = ("headless Chromium is needed for the browser test: on Debian/Ubuntu run "
-                "`sudo apt-get install chromium chromium-driver` (pip's selenium is in "
-                "requirements.txt); .ci/run installs them when missing")
+INSTALL_HINT = (
+    "headless Chromium is needed for the browser test: on Debian/Ubuntu run "
+    "`sudo apt-get install chromium chromium-driver` (pip's selenium is in "
+    "requirements.txt); .ci/run installs them when missing"
+)
 REFRESH = re.compile(r'<meta http-equiv="refresh" content="\d+;\s*url=([^"]+)"', re.I)
-BINDER = re.compile(r"^https://mybinder\.org/v2/gh/(?P<repo>[\w.-]+/[\w.-]+)/(?P<branch>[\w.-]+)$")
+BINDER = re.compile(
+    r"^https://mybinder\.org/v2/gh/(?P<repo>[\w.-]+/[\w.-]+)/(?P<branch>[\w.-]+)$"
+)
 
 
 def find_browser():
     """(chromium binary, chromedriver) or None when either is missing."""
-    chrome = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
+    chrome = next(
+        filter(
+            None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))
+        ),
+        None,
+    )
     driver = shutil.which("chromedriver") or next(
-        (p for p in ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver") if os.path.exists(p)), None)
+        (
+            p
+            for p in ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver")
+            if os.path.exists(p)
+        ),
+        None,
+    )
     return (chrome, driver) if chrome and driver else None
 
 
 class Server:
-    """``http.server`` on 127.0.0.1 (a free port) serving ``root``; records failed requests."""
+    """``http.server`` on 127.0.0.1 (a free port) serving ``root``; records failed
+    requests."""
 
     def __init__(self, root):
         failed = self.failed = []
@@ -46,7 +64,8 @@ class Server:
                 super().send_error(code, *args, **kwargs)
 
         self.httpd = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+            ("127.0.0.1", 0), functools.partial(Handler, directory=str(root))
+        )
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
@@ -61,14 +80,23 @@ def start_driver(chrome, chromedriver):
 
     opts = webdriver.ChromeOptions()
     opts.binary_location = chrome
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-extensions", "--no-first-run", "--force-device-scale-factor=1",
-                f"--window-size={WIDE},1000",
-                # no internet: only the local server resolves
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-extensions",
+        "--no-first-run",
+        "--force-device-scale-factor=1",
+        f"--window-size={WIDE},1000",
+        # no internet: only the local server resolves
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    ):
         opts.add_argument(arg)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=opts, service=Service(executable_path=chromedriver))
+    driver = webdriver.Chrome(
+        options=opts, service=Service(executable_path=chromedriver)
+    )
     # generous: make test runs the browser beside two nbval jobs on a 2-core machine,
     # and a page load that waits for CPU is not a fault of the page
     driver.set_page_load_timeout(120)
@@ -77,8 +105,10 @@ def start_driver(chrome, chromedriver):
 
 
 def set_width(driver, width):
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": width, "height": 1000, "deviceScaleFactor": 1, "mobile": False})
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
+    )
 
 
 # Waits for the images (lazy ones made eager) and for MathJax, if the page loads it.
@@ -87,7 +117,10 @@ const done = arguments[arguments.length - 1];
 const imgs = Array.from(document.images);
 imgs.forEach(i => { if (i.loading === 'lazy') i.loading = 'eager'; });
 const loaded = imgs.map(i => i.complete ? Promise.resolve() :
-    new Promise(r => { i.addEventListener('load', r); i.addEventListener('error', r); }));
+    new Promise(r => {
+      i.addEventListener('load', r);
+      i.addEventListener('error', r);
+    }));
 const mathjax = () => new Promise(r => {
   const t0 = Date.now();
   (function poll() {
@@ -101,7 +134,7 @@ const mathjax = () => new Promise(r => {
 Promise.all(loaded).then(mathjax).then(done);
 """
 
-SHRINK = 0.9   # a figure shown below 90 % of its size: 10 pt fonts read under 9 pt
+SHRINK = 0.9  # a figure shown below 90 % of its size: 10 pt fonts read under 9 pt
 SQUASH = 0.02  # a figure drawn more than 2 % off its own aspect ratio
 # the text column; how to name an element in a problem (its section, equation or alt)
 DESCRIBE_JS = r"""
@@ -120,28 +153,37 @@ const describe = e => {
   return (sec ? '#' + sec.id + ' ' : '') + name;
 };
 """.replace("__SHRINK__", str(SHRINK)).replace("__SQUASH__", str(SQUASH))
-PAGE_JS = DESCRIBE_JS + r"""
+PAGE_JS = (
+    DESCRIBE_JS
+    + r"""
 const cs = getComputedStyle(col);
-const colWidth = col.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+const colWidth = col.clientWidth - parseFloat(cs.paddingLeft)
+                 - parseFloat(cs.paddingRight);
 const skip = 'pre, code, script, style, textarea, mjx-container, .highlight, .MathJax';
 const raw = [];
 const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 for (let n; (n = walker.nextNode());) {
   const p = n.parentElement;
   if (!p || p.closest(skip) || p.closest('[hidden]')) continue;
-  // TeX delimiters, or a TeX command (\partial, \hat, ...) outside code and typeset math
+  // TeX delimiters, or a TeX command (\partial, \hat, ...) outside code and typeset
+  // math
   const m = n.textContent.match(/\\[()\[\]]|\$\$|\\[A-Za-z]{2,}/);
-  if (m) raw.push((p.closest('a') ? 'link text: ' : '') + n.textContent.trim().slice(0, 60));
+  if (m) raw.push((p.closest('a') ? 'link text: ' : '')
+                  + n.textContent.trim().slice(0, 60));
 }
 const wide = [];
-col.querySelectorAll('mjx-container[display="true"] > mjx-math, table, figure, img').forEach(e => {
+col.querySelectorAll(
+  'mjx-container[display="true"] > mjx-math, table, figure, img'
+).forEach(e => {
   const w = e.getBoundingClientRect().width;
   if (w > colWidth + 1) wide.push(describe(e) + ` ${Math.round(w)} px`);
 });
 // an output figure drawn wider than the column is shrunk, its fonts with it
 // (a retina PNG declares its 1x size: myst-nb writes it as an inline style width)
-const shrunk = Array.from(col.querySelectorAll('.cell_output img')).filter(i => i.naturalWidth > 0)
-  .map(i => [i, parseFloat(i.getAttribute('width')) || parseFloat(i.style.width) || i.naturalWidth])
+const shrunk = Array.from(col.querySelectorAll('.cell_output img'))
+  .filter(i => i.naturalWidth > 0)
+  .map(i => [i, parseFloat(i.getAttribute('width')) || parseFloat(i.style.width)
+                || i.naturalWidth])
   .filter(([i, w]) => i.getBoundingClientRect().width < SHRINK * w)
   .map(([i, w]) => describe(i) + ` drawn ${Math.round(w)} px wide, shown at `
                    + Math.round(100 * i.getBoundingClientRect().width / w) + ' %');
@@ -150,14 +192,17 @@ document.querySelectorAll('[id]').forEach(e => counts[e.id] = (counts[e.id] || 0
 const untypeset = Array.from(document.querySelectorAll('.math')).filter(
   e => !e.querySelector('mjx-container') && !e.closest('pre, code')).length;
 const cells = Array.from(document.querySelectorAll('.cell')).filter(
-  c => !c.querySelector('.cell_input') && c.querySelector('.output.stream, .output.text_plain')
+  c => !c.querySelector('.cell_input')
+       && c.querySelector('.output.stream, .output.text_plain')
        && c.querySelector('.cell_output').textContent.trim());
 return {
   colWidth: colWidth,
-  brokenImgs: Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0)
+  brokenImgs: Array.from(document.images)
+                   .filter(i => !i.complete || i.naturalWidth === 0)
                    .map(i => i.getAttribute('src')),
   links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
-  ids: Array.from(document.querySelectorAll('[id], a[name]')).map(e => e.id || e.getAttribute('name')),
+  ids: Array.from(document.querySelectorAll('[id], a[name]'))
+            .map(e => e.id || e.getAttribute('name')),
   duplicateIds: Object.entries(counts).filter(([id, n]) => n > 1)
                       .map(([id, n]) => `${id} (${n} times)`),
   mathErrors: document.querySelectorAll('mjx-merror, [data-mjx-error]').length,
@@ -165,16 +210,20 @@ return {
   raw: raw,
   wide: wide,
   shrunk: shrunk,
-  codelessOutputs: cells.map(c => c.querySelector('.cell_output').textContent.trim().slice(0, 40)),
+  codelessOutputs: cells.map(
+    c => c.querySelector('.cell_output').textContent.trim().slice(0, 40)),
   binder: Array.from(document.querySelectorAll('a[href*="mybinder"]')).map(a => a.href),
 };
 """
+)
 
 # At each width: figures drawn at their own shape; math not cut off by an element
 # that hides overflow (one that scrolls is fine: the reader reaches the end); a value
 # and its interval, "0.019 [0.010, 0.021]", on one line; a Markdown figure (drawn
 # with its text at reading size, e.g. the course map) not shrunk below SHRINK.
-LAYOUT_JS = DESCRIBE_JS + r"""
+LAYOUT_JS = (
+    DESCRIBE_JS
+    + r"""
 const shown = e => e.getClientRects().length > 0;
 const out = {squashed: [], clipped: [], broken: [], small: []};
 for (const i of document.images) {
@@ -220,6 +269,7 @@ col.querySelectorAll('figure img').forEach(i => {
 });
 return out;
 """
+)
 
 
 # After a change of width: wait until each <picture> shows the source its media query
@@ -248,9 +298,12 @@ def check_layout(driver, width):
     set_width(driver, width)
     driver.execute_async_script(PICTURES_JS)
     found = driver.execute_script(LAYOUT_JS)
-    what = {"squashed": "figure squashed", "clipped": "math cut off",
-            "broken": "value and interval broken over lines",
-            "small": "figure text shrunk"}
+    what = {
+        "squashed": "figure squashed",
+        "clipped": "math cut off",
+        "broken": "value and interval broken over lines",
+        "small": "figure text shrunk",
+    }
     return [f"{what[k]} at {width} px: {t}" for k in what for t in found[k]]
 
 
@@ -259,8 +312,8 @@ const visible = e => e.offsetHeight > 0 && getComputedStyle(e).visibility !== "h
 const sols = Array.from(document.querySelectorAll('.solution'));
 const out = [];
 for (const s of sols) {
-  const body = Array.from(s.children).filter(c => !c.classList.contains('admonition-title')
-                                              && !c.matches('button'));
+  const body = Array.from(s.children).filter(
+    c => !c.classList.contains('admonition-title') && !c.matches('button'));
   const shown = body.some(visible);
   const btn = s.querySelector('.toggle-button, .admonition-title, summary');
   if (btn) btn.click();
@@ -289,7 +342,7 @@ def check_page(driver, server, url, notebook=None, repo=None, branch="main"):
     """
     problems = []
     set_width(driver, WIDE)
-    driver.get_log("browser")                   # drop what the previous page logged
+    driver.get_log("browser")  # drop what the previous page logged
     n_failed = len(server.failed)
     driver.get(url)
     state = driver.execute_async_script(SETTLE_JS)
@@ -302,10 +355,17 @@ def check_page(driver, server, url, notebook=None, repo=None, branch="main"):
     if info["untypeset"]:
         problems.append(f"math not typeset: {info['untypeset']} expressions")
     problems += [f"raw TeX in the text: {t!r}" for t in info["raw"]]
-    problems += [f"wider than the {info['colWidth']:.0f} px text column at {WIDE} px: {w}"
-                 for w in info["wide"]]
-    problems += [f"output shown without its code: {t!r}" for t in info["codelessOutputs"]]
-    problems += [f"figure shrunk to fit the column (fonts shrink too): {t}" for t in info["shrunk"]]
+    problems += [
+        f"wider than the {info['colWidth']:.0f} px text column at {WIDE} px: {w}"
+        for w in info["wide"]
+    ]
+    problems += [
+        f"output shown without its code: {t!r}" for t in info["codelessOutputs"]
+    ]
+    problems += [
+        f"figure shrunk to fit the column (fonts shrink too): {t}"
+        for t in info["shrunk"]
+    ]
     problems += [f"duplicate id: {t}" for t in info["duplicateIds"]]
     problems += check_layout(driver, WIDE)
 
@@ -323,9 +383,13 @@ def check_page(driver, server, url, notebook=None, repo=None, branch="main"):
 
     problems += check_layout(driver, NARROW)
     overflow = driver.execute_script(
-        "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        "return document.documentElement.scrollWidth - "
+        "document.documentElement.clientWidth"
+    )
     if overflow > 1:
-        problems.append(f"horizontal page scroll at {NARROW} px: {overflow} px too wide")
+        problems.append(
+            f"horizontal page scroll at {NARROW} px: {overflow} px too wide"
+        )
     # at both widths (a phone may load its own image or MathJax component)
     for entry in driver.get_log("browser"):
         if entry["level"] == "SEVERE":
@@ -347,13 +411,24 @@ def check_binder(urls, notebook, repo, branch):
         if not m or (repo and m["repo"] != repo) or m["branch"] != branch:
             problems.append(f"Binder URL does not point at {repo}@{branch}: {url}")
         elif path != f"lab/tree/{notebook}":
-            problems.append(f"Binder URL opens {path!r}, not lab/tree/{notebook}: {url}")
+            problems.append(
+                f"Binder URL opens {path!r}, not lab/tree/{notebook}: {url}"
+            )
     return problems
 
 
-def crawl(driver, server, root, start="index.html", notebooks=None, repo=None, branch="main",
-          report=print):
-    """Check every HTML page reachable from ``start``; then every internal link and anchor.
+def crawl(
+    driver,
+    server,
+    root,
+    start="index.html",
+    notebooks=None,
+    repo=None,
+    branch="main",
+    report=print,
+):
+    """Check every HTML page reachable from ``start``; then every internal link and
+    anchor.
 
     ``notebooks`` maps a page path (``book/01_neurons.html``) to its notebook
     path. Returns {page path: [problems]}.
@@ -364,21 +439,37 @@ def crawl(driver, server, root, start="index.html", notebooks=None, repo=None, b
     while todo:
         path = todo.pop(0)
         redirect = REFRESH.search((root / path).read_text(errors="replace"))
-        if redirect:                # Jupyter Book's index.html: a redirect to the root page
+        if redirect:  # Jupyter Book's index.html: a redirect to the root page
             target = (Path(path).parent / redirect[1]).as_posix()
-            pages[path] = Page(server.url + path, [] if (root / target).is_file()
-                               else [f"redirect to a missing page: {target}"], [], set())
+            pages[path] = Page(
+                server.url + path,
+                []
+                if (root / target).is_file()
+                else [f"redirect to a missing page: {target}"],
+                [],
+                set(),
+            )
             report(f"{path:42s} redirect to {target}")
             if target not in seen:
                 seen.add(target)
                 todo.append(target)
             continue
-        page = check_page(driver, server, server.url + path, notebooks.get(path), repo, branch)
+        page = check_page(
+            driver, server, server.url + path, notebooks.get(path), repo, branch
+        )
         pages[path] = page
-        report(f"{path:42s} {'ok' if not page.problems else f'{len(page.problems)} problem(s)'}")
+        report(
+            f"{path:42s} "
+            f"{'ok' if not page.problems else f'{len(page.problems)} problem(s)'}"
+        )
         for link in page.links:
             target = _internal(link, server.url)
-            if target and target.endswith(".html") and target not in seen and (root / target).is_file():
+            if (
+                target
+                and target.endswith(".html")
+                and target not in seen
+                and (root / target).is_file()
+            ):
                 seen.add(target)
                 todo.append(target)
 

@@ -7,6 +7,7 @@ outputs, and a student's autosave must never reach the repository), with autosav
 and the news poll off, and exposes ``window.jupyterapp`` so that the test can read
 the notebook model and ask the chapter's own kernel what its figure shows.
 """
+
 import json
 import shutil
 import socket
@@ -15,12 +16,12 @@ import time
 import urllib.request
 from pathlib import Path
 
-import _browser
-
 SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
-        {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
 }
 
 
@@ -39,12 +40,25 @@ class Lab:
         self.url = f"http://127.0.0.1:{port}"
         self.log = open(Path(tmp) / "jupyterlab.log", "w")
         self.proc = subprocess.Popen(
-            [str(jupyter), "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
-             f"--port={port}", "--IdentityProvider.token=", "--ServerApp.password=",
-             f"--ServerApp.root_dir={root}", f"--LabApp.user_settings_dir={settings}",
-             f"--LabApp.workspaces_dir={Path(tmp) / 'lab-workspaces'}",
-             "--LabApp.expose_app_in_browser=True"],
-            cwd=root, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+            [
+                str(jupyter),
+                "lab",
+                "--no-browser",
+                "--allow-root",
+                "--ip=127.0.0.1",
+                f"--port={port}",
+                "--IdentityProvider.token=",
+                "--ServerApp.password=",
+                f"--ServerApp.root_dir={root}",
+                f"--LabApp.user_settings_dir={settings}",
+                f"--LabApp.workspaces_dir={Path(tmp) / 'lab-workspaces'}",
+                "--LabApp.expose_app_in_browser=True",
+            ],
+            cwd=root,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 120
         while True:
             try:
@@ -77,7 +91,8 @@ OPENED_JS = """
 const app = window.jupyterapp, panel = app && app.shell.currentWidget;
 const kernel = panel && panel.sessionContext && panel.sessionContext.session
                && panel.sessionContext.session.kernel;
-const md = panel && panel.content ? panel.content.widgets.filter(w => w.model.type === 'markdown') : [];
+const md = panel && panel.content
+  ? panel.content.widgets.filter(w => w.model.type === 'markdown') : [];
 if (!(kernel && kernel.status === 'idle' && md.length
       && md.every(w => w.node.querySelector('.myst')))) return null;
 const tagged = tag => panel.content.widgets.filter(
@@ -87,7 +102,8 @@ return {dirty: panel.context.model.dirty, cells: panel.content.widgets.length,
         // textContent: innerText is empty in cells the browser has not laid out yet
         rendered: md.map(w => w.node.querySelector('.myst').textContent),
         open_checks: tagged('remove-cell').filter(w => !w.inputHidden).length,
-        open_solutions: tagged('solution').filter(w => !w.inputHidden || !w.outputHidden).length};
+        open_solutions: tagged('solution')
+                          .filter(w => !w.inputHidden || !w.outputHidden).length};
 """
 
 # Run All, as the Run menu does; the result lands in window.__runAll
@@ -101,15 +117,18 @@ app.commands.execute('notebook:run-all-cells').then(async () => {
   const seconds = (performance.now() - t0) / 1000;
   const code = panel.content.widgets.filter(w => w.model.type === 'code');
   const errors = code.flatMap((w, i) => w.model.outputs.toJSON()
-      .filter(o => o.output_type === 'error').map(o => `code cell ${i}: ${o.ename}: ${o.evalue}`));
-  window.__runAll = {seconds, errors, unrun: code.filter(w => w.model.executionCount === null).length};
+      .filter(o => o.output_type === 'error')
+      .map(o => `code cell ${i}: ${o.ename}: ${o.evalue}`));
+  const unrun = code.filter(w => w.model.executionCount === null).length;
+  window.__runAll = {seconds, errors, unrun};
 }, e => { window.__runAll = {error: String(e)}; });
 """
 
 # the dashboard's slider labelled `label`, its readout, the figure it shows, cut labels
 SLIDER_JS = """
 const label = arguments[0];
-const slider = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .widget-slider')]
+const slider = [...document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .widget-slider')]
     .find(s => s.querySelector('.widget-label').textContent.trim() === label);
 if (!slider) return null;
 const box = slider.closest('.widget-vbox');
@@ -118,7 +137,8 @@ slider.scrollIntoView({block: 'center'});
 return {handle: slider.querySelector('.noUi-handle'),
         readout: slider.querySelector('.widget-readout').textContent.trim(),
         image: img ? img.src.length + ':' + img.src.slice(-200) : null,
-        cut: [...box.querySelectorAll('.widget-label')].filter(e => e.scrollWidth > e.clientWidth + 1)
+        cut: [...box.querySelectorAll('.widget-label')]
+              .filter(e => e.scrollWidth > e.clientWidth + 1)
               .map(e => e.textContent)};
 """
 
@@ -130,7 +150,8 @@ const future = kernel.requestExecute({code, store_history: false});
 let text = '';
 future.onIOPub = msg => {
   if (msg.header.msg_type === 'stream') text += msg.content.text;
-  if (msg.header.msg_type === 'error') text += 'ERROR ' + msg.content.ename + ': ' + msg.content.evalue;
+  if (msg.header.msg_type === 'error')
+    text += 'ERROR ' + msg.content.ename + ': ' + msg.content.evalue;
 };
 future.done.then(() => done(text), e => done('ERROR ' + e));
 """
@@ -148,7 +169,7 @@ def poll(driver, script, seconds, what):
 
 def open_notebook(driver, lab, path):
     """Open ``path`` (relative to the served folder); wait for its idle kernel."""
-    driver.set_page_load_timeout(100)     # under the WebDriver's own 120 s
+    driver.set_page_load_timeout(100)  # under the WebDriver's own 120 s
     driver.get(f"{lab.url}/lab/tree/{path}")
     return poll(driver, OPENED_JS, 300, f"{path} did not open with an idle kernel")
 

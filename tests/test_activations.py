@@ -1,5 +1,6 @@
 """Every activation: forward values, derivative against central differences,
 and the lecture's output-form derivatives."""
+
 import numpy as np
 import pytest
 
@@ -30,10 +31,14 @@ def test_vjp_is_grad_times_upstream(name):
     np.testing.assert_allclose(act.vjp(Z, act.forward(Z), g), g * act.grad(Z))
 
 
-@pytest.mark.parametrize("name", ["identity", "step", "sigmoid", "tanh", "relu", "leaky_relu"])
+@pytest.mark.parametrize(
+    "name", ["identity", "step", "sigmoid", "tanh", "relu", "leaky_relu"]
+)
 def test_output_form_derivative_equals_input_form(name):
     act = activations.get(name)
-    np.testing.assert_allclose(act.grad_from_output(act.forward(Z)), act.grad(Z), atol=1e-15)
+    np.testing.assert_allclose(
+        act.grad_from_output(act.forward(Z)), act.grad(Z), atol=1e-15
+    )
 
 
 def test_softmax_jacobian_and_vjp_match_finite_differences():
@@ -42,15 +47,19 @@ def test_softmax_jacobian_and_vjp_match_finite_differences():
     J = sm.grad(z)
     for r in range(len(z)):
         for k in range(z.shape[1]):
-            zr = z[r:r + 1].copy()
+            zr = z[r : r + 1].copy()
             fd = numerical_grad(lambda: float(sm.forward(zr)[0, k]), zr)
             assert rel_error(J[r, k], fd[0]) < TOL
     g = np.array([[1.0, -2.0, 0.5, 0.0], [0.1, 0.2, 0.3, 0.4]])
-    np.testing.assert_allclose(sm.vjp(z, sm.forward(z), g), np.einsum("rk,rkj->rj", g, J))
+    np.testing.assert_allclose(
+        sm.vjp(z, sm.forward(z), g), np.einsum("rk,rkj->rj", g, J)
+    )
 
 
 def test_softmax_rows_are_probabilities_and_stable():
-    a = activations.Softmax().forward(np.array([[1000.0, 0.0, -1000.0], [1.0, 2.0, 3.0]]))
+    a = activations.Softmax().forward(
+        np.array([[1000.0, 0.0, -1000.0], [1.0, 2.0, 3.0]])
+    )
     assert np.all(a >= 0) and np.allclose(a.sum(axis=1), 1)
     np.testing.assert_allclose(a[0], [1, 0, 0])
 
@@ -61,9 +70,15 @@ def test_hand_values():
     assert activations.Sigmoid().grad(np.array([0.0]))[0] == 0.25
     assert activations.Tanh().grad(np.array([0.0]))[0] == 1.0
     # ReLU' is 1 (not z) for z > 0: the lecture's slide erratum
-    np.testing.assert_array_equal(activations.ReLU().grad(np.array([-1.0, 0.0, 3.0])), [0, 0, 1])
-    np.testing.assert_array_equal(activations.LeakyReLU(0.1).forward(np.array([-2.0, 2.0])), [-0.2, 2])
-    np.testing.assert_array_equal(activations.Step().forward(np.array([-1.0, 0.0, 1.0])), [0, 0, 1])
+    np.testing.assert_array_equal(
+        activations.ReLU().grad(np.array([-1.0, 0.0, 3.0])), [0, 0, 1]
+    )
+    np.testing.assert_array_equal(
+        activations.LeakyReLU(0.1).forward(np.array([-2.0, 2.0])), [-0.2, 2]
+    )
+    np.testing.assert_array_equal(
+        activations.Step().forward(np.array([-1.0, 0.0, 1.0])), [0, 0, 1]
+    )
 
 
 def test_sigmoid_is_warning_free_for_huge_inputs():
@@ -86,4 +101,6 @@ def test_softmax_has_no_output_form_derivative():
 
 def test_sigmoid_derivative_is_exact_in_the_tails():
     # σ(40) rounds to 1, so a(1 − a) would give 0; the true slope is ≈ e^{−40}
-    assert activations.Sigmoid().grad(np.array([40.0]))[0] == pytest.approx(np.exp(-40), rel=1e-12)
+    assert activations.Sigmoid().grad(np.array([40.0]))[0] == pytest.approx(
+        np.exp(-40), rel=1e-12
+    )

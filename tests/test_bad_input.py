@@ -1,11 +1,26 @@
 """Bad input gets a ValueError/TypeError that names the problem: one test each."""
+
 import re
 
 import numpy as np
 import pytest
 
-from geonn import (MSE, SGD, Activation, Adam, BCEWithLogits, Dense, Dropout, Flatten, Momentum,
-                   Reshape, Sequential, SoftmaxCrossEntropy, TrainingDiverged, fit)
+from geonn import (
+    MSE,
+    SGD,
+    Activation,
+    Adam,
+    BCEWithLogits,
+    Dense,
+    Dropout,
+    Flatten,
+    Momentum,
+    Reshape,
+    Sequential,
+    SoftmaxCrossEntropy,
+    TrainingDiverged,
+    fit,
+)
 from geonn.core.gradcheck import numerical_grad
 
 
@@ -26,7 +41,9 @@ def _fit(net, rng, X, y, **kw):
 
 
 def test_wrong_number_of_features(net, rng):
-    with pytest.raises(ValueError, match=r"X has 3 features but Dense\(1→3\) expects 1"):
+    with pytest.raises(
+        ValueError, match=r"X has 3 features but Dense\(1→3\) expects 1"
+    ):
         _fit(net, rng, np.zeros((8, 3)), np.zeros((8, 1)))
 
 
@@ -40,7 +57,10 @@ def test_rows_of_X_and_y_differ(net, rng):
 def test_nan_or_inf_in_the_data(net, rng, where, bad):
     X, y = np.zeros((8, 1)), np.zeros((8, 1))
     (X if where == "X" else y)[5, 0] = bad
-    with pytest.raises(ValueError, match=rf"{where} contains 1 NaN or inf value\(s\), the first at row 5"):
+    with pytest.raises(
+        ValueError,
+        match=rf"{where} contains 1 NaN or inf value\(s\), the first at row 5",
+    ):
         _fit(net, rng, X, y)
 
 
@@ -52,12 +72,15 @@ def test_non_positive_learning_rate(Opt, eta):
 
 
 def test_unknown_activation_name():
-    with pytest.raises(ValueError, match="unknown activation 'sigmod'; choose one of .*sigmoid"):
+    with pytest.raises(
+        ValueError, match="unknown activation 'sigmod'; choose one of .*sigmoid"
+    ):
         Activation("sigmod")
 
 
-@pytest.mark.parametrize("batch_size,error",
-                         [(0, ValueError), (-5, ValueError), (2.5, TypeError)])
+@pytest.mark.parametrize(
+    "batch_size,error", [(0, ValueError), (-5, ValueError), (2.5, TypeError)]
+)
 def test_non_positive_batch_size(net, rng, batch_size, error):
     with pytest.raises(error, match="batch_size must be a positive integer"):
         _fit(net, rng, np.zeros((8, 1)), np.zeros((8, 1)), batch_size=batch_size)
@@ -67,10 +90,19 @@ def test_loading_weights_into_another_shape(tmp_path, net, rng):
     path = tmp_path / "w.npz"
     net.save(path)
     wider = Sequential([Dense(1, 5, rng=rng), Activation("relu"), Dense(5, 1, rng=rng)])
-    with pytest.raises(ValueError, match=r"has 0.W of shape \(1, 3\) but this network has \(1, 5\)"):
+    with pytest.raises(
+        ValueError, match=r"has 0.W of shape \(1, 3\) but this network has \(1, 5\)"
+    ):
         wider.load(path)
-    deeper = Sequential([Dense(1, 3, rng=rng), Activation("relu"), Dense(3, 3, rng=rng),
-                         Activation("relu"), Dense(3, 1, rng=rng)])
+    deeper = Sequential(
+        [
+            Dense(1, 3, rng=rng),
+            Activation("relu"),
+            Dense(3, 3, rng=rng),
+            Activation("relu"),
+            Dense(3, 1, rng=rng),
+        ]
+    )
     with pytest.raises(ValueError, match=r"missing \['4.W', '4.b'\]"):
         deeper.load(path)
 
@@ -88,13 +120,22 @@ def test_missing_rng_is_a_type_error(net):
 def test_divergence_raises_with_epoch_and_hint(rng):
     X = np.linspace(-1, 1, 32).reshape(-1, 1)
     net = Sequential([Dense(1, 8, rng=rng), Activation("relu"), Dense(8, 1, rng=rng)])
-    with pytest.raises(TrainingDiverged, match=r"loss became (nan|inf) at epoch \d+.*lower the learning rate"):
+    with pytest.raises(
+        TrainingDiverged,
+        match=r"loss became (nan|inf) at epoch \d+.*lower the learning rate",
+    ):
         _fit(net, rng, X, 3 * X, opt=SGD(50.0), epochs=50)
 
 
 def test_validation_rows_differ(net, rng):
     with pytest.raises(ValueError, match="X_val has 4 rows but y_val has 3"):
-        _fit(net, rng, np.zeros((8, 1)), np.zeros((8, 1)), val=(np.zeros((4, 1)), np.zeros((3, 1))))
+        _fit(
+            net,
+            rng,
+            np.zeros((8, 1)),
+            np.zeros((8, 1)),
+            val=(np.zeros((4, 1)), np.zeros((3, 1))),
+        )
 
 
 def test_dense_alone_refuses_one_dimensional_input(rng):
@@ -134,20 +175,26 @@ def test_parameterless_layers_take_a_list_and_refuse_text():
         out = layer.forward([[1.0, -2.0]], train=True)
         assert isinstance(out, np.ndarray) and out.shape == (1, 2)
         assert layer.backward(np.ones((1, 2))).shape == (1, 2)
-        with pytest.raises(TypeError, match=rf"input of {re.escape(repr(layer))} must be numeric"):
+        with pytest.raises(
+            TypeError, match=rf"input of {re.escape(repr(layer))} must be numeric"
+        ):
             layer.forward([["a", "b"]])
 
 
 def test_ragged_lists_name_the_problem():
     layer = Dense(2, 1, W=[[1.0], [2.0]])
-    with pytest.raises(ValueError, match=r"input of Dense\(2→1\) must be a rectangular numeric array"):
+    with pytest.raises(
+        ValueError, match=r"input of Dense\(2→1\) must be a rectangular numeric array"
+    ):
         layer.forward([[1, 2], [3]])
     with pytest.raises(ValueError, match="X must be a rectangular numeric array"):
         Sequential([layer]).forward([[1, 2], [3]])
 
 
 def test_dropout_probability_as_text():
-    with pytest.raises(TypeError, match="Dropout probability p must be a number; got str"):
+    with pytest.raises(
+        TypeError, match="Dropout probability p must be a number; got str"
+    ):
         Dropout("0.5", rng=np.random.default_rng(0))
 
 
@@ -186,26 +233,34 @@ def test_losses_refuse_an_empty_batch(loss):
 def test_a_wrong_shaped_gradient_is_refused_before_any_update(Opt):
     good, p = np.zeros(3), np.zeros((2, 2))
     opt = Opt(0.1)
-    with pytest.raises(ValueError, match=r"shape \(2, 2\) got a gradient of shape \(2,\)"):
+    with pytest.raises(
+        ValueError, match=r"shape \(2, 2\) got a gradient of shape \(2,\)"
+    ):
         opt.step([good, p], [np.ones(3), np.ones(2)])
     assert not p.any() and not good.any() and opt.t == 0
 
 
 @pytest.mark.parametrize("decay", [1, 2])
 def test_negative_epoch_is_refused(decay):
-    with pytest.raises(ValueError, match="epoch must be a non-negative integer; got -1"):
+    with pytest.raises(
+        ValueError, match="epoch must be a non-negative integer; got -1"
+    ):
         SGD(0.1, decay=decay).set_epoch(-1)
 
 
 def test_non_numeric_decay():
-    with pytest.raises(TypeError, match="learning-rate decay must be a number; got str"):
+    with pytest.raises(
+        TypeError, match="learning-rate decay must be a number; got str"
+    ):
         SGD(0.1, decay="x")
 
 
 # -- fit, gradcheck -----------------------------------------------------------------
 def test_fit_val_must_be_a_pair(net):
     X, y = np.zeros((4, 1)), np.zeros((4, 1))
-    with pytest.raises(TypeError, match=r"val must be a pair \(X_val, y_val\); got ndarray"):
+    with pytest.raises(
+        TypeError, match=r"val must be a pair \(X_val, y_val\); got ndarray"
+    ):
         fit(net, MSE(), SGD(0.1), X, y, 1, 2, np.random.default_rng(0), val=X)
 
 

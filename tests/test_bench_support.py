@@ -1,5 +1,6 @@
 """float32 networks (the benchmark's wide case): Dense(dtype=np.float32), the
 losses and Adam keep float32 end to end, and agree with the float64 twin."""
+
 import numpy as np
 import pytest
 
@@ -11,8 +12,14 @@ def _pair(rng):
     W1, W2 = rng.normal(size=(4, 6)) / 2, rng.normal(size=(6, 2)) / 2
 
     def make(dtype):
-        return Sequential([Dense(4, 6, W=W1, dtype=dtype), Activation("relu"),
-                           Dense(6, 2, W=W2, dtype=dtype)])
+        return Sequential(
+            [
+                Dense(4, 6, W=W1, dtype=dtype),
+                Activation("relu"),
+                Dense(6, 2, W=W2, dtype=dtype),
+            ]
+        )
+
     return make(np.float64), make(np.float32)
 
 
@@ -20,9 +27,9 @@ def test_float32_dense_converts_its_inputs_and_gradients():
     rng = np.random.default_rng(0)
     layer = Dense(3, 2, rng=rng, dtype=np.float32)
     assert layer.W.dtype == layer.b.dtype == layer.dW.dtype == np.float32
-    z = layer.forward(rng.normal(size=(5, 3)))          # float64 in
+    z = layer.forward(rng.normal(size=(5, 3)))  # float64 in
     assert z.dtype == np.float32
-    grad_x = layer.backward(rng.normal(size=(5, 2)))    # float64 gradient in
+    grad_x = layer.backward(rng.normal(size=(5, 2)))  # float64 gradient in
     assert grad_x.dtype == layer.dW.dtype == layer.db.dtype == np.float32
 
 
@@ -34,10 +41,12 @@ def test_float64_dense_is_unchanged_for_integer_input():
 
 def test_mse_keeps_the_prediction_dtype():
     pred32 = np.array([[1.0], [2.0]], dtype=np.float32)
-    target = np.array([[0.0], [1.0]])                   # float64 target
+    target = np.array([[0.0], [1.0]])  # float64 target
     assert MSE().grad(pred32, target).dtype == np.float32
     assert MSE().grad(pred32.astype(np.float64), target).dtype == np.float64
-    assert MSE().grad(np.array([[1], [2]]), target).dtype == np.float64   # ints → float64
+    assert (
+        MSE().grad(np.array([[1], [2]]), target).dtype == np.float64
+    )  # ints → float64
     assert MSE().value(pred32, target) == pytest.approx(0.5)
 
 
@@ -58,9 +67,28 @@ def test_float32_network_trains_like_its_float64_twin():
     X = rng.normal(size=(40, 4))
     y = np.stack([np.sin(X[:, 0]), X[:, 1] * X[:, 2]], axis=1)
     net64, net32 = _pair(rng)
-    h64 = fit(net64, MSE(), Adam(0.01), X, y, 5, 8, rng=np.random.default_rng(2), progress=False)
-    h32 = fit(net32, MSE(), Adam(0.01), X.astype(np.float32), y.astype(np.float32), 5, 8,
-              rng=np.random.default_rng(2), progress=False)
+    h64 = fit(
+        net64,
+        MSE(),
+        Adam(0.01),
+        X,
+        y,
+        5,
+        8,
+        rng=np.random.default_rng(2),
+        progress=False,
+    )
+    h32 = fit(
+        net32,
+        MSE(),
+        Adam(0.01),
+        X.astype(np.float32),
+        y.astype(np.float32),
+        5,
+        8,
+        rng=np.random.default_rng(2),
+        progress=False,
+    )
     assert all(p.dtype == np.float32 for p in net32.params())
     assert net32.predict(X).dtype == np.float32
     assert h32.train_loss[-1] < h32.train_loss[0]

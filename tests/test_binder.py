@@ -7,6 +7,7 @@ of pip) and run only under CI (``CI`` set) or with ``NN_SLOW=1``.  One of them
 opens chapter 3 in that venv's JupyterLab in headless Chromium, as a student on
 Binder does: Run All, then move the dashboard's epoch slider.
 """
+
 import os
 import re
 import subprocess
@@ -43,9 +44,15 @@ def test_postbuild_installs_geonn_and_is_executable():
 def test_every_geonn_package_is_installed():
     """pyproject lists geonn's packages by hand (to map geonn.data onto data/):
     a new subpackage must be added there, or a non-editable install lacks it."""
-    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
-    found = {".".join(p.parent.relative_to(ROOT / "lib").parts)
-             for p in (ROOT / "lib" / "geonn").rglob("__init__.py")}
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+            "packages"
+        ]
+    )
+    found = {
+        ".".join(p.parent.relative_to(ROOT / "lib").parts)
+        for p in (ROOT / "lib" / "geonn").rglob("__init__.py")
+    }
     assert found | {"geonn.data"} == listed
 
 
@@ -53,34 +60,73 @@ def test_a_non_editable_install_finds_the_data(tmp_path):
     """`pip install .` copies data/ into the package (as geonn.data); the
     loaders find it there, away from the source tree."""
     target = tmp_path / "site"
-    run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
-         "--target", str(target), "."])
+    run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            ".",
+        ]
+    )
     env = dict(os.environ, PYTHONPATH=str(target))
-    where = run([sys.executable, "-c", "import geonn.domain.datasets as d; d.load_porosity_wells(); "
-                                       "d.load_ai_map(); print(d.DATA_DIR)"], cwd=tmp_path, env=env)
+    where = run(
+        [
+            sys.executable,
+            "-c",
+            "import geonn.domain.datasets as d; d.load_porosity_wells(); "
+            "d.load_ai_map(); print(d.DATA_DIR)",
+        ],
+        cwd=tmp_path,
+        env=env,
+    )
     assert Path(where.strip()) == target / "geonn" / "data"
 
 
 def run(cmd, cwd=ROOT, env=None):
-    out = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, shell=isinstance(cmd, str))
-    assert out.returncode == 0, f"{cmd} failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}"
+    out = subprocess.run(
+        cmd,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        shell=isinstance(cmd, str),
+    )
+    assert out.returncode == 0, (
+        f"{cmd} failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}"
+    )
     return out.stdout
 
 
-slow = pytest.mark.skipif(not SLOW, reason="slow (builds a venv): runs under CI, or set NN_SLOW=1")
+slow = pytest.mark.skipif(
+    not SLOW, reason="slow (builds a venv): runs under CI, or set NN_SLOW=1"
+)
 
 
 @pytest.fixture(scope="module")
 def binder(tmp_path_factory):
-    """(venv, env): environment.yml's pins and postBuild in a fresh venv, as Binder builds it."""
+    """(venv, env): environment.yml's pins and postBuild in a fresh venv, as Binder
+    builds it."""
     venv = tmp_path_factory.mktemp("binder") / "venv"
     run([sys.executable, "-m", "venv", str(venv)])
     pip = [str(venv / "bin" / "python"), "-m", "pip", "-q"]
-    env = dict(os.environ, PATH=f"{venv / 'bin'}:{os.environ['PATH']}", VIRTUAL_ENV=str(venv),
-               OPENBLAS_NUM_THREADS="1", PYTHONNOUSERSITE="1")
+    env = dict(
+        os.environ,
+        PATH=f"{venv / 'bin'}:{os.environ['PATH']}",
+        VIRTUAL_ENV=str(venv),
+        OPENBLAS_NUM_THREADS="1",
+        PYTHONNOUSERSITE="1",
+    )
     env.pop("PYTHONPATH", None)
-    run(pip + ["install", "--upgrade", "pip", "setuptools>=82"], env=env)   # a current image
-    run(pip + ["install"] + pip_pins(), env=env)                           # environment.yml
+    run(
+        pip + ["install", "--upgrade", "pip", "setuptools>=82"], env=env
+    )  # a current image
+    run(pip + ["install"] + pip_pins(), env=env)  # environment.yml
     run(["bash", "postBuild"], env=env)
     return venv, env
 
@@ -103,11 +149,19 @@ def test_jupyterlab_runs_chapter_3_and_its_dashboard(binder, tmp_path):
     try:
         opened = _jupyterlab.open_notebook(driver, lab, "book/03_backprop.ipynb")
         loaded = time.perf_counter() - start
-        assert opened["dirty"] is False, "JupyterLab changed chapter 3 on opening (kernelspec?)"
+        assert opened["dirty"] is False, (
+            "JupyterLab changed chapter 3 on opening (kernelspec?)"
+        )
         assert opened["kernel"] == "Python 3 (ipykernel)"
-        raw = [t[:80] for t in opened["rendered"] if re.search(r"\{(cite|numref|ref|doc)[:}]|:::\{", t)]
+        raw = [
+            t[:80]
+            for t in opened["rendered"]
+            if re.search(r"\{(cite|numref|ref|doc)[:}]|:::\{", t)
+        ]
         assert not raw, f"MyST left as raw text (is jupyterlab-myst installed?): {raw}"
-        assert any(re.match(r"Exercise\s1\b", t) for t in opened["rendered"]), "no exercise rendered"
+        assert any(re.match(r"Exercise\s1\b", t) for t in opened["rendered"]), (
+            "no exercise rendered"
+        )
         assert opened["open_checks"] == 0 and opened["open_solutions"] == 0
 
         ran = _jupyterlab.run_all(driver)
@@ -120,13 +174,19 @@ def test_jupyterlab_runs_chapter_3_and_its_dashboard(binder, tmp_path):
         _jupyterlab.move_slider(driver, "epoch", 5)
         # the kernel redraws epoch by epoch as the slider's values reach it
         deadline = time.monotonic() + 120
-        while not (shown := _jupyterlab.in_kernel(driver, title)).startswith("epoch 5:"):
-            assert time.monotonic() < deadline, f"the figure's title after the slider moved: {shown!r}"
+        while not (shown := _jupyterlab.in_kernel(driver, title)).startswith(
+            "epoch 5:"
+        ):
+            assert time.monotonic() < deadline, (
+                f"the figure's title after the slider moved: {shown!r}"
+            )
             time.sleep(0.5)
         after = _jupyterlab.slider(driver, "epoch")
         assert after["readout"] == "5" and after["image"] != before["image"], after
-        print(f"\nJupyterLab, chapter 3: opened in {loaded:.0f} s, Run All {ran['seconds']:.1f} s, "
-              f"{time.perf_counter() - start:.0f} s in all")
+        print(
+            f"\nJupyterLab, chapter 3: opened in {loaded:.0f} s, Run All "
+            f"{ran['seconds']:.1f} s, {time.perf_counter() - start:.0f} s in all"
+        )
     finally:
         driver.quit()
         lab.close()
@@ -135,21 +195,50 @@ def test_jupyterlab_runs_chapter_3_and_its_dashboard(binder, tmp_path):
 @slow
 def test_binder_install_runs_chapters_1_and_7(binder, tmp_path):
     venv, env = binder
-    py, pip = str(venv / "bin" / "python"), [str(venv / "bin" / "python"), "-m", "pip", "-q"]
+    py, pip = (
+        str(venv / "bin" / "python"),
+        [str(venv / "bin" / "python"), "-m", "pip", "-q"],
+    )
 
     # the pins restore pkg_resources, so a reader's plain `import bruges` works
-    run([py, "-c", "import bruges, geonn; print(geonn.__file__)"], cwd=tmp_path, env=env)
-    nbval = [py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
-             "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
+    run(
+        [py, "-c", "import bruges, geonn; print(geonn.__file__)"], cwd=tmp_path, env=env
+    )
+    nbval = [
+        py,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--nbval",
+        "--nbval-sanitize-with",
+        "tests/nbval_sanitize.cfg",
+    ]
     run(nbval + ["book/01_neurons.ipynb"], env=env)
 
     # without pkg_resources (setuptools >= 82), geonn still loads bruges for chapter 7
     run(pip + ["install", "--upgrade", "setuptools>=82"], env=env)
-    run([py, "-c", "import importlib.util as u; assert u.find_spec('pkg_resources') is None"], env=env)
+    run(
+        [
+            py,
+            "-c",
+            "import importlib.util as u; assert u.find_spec('pkg_resources') is None",
+        ],
+        env=env,
+    )
     run(nbval + ["book/07_reflectivity.ipynb"], env=env)
 
     # a non-editable install carries the data files with it
     run(pip + ["install", "--no-deps", "--force-reinstall", "."], env=env)
-    where = run([py, "-c", "from geonn.domain.datasets import DATA_DIR, load_porosity_wells as w; "
-                           "w(); print(DATA_DIR)"], cwd=tmp_path, env=env)
+    where = run(
+        [
+            py,
+            "-c",
+            "from geonn.domain.datasets import DATA_DIR, load_porosity_wells as w; "
+            "w(); print(DATA_DIR)",
+        ],
+        cwd=tmp_path,
+        env=env,
+    )
     assert "site-packages" in where, where

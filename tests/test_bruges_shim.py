@@ -1,6 +1,7 @@
-"""The pkg_resources stand-in of ``geonn.domain.datasets.elastic.bruges_reflection``, run for
-real: a fresh interpreter in which ``pkg_resources`` cannot be imported at all
+"""The pkg_resources stand-in of ``geonn.domain.datasets.elastic.bruges_reflection``,
+run for real: a fresh interpreter in which ``pkg_resources`` cannot be imported at all
 (whether or not this environment's setuptools still ships it)."""
+
 import subprocess
 import sys
 import textwrap
@@ -21,12 +22,17 @@ SCRIPT = textwrap.dedent("""
     from geonn.domain.datasets.elastic import bruges_reflection
     reflection = bruges_reflection()
     import bruges
-    assert Block.hits >= 1, "bruges never asked for pkg_resources: the stand-in was not exercised"
+    assert Block.hits >= 1, (
+        "bruges never asked for pkg_resources: the stand-in was not exercised"
+    )
     assert "pkg_resources" not in sys.modules, "the stand-in was left in sys.modules"
-    assert bruges.__version__ == importlib.metadata.version("bruges"), bruges.__version__
+    version = importlib.metadata.version("bruges")
+    assert bruges.__version__ == version, bruges.__version__
     r = reflection.zoeppritz_rpp(2500., 1200., 2.3, 2700., 1400., 2.4, theta1=0.0)
-    assert abs(float(r.real) - (2700 * 2.4 - 2500 * 2.3) / (2700 * 2.4 + 2500 * 2.3)) < 1e-12
-    from geonn.domain.datasets import ricker              # chapter 8's wavelet, through the same import
+    r0 = (2700 * 2.4 - 2500 * 2.3) / (2700 * 2.4 + 2500 * 2.3)
+    assert abs(float(r.real) - r0) < 1e-12
+    # chapter 8's wavelet, through the same import
+    from geonn.domain.datasets import ricker
     t, w = ricker(30.0)
     assert w.shape == (65,) and w[32] == 1.0
     print("ok", Block.hits)
@@ -34,7 +40,8 @@ SCRIPT = textwrap.dedent("""
 
 
 def test_bruges_imports_through_the_stand_in_when_pkg_resources_is_missing():
-    done = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("ok")

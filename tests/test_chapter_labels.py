@@ -7,6 +7,7 @@ keeps its number. The book's own table of contents lists 06b at the top level wi
 label configured; after a build (`jupyter-book build .`), its pages are checked too
 (skipped when _build/html does not exist).
 """
+
 import base64
 import re
 import subprocess
@@ -23,7 +24,8 @@ CH6B = "book/06b_design_and_uncertainty"
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 PNG = base64.b64decode(  # one white pixel
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4//8/AAX+Av4N70a4"
-    "AAAAAElFTkSuQmCC")
+    "AAAAAElFTkSuQmCC"
+)
 
 
 def text(html):
@@ -41,8 +43,11 @@ def sidebar(html):
 
 def headings(html):
     """The text of the page's own headings (those with a permalink), in order."""
-    return [text(h) for h in re.findall(r"<h[1-4]>(.*?)</h[1-4]>", html, re.S)
-            if "headerlink" in h]
+    return [
+        text(h)
+        for h in re.findall(r"<h[1-4]>(.*?)</h[1-4]>", html, re.S)
+        if "headerlink" in h
+    ]
 
 
 def captions(html, kind="Figure"):
@@ -55,16 +60,16 @@ def captions(html, kind="Figure"):
 FIXTURE = {
     "intro.md": "# Intro\n\nA book.\n",
     "one.md": "# One\n\n## Pointers\n\nSee {numref}`fig-b`, {numref}`sec-b`, "
-              "{numref}`Chapter %s <two-b>`, {ref}`ex-b` and {numref}`fig-three`.\n",
+    "{numref}`Chapter %s <two-b>`, {ref}`ex-b` and {numref}`fig-three`.\n",
     "two.md": "# Two\n\n## Only\n\nText.\n",
     "two_b.md": "(two-b)=\n# Two b\n\n(sec-b)=\n## First\n\n### Inner\n\n"
-                "```{figure} px.png\n:name: fig-b\n\nA caption.\n```\n\n"
-                "```{math}\n:label: eq-b\na = b\n```\n\n"
-                ":::{exercise} Try\n:label: ex-b\n\nDo it.\n:::\n",
+    "```{figure} px.png\n:name: fig-b\n\nA caption.\n```\n\n"
+    "```{math}\n:label: eq-b\na = b\n```\n\n"
+    ":::{exercise} Try\n:label: ex-b\n\nDo it.\n:::\n",
     "three.md": "# Three\n\n## Last\n\n"
-                "```{figure} px.png\n:name: fig-three\n\nCaption.\n```\n",
+    "```{figure} px.png\n:name: fig-three\n\nCaption.\n```\n",
     "appendix.md": "# Appendix\n\n"
-                   "```{figure} px.png\n:name: fig-app\n\nUnnumbered chapter.\n```\n",
+    "```{figure} px.png\n:name: fig-app\n\nUnnumbered chapter.\n```\n",
 }
 
 
@@ -75,23 +80,42 @@ def fixture_book(tmp_path_factory):
         (book / name).write_text(source)
     (book / "px.png").write_bytes(PNG)
     config = {
-        "title": "Labels", "only_build_toc_files": True,
+        "title": "Labels",
+        "only_build_toc_files": True,
         "execute": {"execute_notebooks": "off"},
-        "sphinx": {"local_extensions": {"chapter_labels": str(ROOT / "_ext")},
-                   "extra_extensions": ["sphinx_exercise"],
-                   "config": {"chapter_labels": {"two_b": "2b"},
-                              "numfig_format": {"figure": "Figure %s",
-                                                "section": "Section %s"}}}}
-    toc = {"format": "jb-book", "root": "intro", "parts": [
-        {"caption": "First", "numbered": True,
-         "chapters": [{"file": "one"}, {"file": "two"}]},
-        {"caption": "Second", "numbered": True,
-         "chapters": [{"file": "two_b"}, {"file": "three"}]},
-        {"caption": "Appendices", "chapters": [{"file": "appendix"}]}]}
+        "sphinx": {
+            "local_extensions": {"chapter_labels": str(ROOT / "_ext")},
+            "extra_extensions": ["sphinx_exercise"],
+            "config": {
+                "chapter_labels": {"two_b": "2b"},
+                "numfig_format": {"figure": "Figure %s", "section": "Section %s"},
+            },
+        },
+    }
+    toc = {
+        "format": "jb-book",
+        "root": "intro",
+        "parts": [
+            {
+                "caption": "First",
+                "numbered": True,
+                "chapters": [{"file": "one"}, {"file": "two"}],
+            },
+            {
+                "caption": "Second",
+                "numbered": True,
+                "chapters": [{"file": "two_b"}, {"file": "three"}],
+            },
+            {"caption": "Appendices", "chapters": [{"file": "appendix"}]},
+        ],
+    }
     (book / "_config.yml").write_text(yaml.safe_dump(config))
     (book / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
-    run = subprocess.run([str(JUPYTER_BOOK), "build", str(book), "-W", "--keep-going"],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [str(JUPYTER_BOOK), "build", str(book), "-W", "--keep-going"],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     out = book / "_build" / "html"
     return {"_root": str(book)} | {p.stem: p.read_text() for p in out.glob("*.html")}
@@ -102,27 +126,38 @@ def test_the_label_replaces_the_number_everywhere(fixture_book):
     assert headings(page)[:3] == ["2b. Two b #", "2b.1. First #", "2b.1.1. Inner #"]
     assert captions(page) == ["Figure 2b.1"]
     assert captions(page, "Exercise") == ["Exercise 2b.1"]
-    assert "(2b.1)" in text(page)                                # the equation's number
+    assert "(2b.1)" in text(page)  # the equation's number
 
 
 def test_the_sidebar_lists_the_labelled_chapter_at_the_top_level(fixture_book):
     for name in ("intro", "one", "three", "appendix"):
         assert sidebar(fixture_book[name]) == [
-            "Intro", "1. One", "2. Two", "2b. Two b", "3. Three", "Appendix"], name
+            "Intro",
+            "1. One",
+            "2. Two",
+            "2b. Two b",
+            "3. Three",
+            "Appendix",
+        ], name
 
 
 def test_later_chapters_keep_their_numbers(fixture_book):
     assert headings(fixture_book["three"])[:2] == ["3. Three #", "3.1. Last #"]
     assert captions(fixture_book["three"]) == ["Figure 3.1"]
-    assert captions(fixture_book["appendix"]) == ["Figure 1"]   # unnumbered: left alone
-    assert "previous 2b. Two b" in text(fixture_book["three"])   # previous-page link
+    assert captions(fixture_book["appendix"]) == ["Figure 1"]  # unnumbered: left alone
+    assert "previous 2b. Two b" in text(fixture_book["three"])  # previous-page link
     assert "<title>2b. Two b &#8212;" in fixture_book["two_b"]
 
 
 def test_links_from_another_chapter_carry_the_label(fixture_book):
     links = text(fixture_book["one"])
-    for expected in ("Figure 2b.1", "Section 2b.1", "Chapter 2b", "Exercise 2b.1",
-                     "Figure 3.1"):
+    for expected in (
+        "Figure 2b.1",
+        "Section 2b.1",
+        "Chapter 2b",
+        "Exercise 2b.1",
+        "Figure 3.1",
+    ):
         assert expected in links
 
 
@@ -130,8 +165,14 @@ def test_a_single_page_builds_without_numbers(fixture_book, tmp_path):
     # `jupyter-book build page.md` reads the same _config.yml but has no table of
     # contents: nothing is numbered, so nothing is relabelled
     book = Path(fixture_book["_root"])
-    command = [str(JUPYTER_BOOK), "build", str(book / "two_b.md"), "-W",
-               "--path-output", str(tmp_path)]
+    command = [
+        str(JUPYTER_BOOK),
+        "build",
+        str(book / "two_b.md"),
+        "-W",
+        "--path-output",
+        str(tmp_path),
+    ]
     run = subprocess.run(command, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     page = (tmp_path / "_build" / "_page" / "two_b" / "html" / "two_b.html").read_text()
@@ -140,8 +181,12 @@ def test_a_single_page_builds_without_numbers(fixture_book, tmp_path):
 
 def test_the_book_lists_6b_as_a_chapter_labelled_6b():
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    chapters = [ch["file"] for part in toc["parts"] if part.get("numbered")
-                for ch in part["chapters"]]
+    chapters = [
+        ch["file"]
+        for part in toc["parts"]
+        if part.get("numbered")
+        for ch in part["chapters"]
+    ]
     assert chapters.index(CH6B) == chapters.index("book/06_porosity") + 1
     assert chapters.index("book/07_reflectivity") == chapters.index(CH6B) + 1
     config = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]
@@ -152,8 +197,9 @@ def test_the_book_lists_6b_as_a_chapter_labelled_6b():
 def built(page):
     path = HTML / page
     if not path.is_file():
-        pytest.skip(f"no {path.relative_to(ROOT)}: build the book first "
-                    "(jupyter-book build .)")
+        pytest.skip(
+            f"no {path.relative_to(ROOT)}: build the book first (jupyter-book build .)"
+        )
     return path.read_text()
 
 

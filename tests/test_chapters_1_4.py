@@ -1,6 +1,7 @@
 """Chapters 1-4: the corrected hand values, what an epoch costs, the two readings
 of the lecture's target, and the presentation rules of these chapters (figures,
 hidden checks, dashboards, timings). Their errata are in test_errata.py."""
+
 import importlib.util
 import json
 import os
@@ -31,18 +32,30 @@ def _has_image(cell):
 
 # --- chapter 4: initialisation limits of node H4 (issue 15, item 3)
 
+
 def test_h4_limits_use_the_fan_out_of_the_layer():
-    # λ_{1,4}, λ_{2,4}, λ_{3,4} are a column of W1, which maps 3 inputs to 2 hidden nodes
+    # λ_{1,4}, λ_{2,4}, λ_{3,4} are a column of W1, which maps 3 inputs to 2 hidden
+    # nodes
     p, k = 3, 2
-    np.testing.assert_allclose(init.glorot(p, k, np.random.default_rng(5)),
-                               np.random.default_rng(5).uniform(-np.sqrt(6 / 5), np.sqrt(6 / 5), (3, 2)))
-    np.testing.assert_allclose(init.normalized_xavier(p, k, np.random.default_rng(5)),
-                               np.random.default_rng(5).uniform(-1 / np.sqrt(5), 1 / np.sqrt(5), (3, 2)))
-    assert round(np.sqrt(6 / (p + k)), 3) == 1.095 and round(1 / np.sqrt(p + k), 3) == 0.447
-    assert round(np.sqrt(6 / (3 + 1)), 3) == 1.225     # the lecture's k = 1 would give this
+    np.testing.assert_allclose(
+        init.glorot(p, k, np.random.default_rng(5)),
+        np.random.default_rng(5).uniform(-np.sqrt(6 / 5), np.sqrt(6 / 5), (3, 2)),
+    )
+    np.testing.assert_allclose(
+        init.normalized_xavier(p, k, np.random.default_rng(5)),
+        np.random.default_rng(5).uniform(-1 / np.sqrt(5), 1 / np.sqrt(5), (3, 2)),
+    )
+    assert (
+        round(np.sqrt(6 / (p + k)), 3) == 1.095
+        and round(1 / np.sqrt(p + k), 3) == 0.447
+    )
+    assert (
+        round(np.sqrt(6 / (3 + 1)), 3) == 1.225
+    )  # the lecture's k = 1 would give this
 
 
 # --- chapter 4: an epoch costs n sample gradients for any batch size (issue 15, item 2)
+
 
 @pytest.mark.parametrize("batch_size", [1, 7, 100, 1000])
 def test_an_epoch_computes_one_gradient_per_sample_whatever_the_batch_size(batch_size):
@@ -58,18 +71,34 @@ def test_an_epoch_computes_one_gradient_per_sample_whatever_the_batch_size(batch
         return forward(X, train=train)
 
     net.forward = counting_forward
-    history = fit(net, MSE(), SGD(0.1), X, y, epochs=2, batch_size=batch_size, rng=rng, progress=False)
+    history = fit(
+        net,
+        MSE(),
+        SGD(0.1),
+        X,
+        y,
+        epochs=2,
+        batch_size=batch_size,
+        rng=rng,
+        progress=False,
+    )
     assert history.steps == 2 * -(-n // batch_size)
     assert sum(rows) == 2 * n
 
 
 # --- chapter 3: the lecture's target is inferred (issue 15, item 4)
 
+
 def _lecture_network():
     W1 = np.array([[0.06, 0.01], [0.24, 0.45], [-0.24, 0.46]])
     W2 = np.array([[-0.53], [-0.41]])
-    return Sequential([Dense(3, 2, W=W1, b=[-0.22, -0.03]), Activation("sigmoid"),
-                       Dense(2, 1, W=W2, b=[-0.2316])])
+    return Sequential(
+        [
+            Dense(3, 2, W=W1, b=[-0.22, -0.03]),
+            Activation("sigmoid"),
+            Dense(2, 1, W=W2, b=[-0.2316]),
+        ]
+    )
 
 
 @pytest.mark.parametrize("target, sign", [(0.3, -1.0), (-1.7, +1.0)])
@@ -100,6 +129,7 @@ def test_only_the_target_0_3_makes_the_printed_update_a_descent_step():
 
 # --- chapter 1: the chapter 5 classifier "16-8-4-2" is 8-16-8-4-2-2 (issue 15, item 8)
 
+
 def test_chapter_5_classifier_parameter_count():
     sizes = [8, 16, 8, 4, 2, 2]
     layers = []
@@ -112,37 +142,55 @@ def test_chapter_5_classifier_parameter_count():
 
 # --- what a reader sees (issue 17) and portable replays (issue 15)
 
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_every_figure_has_a_caption_alt_text_and_a_numbered_reference(path):
     chapter = path.name[1]
     cells = _cells(path)
     markdown = "\n".join(_source(c) for c in cells if c["cell_type"] == "markdown")
     for i, cell in enumerate(cells):
-        if cell["cell_type"] != "code" or not _has_image(cell) or "remove-cell" in cell["metadata"].get("tags", []):
+        if (
+            cell["cell_type"] != "code"
+            or not _has_image(cell)
+            or "remove-cell" in cell["metadata"].get("tags", [])
+        ):
             continue
         meta = cell["metadata"].get("mystnb", {})
         figure, image = meta.get("figure", {}), meta.get("image", {})
-        assert figure.get("caption") and image.get("alt"), f"{path.name} cell {i}: figure without caption or alt text"
+        assert figure.get("caption") and image.get("alt"), (
+            f"{path.name} cell {i}: figure without caption or alt text"
+        )
         name = figure.get("name", "")
-        assert name.startswith(f"fig-ch{chapter}-"), f"{path.name} cell {i}: figure name {name!r}"
-        assert "{numref}`" + name + "`" in markdown, f"{path.name}: the text never refers to {name}"
+        assert name.startswith(f"fig-ch{chapter}-"), (
+            f"{path.name} cell {i}: figure name {name!r}"
+        )
+        assert "{numref}`" + name + "`" in markdown, (
+            f"{path.name}: the text never refers to {name}"
+        )
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_hidden_checks_hide_their_output_too(path):
-    # an output box without its code ("Check passed...") confuses a reader: hide the whole cell
+    # an output box without its code ("Check passed...") confuses a reader: hide the
+    # whole cell
     for i, cell in enumerate(_cells(path)):
         tags = cell["metadata"].get("tags", [])
         if cell["cell_type"] == "code" and "remove-input" in tags:
-            assert not cell["outputs"], f"{path.name} cell {i}: remove-input cell shows output; use remove-cell"
+            assert not cell["outputs"], (
+                f"{path.name} cell {i}: remove-input cell shows output; use remove-cell"
+            )
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_dashboards_render_no_widget_in_the_static_page(path):
     for i, cell in enumerate(_cells(path)):
         source = _source(cell)
-        if cell["cell_type"] == "code" and re.search(r"geonn\.studies\.widgets\.\w+_(dashboard|explorer)\(\)", source):
-            assert "remove-output" in cell["metadata"].get("tags", []), f"{path.name} cell {i}"
+        if cell["cell_type"] == "code" and re.search(
+            r"geonn\.studies\.widgets\.\w+_(dashboard|explorer)\(\)", source
+        ):
+            assert "remove-output" in cell["metadata"].get("tags", []), (
+                f"{path.name} cell {i}"
+            )
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
@@ -152,8 +200,12 @@ def test_timings_are_printed_never_compared(path):
     cells = _cells(path)
     for i, cell in enumerate(cells):
         source = _source(cell)
-        if cell["cell_type"] == "code" and re.search(r"time\.(perf_counter|process_time|time)\(", source):
-            assert "nbval-ignore-output" in cell["metadata"].get("tags", []), f"{path.name} cell {i}"
+        if cell["cell_type"] == "code" and re.search(
+            r"time\.(perf_counter|process_time|time)\(", source
+        ):
+            assert "nbval-ignore-output" in cell["metadata"].get("tags", []), (
+                f"{path.name} cell {i}"
+            )
         assert "ratio > 300" not in source
 
 

@@ -1,5 +1,6 @@
 """Chapter 6 data: the files are what the seeded generators make, the loaders
 reject bad files with the file and column named, and the physics is as stated."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -24,17 +25,32 @@ def teardown_function():
 
 # -- the files -------------------------------------------------------------------
 def test_regenerating_reproduces_the_files(tmp_path):
-    subprocess.run([sys.executable, str(ROOT / "data" / "make_data.py"), "--only", "porosity",
-                    "--out", str(tmp_path)], check=True, capture_output=True)
-    pairs = [(P.load_porosity_wells, "porosity_wells.csv"), (P.load_ai_map, "ai_map.npy"),
-             (P.load_porosity_map, "porosity_map.npy"),
-             (P.load_porosity_depth, "porosity_depth_1d.csv")]
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "data" / "make_data.py"),
+            "--only",
+            "porosity",
+            "--out",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    pairs = [
+        (P.load_porosity_wells, "porosity_wells.csv"),
+        (P.load_ai_map, "ai_map.npy"),
+        (P.load_porosity_map, "porosity_map.npy"),
+        (P.load_porosity_depth, "porosity_depth_1d.csv"),
+    ]
     for load, name in pairs:
         new, old = load(tmp_path / name), load(ROOT / "data" / name)
         if isinstance(old, dict):
             assert list(new) == list(old)
             for k in old:
-                np.testing.assert_allclose(new[k], old[k], rtol=0, atol=1e-12, err_msg=f"{name}:{k}")
+                np.testing.assert_allclose(
+                    new[k], old[k], rtol=0, atol=1e-12, err_msg=f"{name}:{k}"
+                )
         else:
             np.testing.assert_allclose(new, old, rtol=0, atol=1e-12, err_msg=name)
 
@@ -42,7 +58,9 @@ def test_regenerating_reproduces_the_files(tmp_path):
 def test_generator_matches_the_files_in_memory():
     d = P.generate_porosity_data(seed=6)
     np.testing.assert_allclose(d["ai_map"], P.load_ai_map(), rtol=0, atol=1e-12)
-    np.testing.assert_allclose(d["wells"]["AI"], P.load_porosity_wells()["AI"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        d["wells"]["AI"], P.load_porosity_wells()["AI"], rtol=0, atol=1e-12
+    )
 
 
 def test_data_folder_is_small():
@@ -54,7 +72,12 @@ def test_shapes_ranges_and_units():
     w = P.load_porosity_wells()
     assert set(w) == {"X", "Y", "porosity", "AI", "facies"}
     assert all(v.dtype == np.float64 and v.shape == (180,) for v in w.values())
-    assert 0 < w["X"].min() and w["X"].max() < 1000 and 0 < w["Y"].min() and w["Y"].max() < 1000
+    assert (
+        0 < w["X"].min()
+        and w["X"].max() < 1000
+        and 0 < w["Y"].min()
+        and w["Y"].max() < 1000
+    )
     assert len(set(zip(w["X"], w["Y"]))) == 180, "wells must sit at distinct cells"
     phi, ai = P.load_porosity_map(), P.load_ai_map()
     assert phi.shape == ai.shape == P.SHAPE
@@ -73,7 +96,9 @@ def test_rock_physics_is_decreasing_nonlinear_and_invertible():
     phi = np.linspace(0.10, 0.27, 50)
     ai = P.ai_from_porosity(phi)
     assert np.all(np.diff(ai) < 0), "AI must fall as porosity rises"
-    assert np.all(np.diff(ai, 2) > 0), "the relation must be curved (convex), not a line"
+    assert np.all(np.diff(ai, 2) > 0), (
+        "the relation must be curved (convex), not a line"
+    )
     assert 5800 < ai[0] < 6300 and 2300 < ai[-1] < 2700
     np.testing.assert_allclose(P.porosity_from_ai(ai), phi, rtol=1e-12)
     # the AI map carries noise of the stated σ around the transform
@@ -82,14 +107,22 @@ def test_rock_physics_is_decreasing_nonlinear_and_invertible():
 
 
 def test_field_is_correlated_and_anisotropic():
-    z = P.gaussian_random_field(np.random.default_rng(0), shape=(200, 200), range_major=600.0,
-                                range_minor=150.0, azimuth=90.0)   # major axis along X
+    z = P.gaussian_random_field(
+        np.random.default_rng(0),
+        shape=(200, 200),
+        range_major=600.0,
+        range_minor=150.0,
+        azimuth=90.0,
+    )  # major axis along X
     assert abs(z.mean()) < 1e-12 and abs(z.std() - 1) < 1e-12
 
     def gamma(lag, axis):
         d = np.diff(z[:, ::lag] if axis == 1 else z[::lag], axis=axis)
-        return 0.5 * np.mean(d ** 2)
-    assert gamma(5, 1) < 0.6 * gamma(5, 0), "correlation must last longer along the major axis"
+        return 0.5 * np.mean(d**2)
+
+    assert gamma(5, 1) < 0.6 * gamma(5, 0), (
+        "correlation must last longer along the major axis"
+    )
     assert gamma(1, 0) < 0.2, "neighbouring cells must be correlated"
 
 
@@ -100,7 +133,9 @@ def _write(path, text):
 
 
 def test_missing_column_names_file_and_column(tmp_path):
-    bad = _write(tmp_path / "wells.csv", WELLS.read_text().replace("AI,", "impedance,", 1))
+    bad = _write(
+        tmp_path / "wells.csv", WELLS.read_text().replace("AI,", "impedance,", 1)
+    )
     with pytest.raises(ValueError, match=r"wells\.csv.*missing column 'AI'"):
         P.load_porosity_wells(bad)
 
@@ -111,7 +146,9 @@ def test_nan_names_file_and_column(tmp_path):
     cells[2] = "nan"
     lines[3] = ",".join(cells)
     bad = _write(tmp_path / "wells.csv", "\n".join(lines) + "\n")
-    with pytest.raises(ValueError, match=r"wells\.csv: column 'porosity' has 1 NaN.*row 3"):
+    with pytest.raises(
+        ValueError, match=r"wells\.csv: column 'porosity' has 1 NaN.*row 3"
+    ):
         P.load_porosity_wells(bad)
 
 
@@ -119,13 +156,17 @@ def test_wrong_dtype_names_file_and_column(tmp_path):
     lines = DEPTH.read_text().splitlines()
     lines[5] = lines[5].split(",")[0] + ",high"
     bad = _write(tmp_path / "depth.csv", "\n".join(lines) + "\n")
-    with pytest.raises(TypeError, match=r"depth\.csv: column 'porosity' must hold numbers"):
+    with pytest.raises(
+        TypeError, match=r"depth\.csv: column 'porosity' must hold numbers"
+    ):
         P.load_porosity_depth(bad)
 
 
 def test_percent_porosity_is_rejected(tmp_path):
     lines = DEPTH.read_text().splitlines()
-    lines[1:] = [f"{d},{float(p) * 100}" for d, p in (ln.split(",") for ln in lines[1:])]
+    lines[1:] = [
+        f"{d},{float(p) * 100}" for d, p in (ln.split(",") for ln in lines[1:])
+    ]
     bad = _write(tmp_path / "depth.csv", "\n".join(lines) + "\n")
     with pytest.raises(ValueError, match="fraction, not percent"):
         P.load_porosity_depth(bad)
@@ -147,29 +188,45 @@ def test_map_loader_failures(tmp_path):
         P.load_porosity_wells(tmp_path / "nope.csv")
 
 
-# -- chapter 6 figures and dashboard -----------------------------------------------------
+# -- chapter 6 figures and dashboard ---------------------------------------------------
 def test_map_figures_label_their_axes():
     from geonn.studies import plotting
+
     w = P.load_porosity_wells()
     ax = plotting.plot_well_map(w["X"], w["Y"], w["porosity"])
-    assert (ax.get_xlabel(), ax.get_ylabel()) == ("X (m)", "Y (m)") and len(ax.figure.axes) == 2
-    ax = plotting.plot_map(P.load_ai_map(), label="AI", wells=(w["X"], w["Y"]), title="AI")
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("X (m)", "Y (m)") and len(
+        ax.figure.axes
+    ) == 2
+    ax = plotting.plot_map(
+        P.load_ai_map(), label="AI", wells=(w["X"], w["Y"]), title="AI"
+    )
     assert ax.get_images()[0].get_extent() == [0.0, 1000.0, 0.0, 1000.0]
     assert ax.get_title() == "AI" and ax.get_lines()[0].get_xdata().shape == (180,)
-    ax = plotting.plot_crossplot_fit(w["AI"], w["porosity"], curve=([2000, 6000], [0.25, 0.1]),
-                                     truth=([2000, 6000], [0.26, 0.1]))
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train", "true relation",
-                                                                   "network"]
+    ax = plotting.plot_crossplot_fit(
+        w["AI"],
+        w["porosity"],
+        curve=([2000, 6000], [0.25, 0.1]),
+        truth=([2000, 6000], [0.26, 0.1]),
+    )
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "train",
+        "true relation",
+        "network",
+    ]
 
 
 def test_porosity_dashboard_retrains_and_redraws():
     from sklearn.preprocessing import MinMaxScaler
 
     from geonn.studies import widgets
+
     rng = np.random.default_rng(0)
     x = rng.uniform(-1, 1, (40, 1))
-    y = -x + 0.3 * x ** 2
-    sx, sy = MinMaxScaler((-1, 1)).fit(x * 1000 + 4000), MinMaxScaler((-1, 1)).fit(y * 0.05 + 0.2)
+    y = -x + 0.3 * x**2
+    sx, sy = (
+        MinMaxScaler((-1, 1)).fit(x * 1000 + 4000),
+        MinMaxScaler((-1, 1)).fit(y * 0.05 + 0.2),
+    )
     box = widgets.porosity_dashboard(x[:30], y[:30], x[30:], y[30:], scalers=(sx, sy))
     assert box.history.epochs == 300 and len(box.history.val_loss) == 300
     left, right = box.figure.axes[:2]
@@ -178,7 +235,9 @@ def test_porosity_dashboard_retrains_and_redraws():
     box.controls["epochs"].value, box.controls["width"].value = 20, 8
     assert box.history.epochs == 20 and box.figure is not first
     assert plt.get_fignums() == [box.figure.number], "the old figure must be closed"
-    net, h = widgets.porosity_fit(x[:30], y[:30], x[30:], y[30:], width=4, depth=2, epochs=5)
+    net, h = widgets.porosity_fit(
+        x[:30], y[:30], x[30:], y[30:], width=4, depth=2, epochs=5
+    )
     assert [layer.W.shape for layer in net.layers[::2]] == [(1, 4), (4, 4), (4, 1)]
 
 
@@ -203,12 +262,18 @@ def test_csv_with_trailing_blank_lines_loads(tmp_path):
 
 
 def test_csv_short_row_names_file_and_row(tmp_path):
-    with pytest.raises(ValueError, match=r"wells.csv: data row 2 has 3 field\(s\) but the header has 5"):
-        P.load_porosity_wells(_wells(tmp_path, WELLS_TEXT.replace("3,4,0.1,7000,0", "3,4,0.1")))
+    with pytest.raises(
+        ValueError, match=r"wells.csv: data row 2 has 3 field\(s\) but the header has 5"
+    ):
+        P.load_porosity_wells(
+            _wells(tmp_path, WELLS_TEXT.replace("3,4,0.1,7000,0", "3,4,0.1"))
+        )
 
 
 def test_csv_non_number_names_the_row(tmp_path):
-    with pytest.raises(TypeError, match="column 'AI' must hold numbers.*data row 2 has 'x'"):
+    with pytest.raises(
+        TypeError, match="column 'AI' must hold numbers.*data row 2 has 'x'"
+    ):
         P.load_porosity_wells(_wells(tmp_path, WELLS_TEXT.replace("7000", "x")))
 
 
@@ -218,7 +283,9 @@ def test_csv_with_a_utf8_bom_loads(tmp_path):
 
 def test_latin1_csv_names_the_encoding(tmp_path):
     with pytest.raises(ValueError, match="wells.csv is not UTF-8"):
-        P.load_porosity_wells(_wells(tmp_path, WELLS_TEXT.replace("facies", "faciès"), "latin-1"))
+        P.load_porosity_wells(
+            _wells(tmp_path, WELLS_TEXT.replace("facies", "faciès"), "latin-1")
+        )
 
 
 def test_header_only_csv(tmp_path):
@@ -228,7 +295,9 @@ def test_header_only_csv(tmp_path):
 
 def test_ai_map_from_an_npz_archive(tmp_path):
     np.savez(tmp_path / "ai.npz", ai=np.ones((2, 2)))
-    with pytest.raises(ValueError, match=r"ai.npz is an .npz archive; the AI map is one .npy"):
+    with pytest.raises(
+        ValueError, match=r"ai.npz is an .npz archive; the AI map is one .npy"
+    ):
         P.load_ai_map(tmp_path / "ai.npz")
 
 

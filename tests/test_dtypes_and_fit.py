@@ -1,11 +1,21 @@
 """float32 stays float32 through every activation, loss value and gradient; fit
 records the mean mini-batch loss by default, a full pass on request, and shows no
 progress bar unless asked."""
+
 import numpy as np
 import pytest
 
-from geonn import (MSE, SGD, Activation, Adam, BCEWithLogits, Dense, Sequential,
-                   SoftmaxCrossEntropy, fit)
+from geonn import (
+    MSE,
+    SGD,
+    Activation,
+    Adam,
+    BCEWithLogits,
+    Dense,
+    Sequential,
+    SoftmaxCrossEntropy,
+    fit,
+)
 from geonn.core import activations
 from geonn.core.losses import Loss
 
@@ -29,9 +39,11 @@ def test_every_activation_keeps_the_dtype(name, dtype):
     assert layer.backward(np.ones_like(layer.forward(z))).dtype == dtype
 
 
-LOSSES = [(MSE(), lambda r: r.normal(size=(6, 3))),
-          (BCEWithLogits(), lambda r: r.integers(0, 2, size=(6, 3))),
-          (SoftmaxCrossEntropy(), lambda r: np.eye(3)[r.integers(0, 3, 6)])]
+LOSSES = [
+    (MSE(), lambda r: r.normal(size=(6, 3))),
+    (BCEWithLogits(), lambda r: r.integers(0, 2, size=(6, 3))),
+    (SoftmaxCrossEntropy(), lambda r: np.eye(3)[r.integers(0, 3, 6)]),
+]
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -49,8 +61,13 @@ def test_every_loss_keeps_the_dtype(loss, target, dtype):
 
 def test_a_float32_network_trains_in_float32_end_to_end():
     rng = np.random.default_rng(1)
-    net = Sequential([Dense(3, 4, rng=rng, dtype=np.float32), Activation("sigmoid"),
-                      Dense(4, 2, rng=rng, dtype=np.float32)])
+    net = Sequential(
+        [
+            Dense(3, 4, rng=rng, dtype=np.float32),
+            Activation("sigmoid"),
+            Dense(4, 2, rng=rng, dtype=np.float32),
+        ]
+    )
     X = rng.normal(size=(8, 3)).astype(np.float32)
     y = rng.integers(0, 2, size=(8, 2)).astype(np.float32)
     out = net.forward(X)
@@ -62,14 +79,19 @@ def test_a_float32_network_trains_in_float32_end_to_end():
 def small_problem():
     rng = np.random.default_rng(2)
     X = rng.uniform(-1, 1, size=(23, 1))
-    return X, np.sin(3 * X), Sequential([Dense(1, 5, rng=rng), Activation("tanh"),
-                                         Dense(5, 1, rng=rng)])
+    return (
+        X,
+        np.sin(3 * X),
+        Sequential([Dense(1, 5, rng=rng), Activation("tanh"), Dense(5, 1, rng=rng)]),
+    )
 
 
 def test_training_curve_is_the_mean_of_the_mini_batch_losses():
     X, y, net = small_problem()
     hand = [p.copy() for p in net.params()]
-    h = fit(net, MSE(), SGD(0.1), X, y, epochs=3, batch_size=5, rng=np.random.default_rng(3))
+    h = fit(
+        net, MSE(), SGD(0.1), X, y, epochs=3, batch_size=5, rng=np.random.default_rng(3)
+    )
     # the same loop by hand: each batch's loss before its update, weighted by its rows
     rng, loss = np.random.default_rng(3), MSE()
     _, _, twin = small_problem()
@@ -79,7 +101,7 @@ def test_training_curve_is_the_mean_of_the_mini_batch_losses():
     for _ in range(3):
         order, total = rng.permutation(len(X)), 0.0
         for s in range(0, len(X), 5):
-            i = order[s:s + 5]
+            i = order[s : s + 5]
             out = twin.forward(X[i], train=True)
             total += loss.value(out, y[i]) * len(i)
             twin.backward(loss.grad(out, y[i]))

@@ -6,6 +6,7 @@ chapter, each chapter links a term at most once (at its first use), and the
 glossary page is listed in _toc.yml. After a build (`jupyter-book build .`), the
 index page lists the glossary's terms (skipped when _build/html does not exist).
 """
+
 import json
 import re
 from collections import Counter
@@ -24,8 +25,11 @@ def glossary_terms(text):
     """The terms of the ```{glossary} block of ``text``, as written."""
     block = re.search(r"^```\{glossary\}\n(.*?)^```$", text, re.S | re.M)
     assert block, "no ```{glossary} block"
-    return [line.strip() for line in block.group(1).splitlines()
-            if line.strip() and not line[0].isspace() and not line.startswith(":")]
+    return [
+        line.strip()
+        for line in block.group(1).splitlines()
+        if line.strip() and not line[0].isspace() and not line.startswith(":")
+    ]
 
 
 def target(role_text):
@@ -39,8 +43,9 @@ def markdown_pages():
     pages = {p.name: p.read_text() for p in BOOK.glob("*.md")}
     for nb in BOOK.glob("*.ipynb"):
         cells = json.loads(nb.read_text())["cells"]
-        pages[nb.name] = "\n\n".join("".join(c["source"]) for c in cells
-                                     if c["cell_type"] == "markdown")
+        pages[nb.name] = "\n\n".join(
+            "".join(c["source"]) for c in cells if c["cell_type"] == "markdown"
+        )
     return pages
 
 
@@ -81,8 +86,9 @@ def test_the_glossary_is_in_the_table_of_contents():
 def test_the_built_index_lists_the_terms():
     index = ROOT / "_build" / "html" / "genindex.html"
     if not index.is_file():
-        pytest.skip("no _build/html/genindex.html: build the book first "
-                    "(jupyter-book build .)")
+        pytest.skip(
+            "no _build/html/genindex.html: build the book first (jupyter-book build .)"
+        )
     html = index.read_text()
     entry = r'<a href="book/glossary\.html#term-[^"]*">(?:<strong>)?([^<]+)'
     listed = {re.sub(r"\s+", " ", t).strip().lower() for t in re.findall(entry, html)}

@@ -7,6 +7,7 @@ types, otter's metadata lost, a zip) score what an instructor expects, and every
 scores 0 on each question it did not answer, reads no key, writes nothing outside its
 sandbox and ends within its time limit.  About 25 sandboxes of about 1 s each.
 """
+
 import hashlib
 import io
 import json
@@ -30,26 +31,29 @@ from grading.sandbox import missing_tools  # noqa: E402
 from grading.submissions import code_cells  # noqa: E402
 
 TINY = ROOT / "tests" / "assignments" / "tiny.ipynb"
-MARKER = "SECRET-KEY-MARKER-" + "3141"       # in the master's hidden tests, split here
-TIMEOUT, CELL_TIMEOUT = 15.0, 4.0            # s
+MARKER = "SECRET-KEY-MARKER-" + "3141"  # in the master's hidden tests, split here
+TIMEOUT, CELL_TIMEOUT = 15.0, 4.0  # s
 FULL = {"q1": 1.0, "q2": 2.0, "q3": 1.0}
 ZERO = dict.fromkeys(FULL, 0.0)
 ONLY_Q1 = dict(ZERO, q1=1.0)
-SLEEPER = "987.125"                          # `sleep 987.125`: a detached process, if any
+SLEEPER = "987.125"  # `sleep 987.125`: a detached process, if any
 CI = bool(os.environ.get("CI"))
 
-pytestmark = pytest.mark.skipif(bool(missing_tools()) and not CI,
-                                reason="grading needs bubblewrap (apt-get install bubblewrap)")
+pytestmark = pytest.mark.skipif(
+    bool(missing_tools()) and not CI,
+    reason="grading needs bubblewrap (apt-get install bubblewrap)",
+)
 
 ANSWER_Q1 = 'student_id = 7\narea = float(np.pi * 4.0)\nlabel = "circle"'
 
-READ_KEYS = '''
+READ_KEYS = """
 import os, socket
 found = []
 for path in {targets!r}:
     try:
         with open(path, "rb") as f:
-            found.append(("KEY " if {marker!r}.encode() in f.read() else "read ") + path)
+            kind = "KEY " if {marker!r}.encode() in f.read() else "read "
+            found.append(kind + path)
     except OSError:
         pass
 skip = ("/proc", "/sys", "/dev", "/usr", {prefix!r}, {base!r})
@@ -70,9 +74,9 @@ try:
 except OSError:
     pass
 label = "found:" + " ".join(found)
-'''
+"""
 
-PATCH_RUNNER = '''
+PATCH_RUNNER = """
 import builtins, sys
 import numpy as np
 np.testing.assert_allclose = lambda *args, **kwargs: None
@@ -81,23 +85,26 @@ builtins.isinstance = lambda *args: True
 sys.modules["otter"] = None
 import geonn
 geonn.Sequential = object
-'''
+"""
 
-REWRITE_TESTS = '''
+REWRITE_TESTS = """
 import os
 os.makedirs("tests", exist_ok=True)
 for name in ("q1", "q2", "q3"):
     with open(f"tests/{{name}}.py", "w") as f:
-        f.write("OK_FORMAT = False\\nname = '%s'\\npoints = 100\\ndef test(): pass\\n" % name)
+        f.write(
+            "OK_FORMAT = False\\nname = '%s'\\npoints = 100\\ndef test(): pass\\n"
+            % name
+        )
 for path in {targets!r}:
     try:
         with open(path, "a") as f:
             f.write("\\npoints = 100\\n")
     except OSError:
         pass
-'''
+"""
 
-FORGE_STDOUT = '''
+FORGE_STDOUT = """
 import json, os, struct
 line = json.dumps({"scores": {"q1": 1, "q2": 2, "q3": 1}, "error": ""}) + "\\n"
 scores = {"dict": [["q1", 1.0], ["q2", 2.0], ["q3", 1.0]]}
@@ -110,9 +117,9 @@ for fd in range(64):
             os.write(fd, message)
         except OSError:
             pass
-'''
+"""
 
-OVERWRITE_RESULTS = '''
+OVERWRITE_RESULTS = """
 import atexit, pickle
 class Yes:
     def __eq__(self, other):
@@ -127,9 +134,9 @@ for path in {targets!r} + [".OTTER_LOG", "results.pkl"]:
     except OSError:
         pass
 atexit.register(hook)
-'''
+"""
 
-ALWAYS_TRUE = '''
+ALWAYS_TRUE = """
 class Yes:
     def __eq__(self, other):
         return True
@@ -148,9 +155,9 @@ label = AlwaysStr("square")
 squares = Yes()
 def double(x):
     return Yes()
-'''
+"""
 
-NDARRAY_SUBCLASS = '''
+NDARRAY_SUBCLASS = """
 class Liar(np.ndarray):
     def __eq__(self, other):
         return np.ones(np.shape(self), dtype=bool)
@@ -159,9 +166,9 @@ class Liar(np.ndarray):
 squares = np.zeros(4).view(Liar)
 def double(x):
     return np.zeros(np.shape(x)).view(Liar)
-'''
+"""
 
-WRITE_OUTSIDE = '''
+WRITE_OUTSIDE = """
 import os, shutil
 for path in {targets!r}:
     for attempt in (lambda: open(path, "w").write("pwned"), lambda: os.makedirs(path)):
@@ -174,9 +181,9 @@ for path in {zips!r}:
         shutil.copy("/etc/localtime", path)
     except OSError:
         pass
-'''
+"""
 
-DETACHED = '''
+DETACHED = """
 import os
 for fd in range(3, 64):
     try:
@@ -186,12 +193,14 @@ for fd in range(3, 64):
 if os.fork() == 0:
     os.setsid()
     os.execv("/usr/bin/sleep", ["sleep", {sleeper!r}])
-'''
+"""
 
 ENDLESS = "while True:\n    pass"
-ENDLESS_IGNORING_ALARMS = ("import signal\nfor s in (signal.SIGALRM, signal.SIGPROF, "
-                           "signal.SIGVTALRM, signal.SIGINT):\n"
-                           "    signal.signal(s, signal.SIG_IGN)\nwhile True:\n    pass")
+ENDLESS_IGNORING_ALARMS = (
+    "import signal\nfor s in (signal.SIGALRM, signal.SIGPROF, "
+    "signal.SIGVTALRM, signal.SIGINT):\n"
+    "    signal.signal(s, signal.SIG_IGN)\nwhile True:\n    pass"
+)
 
 
 def _notebook(cells):
@@ -218,32 +227,69 @@ def _sha(path):
 def setting(tmp_path_factory):
     base = tmp_path_factory.mktemp("grading_attacks")
     built = B.build(TINY, base / "build")
-    host = base / "host"                    # files an attack would leave on the host
+    host = base / "host"  # files an attack would leave on the host
     host.mkdir()
     folder = base / "submissions"
     folder.mkdir()
-    return {"built": built, "host": host, "folder": folder, "csv": base / "scores.csv",
-            "zip": B.autograder_zip(built), "solution": built / "autograder" / TINY.name,
-            "handout": built / "student" / TINY.name}
+    return {
+        "built": built,
+        "host": host,
+        "folder": folder,
+        "csv": base / "scores.csv",
+        "zip": B.autograder_zip(built),
+        "solution": built / "autograder" / TINY.name,
+        "handout": built / "student" / TINY.name,
+    }
 
 
 def _submissions(s):
     """{file name: (notebook or zip bytes, expected scores)}."""
     solution = nbformat.read(s["solution"], as_version=4)
     blank = nbformat.read(s["handout"], as_version=4)
-    keys = [str(TINY), str(s["solution"]), str(s["zip"]), str(s["csv"]),
-            str(ROOT / "assignments" / "06_porosity.ipynb"),
-            str(ROOT / "tests" / "test_grading_attacks.py")]
-    outside = [str(p / "pwned") for p in (ROOT, ROOT / "assignments", ROOT / "tests", s["built"],
-                                          s["built"] / "autograder", s["folder"], s["host"])]
-    outside += ["/tmp/pwned-by-a-submission", str(Path.home() / "pwned-by-a-submission")]
-    fmt = dict(targets=keys, marker=MARKER, prefix=sys.prefix, base=sys.base_prefix, walk="/")
-    own_code = [c.source for c in solution.cells if c.cell_type == "code"
-                and "otter" not in c.source and not c.source.startswith("grader.")]
+    keys = [
+        str(TINY),
+        str(s["solution"]),
+        str(s["zip"]),
+        str(s["csv"]),
+        str(ROOT / "assignments" / "06_porosity.ipynb"),
+        str(ROOT / "tests" / "test_grading_attacks.py"),
+    ]
+    outside = [
+        str(p / "pwned")
+        for p in (
+            ROOT,
+            ROOT / "assignments",
+            ROOT / "tests",
+            s["built"],
+            s["built"] / "autograder",
+            s["folder"],
+            s["host"],
+        )
+    ]
+    outside += [
+        "/tmp/pwned-by-a-submission",
+        str(Path.home() / "pwned-by-a-submission"),
+    ]
+    fmt = dict(
+        targets=keys, marker=MARKER, prefix=sys.prefix, base=sys.base_prefix, walk="/"
+    )
+    own_code = [
+        c.source
+        for c in solution.cells
+        if c.cell_type == "code"
+        and "otter" not in c.source
+        and not c.source.startswith("grader.")
+    ]
     partial = _with_cells(solution, ["squares = [1.0, 4.0, 9.0, 15.0]"])
-    wrong_types = _with_cells(solution, ['area = "12.566"', 'squares = ["1", "4", "9", "16"]'])
-    raising = _with_cells(solution, ["raise RuntimeError('a bug in my notebook')"], at=2)
-    memory = _with_cells(blank, [ANSWER_Q1, "import numpy as np\nbig = np.ones(10**10)"])
+    wrong_types = _with_cells(
+        solution, ['area = "12.566"', 'squares = ["1", "4", "9", "16"]']
+    )
+    raising = _with_cells(
+        solution, ["raise RuntimeError('a bug in my notebook')"], at=2
+    )
+    memory = _with_cells(
+        blank, [ANSWER_Q1, "import numpy as np\nbig = np.ones(10**10)"]
+    )
     subs = {
         "correct.ipynb": (solution, FULL),
         "partial.ipynb": (partial, dict(FULL, q2=0.0)),
@@ -252,20 +298,40 @@ def _submissions(s):
         "wrong_types.ipynb": (wrong_types, dict(FULL, q1=0.0, q2=0.0)),
         "lost_metadata.ipynb": (_notebook(own_code), FULL),
         "read_keys.ipynb": (_with_cells(blank, [READ_KEYS.format(**fmt)]), ZERO),
-        "rewrite_tests.ipynb": (_with_cells(blank, [REWRITE_TESTS.format(**fmt)]), ZERO),
+        "rewrite_tests.ipynb": (
+            _with_cells(blank, [REWRITE_TESTS.format(**fmt)]),
+            ZERO,
+        ),
         "patch_runner.ipynb": (_with_cells(blank, [PATCH_RUNNER]), ZERO),
         "forge_stdout.ipynb": (_with_cells(blank, [FORGE_STDOUT]), ZERO),
-        "overwrite_results.ipynb": (_with_cells(blank, [OVERWRITE_RESULTS.format(**fmt)]), ZERO),
+        "overwrite_results.ipynb": (
+            _with_cells(blank, [OVERWRITE_RESULTS.format(**fmt)]),
+            ZERO,
+        ),
         "always_true.ipynb": (_with_cells(blank, [ALWAYS_TRUE]), ZERO),
-        "ndarray_subclass.ipynb": (_with_cells(blank, [ANSWER_Q1, NDARRAY_SUBCLASS]), ONLY_Q1),
-        "write_outside.ipynb": (_with_cells(blank, [WRITE_OUTSIDE.format(
-            targets=outside, zips=[str(s["zip"])])]), ZERO),
-        "detached.ipynb": (_with_cells(blank, [ANSWER_Q1, DETACHED.format(sleeper=SLEEPER)]),
-                           ONLY_Q1),
+        "ndarray_subclass.ipynb": (
+            _with_cells(blank, [ANSWER_Q1, NDARRAY_SUBCLASS]),
+            ONLY_Q1,
+        ),
+        "write_outside.ipynb": (
+            _with_cells(
+                blank, [WRITE_OUTSIDE.format(targets=outside, zips=[str(s["zip"])])]
+            ),
+            ZERO,
+        ),
+        "detached.ipynb": (
+            _with_cells(blank, [ANSWER_Q1, DETACHED.format(sleeper=SLEEPER)]),
+            ONLY_Q1,
+        ),
         "endless_loop.ipynb": (_with_cells(blank, [ANSWER_Q1, ENDLESS]), ONLY_Q1),
-        "endless_ignoring_alarms.ipynb": (_with_cells(blank, [ANSWER_Q1, ENDLESS_IGNORING_ALARMS]),
-                                          ZERO),
-        "os_exit.ipynb": (_with_cells(blank, [ANSWER_Q1, "import os\nos._exit(0)"]), ZERO),
+        "endless_ignoring_alarms.ipynb": (
+            _with_cells(blank, [ANSWER_Q1, ENDLESS_IGNORING_ALARMS]),
+            ZERO,
+        ),
+        "os_exit.ipynb": (
+            _with_cells(blank, [ANSWER_Q1, "import os\nos._exit(0)"]),
+            ZERO,
+        ),
         "memory.ipynb": (memory, ONLY_Q1),
     }
     # otter's zip with a pickled log whose unpickling would leave a file on the host
@@ -301,20 +367,48 @@ def graded(setting):
     before = {"master": _sha(TINY), "zip": _sha(setting["zip"])}
     questions = M.read(TINY)
     start = time.monotonic()
-    results = G.grade_all(sorted(setting["folder"].iterdir()), questions, workers=2,
-                          timeout=TIMEOUT, cell_timeout=CELL_TIMEOUT)
+    results = G.grade_all(
+        sorted(setting["folder"].iterdir()),
+        questions,
+        workers=2,
+        timeout=TIMEOUT,
+        cell_timeout=CELL_TIMEOUT,
+    )
     wall = time.monotonic() - start
-    report.write(setting["csv"], questions, results,
-                 handout_cells=code_cells(setting["handout"]))
-    return {"results": {r.name: r for r in results}, "expected": {k: v[1] for k, v in subs.items()},
-            "before": before, "wall": wall}
+    report.write(
+        setting["csv"], questions, results, handout_cells=code_cells(setting["handout"])
+    )
+    return {
+        "results": {r.name: r for r in results},
+        "expected": {k: v[1] for k, v in subs.items()},
+        "before": before,
+        "wall": wall,
+    }
 
 
-NAMES = ["correct.ipynb", "partial.ipynb", "blank.ipynb", "exception.ipynb", "wrong_types.ipynb",
-         "lost_metadata.ipynb", "correct_zip.zip", "read_keys.ipynb", "rewrite_tests.ipynb",
-         "patch_runner.ipynb", "forge_stdout.ipynb", "overwrite_results.ipynb", "always_true.ipynb",
-         "ndarray_subclass.ipynb", "write_outside.ipynb", "pickled_log.zip", "detached.ipynb",
-         "endless_loop.ipynb", "endless_ignoring_alarms.ipynb", "os_exit.ipynb", "memory.ipynb"]
+NAMES = [
+    "correct.ipynb",
+    "partial.ipynb",
+    "blank.ipynb",
+    "exception.ipynb",
+    "wrong_types.ipynb",
+    "lost_metadata.ipynb",
+    "correct_zip.zip",
+    "read_keys.ipynb",
+    "rewrite_tests.ipynb",
+    "patch_runner.ipynb",
+    "forge_stdout.ipynb",
+    "overwrite_results.ipynb",
+    "always_true.ipynb",
+    "ndarray_subclass.ipynb",
+    "write_outside.ipynb",
+    "pickled_log.zip",
+    "detached.ipynb",
+    "endless_loop.ipynb",
+    "endless_ignoring_alarms.ipynb",
+    "os_exit.ipynb",
+    "memory.ipynb",
+]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -331,9 +425,15 @@ def test_no_key_is_readable_and_there_is_no_network(graded):
 
 
 def test_the_same_code_finds_the_keys_outside_a_sandbox(setting):
-    # without the sandbox, READ_KEYS reads the keys: its empty finding above means something
-    fmt = dict(targets=[str(TINY), str(setting["zip"])], marker=MARKER, prefix=sys.prefix,
-               base=sys.base_prefix, walk=str(setting["built"]))
+    # without the sandbox, READ_KEYS reads the keys: its empty finding above means
+    # something
+    fmt = dict(
+        targets=[str(TINY), str(setting["zip"])],
+        marker=MARKER,
+        prefix=sys.prefix,
+        base=sys.base_prefix,
+        walk=str(setting["built"]),
+    )
     namespace = {}
     exec(READ_KEYS.format(**fmt), namespace)  # noqa: S102
     found = namespace["label"]
@@ -343,12 +443,25 @@ def test_the_same_code_finds_the_keys_outside_a_sandbox(setting):
 
 def test_nothing_is_left_outside_the_sandbox(graded, setting):
     assert _sha(TINY) == graded["before"]["master"]
-    assert _sha(setting["zip"]) == graded["before"]["zip"] and B.is_current(TINY, setting["built"])
+    assert _sha(setting["zip"]) == graded["before"]["zip"] and B.is_current(
+        TINY, setting["built"]
+    )
     assert not list(setting["host"].iterdir()), "the pickled .OTTER_LOG was unpickled"
-    places = [ROOT, ROOT / "assignments", ROOT / "tests", setting["built"], setting["folder"],
-              Path("/tmp"), Path.home()]
+    places = [
+        ROOT,
+        ROOT / "assignments",
+        ROOT / "tests",
+        setting["built"],
+        setting["folder"],
+        Path("/tmp"),
+        Path.home(),
+    ]
     left = [p for place in places for p in place.glob("pwned*")]
-    left += [p for p in setting["built"].rglob("*") if p.name in ("pwned", "q1.py", ".OTTER_LOG")]
+    left += [
+        p
+        for p in setting["built"].rglob("*")
+        if p.name in ("pwned", "q1.py", ".OTTER_LOG")
+    ]
     assert not left, left
     sleepers = []
     for proc in Path("/proc").iterdir():
@@ -363,21 +476,36 @@ def test_nothing_is_left_outside_the_sandbox(graded, setting):
 def test_errors_say_what_happened(graded):
     r = graded["results"]
     assert "CellTimeout" in r["endless_loop.ipynb"].error
-    assert r["endless_ignoring_alarms.ipynb"].error == \
-        f"not graded: still running at the time limit after {TIMEOUT:g} s"
+    assert (
+        r["endless_ignoring_alarms.ipynb"].error
+        == f"not graded: still running at the time limit after {TIMEOUT:g} s"
+    )
     assert r["os_exit.ipynb"].error == "not graded: the submission's process ended"
     assert r["exception.ipynb"].error.startswith("RuntimeError: a bug in my notebook")
     assert "MemoryError" in r["memory.ipynb"].error
     assert r["forge_stdout.ipynb"].error.startswith("not graded: the submission sent")
-    assert r["wrong_types.ipynb"].failures["q1"][0] == \
-        "test_q1_types: area should be a number (float); got a str"
+    assert (
+        r["wrong_types.ipynb"].failures["q1"][0]
+        == "test_q1_types: area should be a number (float); got a str"
+    )
     assert "not data" in r["ndarray_subclass.ipynb"].failures["q2"][0]
     # the attacks ran to their end (a typo in one would make its test pass for nothing)
-    # (patching isinstance breaks the harness too: that submission ends before it answers)
+    # (patching isinstance breaks the harness too: that submission ends before it
+    # answers)
     assert r["patch_runner.ipynb"].error == "not graded: the submission's process ended"
-    for name in ("read_keys", "rewrite_tests", "overwrite_results", "always_true",
-                 "ndarray_subclass", "write_outside", "detached", "pickled_log"):
-        assert r[name + (".zip" if name == "pickled_log" else ".ipynb")].error == "", name
+    for name in (
+        "read_keys",
+        "rewrite_tests",
+        "overwrite_results",
+        "always_true",
+        "ndarray_subclass",
+        "write_outside",
+        "detached",
+        "pickled_log",
+    ):
+        assert r[name + (".zip" if name == "pickled_log" else ".ipynb")].error == "", (
+            name
+        )
 
 
 def test_copies_are_flagged(graded, setting):
@@ -395,5 +523,6 @@ def test_the_whole_folder_takes_a_few_seconds_per_submission(graded):
 
 def _csv(path):
     import csv
+
     with open(path, newline="") as f:
         return list(csv.DictReader(f))

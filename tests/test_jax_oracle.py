@@ -7,6 +7,7 @@ Every activation and loss the book teaches is covered, on random mlp networks of
 two hidden layers.  JAX is pinned in requirements.txt, so the test skips only
 where it is not installed, and fails under CI (``CI`` set) if it is missing.
 """
+
 import os
 
 import numpy as np
@@ -18,17 +19,20 @@ from geonn.studies import gan
 
 try:
     import jax
-except ImportError:                       # pragma: no cover - jax is pinned
+except ImportError:  # pragma: no cover - jax is pinned
     if os.environ.get("CI"):
-        pytest.fail("jax is pinned in requirements.txt but cannot be imported",
-                    pytrace=False)
-    pytest.skip("jax is not installed (pip install -r requirements.txt)",
-                allow_module_level=True)
+        pytest.fail(
+            "jax is pinned in requirements.txt but cannot be imported", pytrace=False
+        )
+    pytest.skip(
+        "jax is not installed (pip install -r requirements.txt)",
+        allow_module_level=True,
+    )
 
 jax.config.update("jax_enable_x64", True)
 jnp, nn = jax.numpy, jax.nn
 
-SLOPE = 0.05          # a leaky-ReLU slope other than the default, to see it is used
+SLOPE = 0.05  # a leaky-ReLU slope other than the default, to see it is used
 ACTIVATIONS = {
     "identity": lambda z: z,
     "step": lambda z: jnp.where(z > 0, 1.0, 0.0),
@@ -54,16 +58,25 @@ def _softmax_ce(z, y):
 
 # geonn loss, its JAX twin, number of outputs, targets for a batch of n
 LOSSES = {
-    "MSE": (geonn.MSE(), _mse, 3,
-            lambda rng, n: rng.normal(size=(n, 3))),
-    "BCEWithLogits": (geonn.BCEWithLogits(), _bce, 3,
-                      lambda rng, n: rng.integers(0, 2, size=(n, 3)).astype(float)),
-    "SoftmaxCrossEntropy": (geonn.SoftmaxCrossEntropy(), _softmax_ce, 4,
-                            lambda rng, n: np.eye(4)[rng.integers(0, 4, n)]),
+    "MSE": (geonn.MSE(), _mse, 3, lambda rng, n: rng.normal(size=(n, 3))),
+    "BCEWithLogits": (
+        geonn.BCEWithLogits(),
+        _bce,
+        3,
+        lambda rng, n: rng.integers(0, 2, size=(n, 3)).astype(float),
+    ),
+    "SoftmaxCrossEntropy": (
+        geonn.SoftmaxCrossEntropy(),
+        _softmax_ce,
+        4,
+        lambda rng, n: np.eye(4)[rng.integers(0, 4, n)],
+    ),
 }
 # −log σ(s) and log(1 − σ(s)) = log σ(−s), averaged over the batch of fakes
-GENERATOR_LOSSES = {"non_saturating": lambda s: -jnp.mean(nn.log_sigmoid(s)),
-                    "saturating": lambda s: jnp.mean(nn.log_sigmoid(-s))}
+GENERATOR_LOSSES = {
+    "non_saturating": lambda s: -jnp.mean(nn.log_sigmoid(s)),
+    "saturating": lambda s: jnp.mean(nn.log_sigmoid(-s)),
+}
 
 
 def _net(activation, n_out, rng):
@@ -91,7 +104,7 @@ def _max_rel_diff(net, jax_grads):
     for layer, (gW, gb) in zip(_dense(net), jax_grads):
         for ours, theirs in ((layer.dW, gW), (layer.db, gb)):
             scale = np.abs(ours).max()
-            if scale == 0:                      # e.g. behind a step activation
+            if scale == 0:  # e.g. behind a step activation
                 assert np.abs(np.asarray(theirs)).max() == 0
                 continue
             worst = max(worst, np.abs(np.asarray(theirs) - ours).max() / scale)
@@ -100,24 +113,29 @@ def _max_rel_diff(net, jax_grads):
 
 def test_every_activation_and_loss_is_covered():
     assert set(ACTIVATIONS) == set(activations.NAMES)
-    assert {type(loss) for loss, *_ in LOSSES.values()} == set(geonn.core.losses.Loss.__subclasses__())
+    assert {type(loss) for loss, *_ in LOSSES.values()} == set(
+        geonn.core.losses.Loss.__subclasses__()
+    )
 
 
 @pytest.mark.parametrize("loss_name", LOSSES)
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_jax_grad_equals_geonn_backward(activation, loss_name):
     rng = np.random.default_rng(
-        [7, list(ACTIVATIONS).index(activation), list(LOSSES).index(loss_name)])
+        [7, list(ACTIVATIONS).index(activation), list(LOSSES).index(loss_name)]
+    )
     loss, jax_loss, n_out, targets = LOSSES[loss_name]
-    for _ in range(3):                    # three random networks and batches
+    for _ in range(3):  # three random networks and batches
         net = _net(activation, n_out, rng)
         X, Y = rng.normal(size=(9, 5)), targets(rng, 9)
         net.backward(loss.grad(net.forward(X), Y))
         params = [(jnp.asarray(d.W), jnp.asarray(d.b)) for d in _dense(net)]
         value, grads = jax.value_and_grad(
-            lambda p: jax_loss(_forward(p, X, activation), Y))(params)
-        np.testing.assert_allclose(float(loss.value(net.forward(X), Y)), float(value),
-                                   rtol=1e-12)
+            lambda p: jax_loss(_forward(p, X, activation), Y)
+        )(params)
+        np.testing.assert_allclose(
+            float(loss.value(net.forward(X), Y)), float(value), rtol=1e-12
+        )
         assert _max_rel_diff(net, grads) < 1e-12, (activation, loss_name)
 
 
@@ -131,7 +149,8 @@ def test_jax_grad_equals_geonn_for_the_generator_losses(kind):
     net.backward(loss.grad(net.forward(X)))
     params = [(jnp.asarray(d.W), jnp.asarray(d.b)) for d in _dense(net)]
     value, grads = jax.value_and_grad(
-        lambda p: GENERATOR_LOSSES[kind](_forward(p, X, "leaky_relu")))(params)
+        lambda p: GENERATOR_LOSSES[kind](_forward(p, X, "leaky_relu"))
+    )(params)
     np.testing.assert_allclose(loss.value(net.forward(X)), float(value), rtol=1e-12)
     assert _max_rel_diff(net, grads) < 1e-12
 

@@ -1,6 +1,7 @@
 """The landing page and the repository's front matter: one repository address,
 no placeholders, a citation file, the licences as files and in the footer, and
 a course map that its committed script still draws."""
+
 import re
 import sys
 from pathlib import Path
@@ -12,7 +13,10 @@ ROOT = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 REPO_URL = CONFIG["repository"]["url"]
 SLUG = REPO_URL.removeprefix("https://github.com/")
-FRONT = {name: (ROOT / name).read_text() for name in ("README.md", "CITATION.cff", "book/intro.md")}
+FRONT = {
+    name: (ROOT / name).read_text()
+    for name in ("README.md", "CITATION.cff", "book/intro.md")
+}
 
 
 def test_repository_url_is_defined_once_and_used_by_the_landing_page():
@@ -23,25 +27,36 @@ def test_repository_url_is_defined_once_and_used_by_the_landing_page():
 def test_front_matter_names_the_same_repository():
     owner, name = SLUG.split("/")
     for file, text in FRONT.items():
-        for slug in re.findall(r"(?:github\.com|mybinder\.org/v2/gh)/([\w.-]+/[\w.-]+)", text):
+        for slug in re.findall(
+            r"(?:github\.com|mybinder\.org/v2/gh)/([\w.-]+/[\w.-]+)", text
+        ):
             assert slug == SLUG, f"{file} names {slug}, _config.yml says {SLUG}"
         for site in re.findall(r"https://([\w-]+)\.github\.io/([\w.-]+)", text):
-            assert site == (owner, name), f"{file}: Pages address {site} is not {SLUG}'s"
-    assert f"https://{owner}.github.io/{name}/" in FRONT["README.md"], "README: where is the book published?"
+            assert site == (owner, name), (
+                f"{file}: Pages address {site} is not {SLUG}'s"
+            )
+    assert f"https://{owner}.github.io/{name}/" in FRONT["README.md"], (
+        "README: where is the book published?"
+    )
 
 
 def test_no_placeholders_or_stray_dot_in_launch_urls():
     for file, text in FRONT.items():
         for bad in ("<this repository>", "<the clone>", "tree/./", "in preparation"):
             assert bad not in text, f"{file} still says {bad!r}"
-    assert "path_to_book" not in CONFIG["repository"] or CONFIG["repository"]["path_to_book"] not in (".", "./")
+    assert "path_to_book" not in CONFIG["repository"] or CONFIG["repository"][
+        "path_to_book"
+    ] not in (".", "./")
 
 
 def test_citation_file():
     cff = yaml.safe_load(FRONT["CITATION.cff"])
     assert cff["cff-version"] == "1.2.0" and cff["title"] and cff["authors"]
     assert cff["repository-code"] == REPO_URL and cff["license"] == "MIT"
-    assert "## How to cite" in FRONT["book/intro.md"] and "CITATION.cff" in FRONT["book/intro.md"]
+    assert (
+        "## How to cite" in FRONT["book/intro.md"]
+        and "CITATION.cff" in FRONT["book/intro.md"]
+    )
 
 
 def test_licences_are_files_and_in_the_footer():
@@ -57,11 +72,11 @@ def test_course_map_is_what_its_script_draws(tmp_path):
         import course_map
     finally:
         sys.path.pop(0)
-    out = course_map.main(tmp_path / "map.svg")
-    for name in ("course_map.svg", "course_map_narrow.svg"):   # the wide map; phones'
+    course_map.main(tmp_path / "map.svg")
+    for name in ("course_map.svg", "course_map_narrow.svg"):  # the wide map; phones'
         assert (tmp_path / name.replace("course_map", "map")).read_bytes() == (
-            ROOT / "book" / "images" / name).read_bytes(), (
-            f"book/images/{name} is stale: run python tools/course_map.py")
+            ROOT / "book" / "images" / name
+        ).read_bytes(), f"book/images/{name} is stale: run python tools/course_map.py"
     assert "images/course_map.svg" in FRONT["book/intro.md"]
 
 
@@ -74,19 +89,40 @@ def test_chapter_6b_is_listed_everywhere_a_reader_or_instructor_looks():
     assert "{doc}`06b_design_and_uncertainty`" in FRONT["book/intro.md"]
     assert "book/06b_design_and_uncertainty.ipynb" in FRONT["README.md"]
     guide = (ROOT / "book" / "instructor_guide.md").read_text()
-    assert "{doc}`06b_design_and_uncertainty`" in guide and "<design-ex-peeking>" in guide
+    assert (
+        "{doc}`06b_design_and_uncertainty`" in guide and "<design-ex-peeking>" in guide
+    )
     assert "### Chapter 6b," in (ROOT / "book" / "notation.md").read_text()
     assert "| 6b | `book/06b_design_and_uncertainty.ipynb`" in FRONT["README.md"]
 
 
-# chapter, its notebook, the chapter before it in _toc.yml, one exercise label, its errata heading
-CHAPTERS = [(8, "08_convolution", "07_reflectivity", "conv-ex-matrix", None),
-            (9, "09_autoencoders", "08_convolution", "ae-ex-axes", "## Autoencoders (chapter 9)"),
-            (10, "10_gans", "09_autoencoders", "gan-ex-dstar", "## GANs on seismic data (chapter 10)")]
+# chapter, its notebook, the chapter before it in _toc.yml, one exercise label, its
+# errata heading
+CHAPTERS = [
+    (8, "08_convolution", "07_reflectivity", "conv-ex-matrix", None),
+    (
+        9,
+        "09_autoencoders",
+        "08_convolution",
+        "ae-ex-axes",
+        "## Autoencoders (chapter 9)",
+    ),
+    (
+        10,
+        "10_gans",
+        "09_autoencoders",
+        "gan-ex-dstar",
+        "## GANs on seismic data (chapter 10)",
+    ),
+]
 
 
-@pytest.mark.parametrize("n, stem, previous, exercise, errata", CHAPTERS, ids=[c[1] for c in CHAPTERS])
-def test_chapter_is_listed_everywhere_a_reader_or_instructor_looks(n, stem, previous, exercise, errata):
+@pytest.mark.parametrize(
+    "n, stem, previous, exercise, errata", CHAPTERS, ids=[c[1] for c in CHAPTERS]
+)
+def test_chapter_is_listed_everywhere_a_reader_or_instructor_looks(
+    n, stem, previous, exercise, errata
+):
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     chapters = [ch["file"] for part in toc["parts"] for ch in part["chapters"]]
     assert chapters.index(f"book/{stem}") == chapters.index(f"book/{previous}") + 1
@@ -102,16 +138,24 @@ def test_chapter_is_listed_everywhere_a_reader_or_instructor_looks(n, stem, prev
 
 
 def test_framework_appendix_is_listed_everywhere_and_never_numbered():
-    # an appendix after the last numbered chapter: chapters added later keep their numbers
+    # an appendix after the last numbered chapter: chapters added later keep their
+    # numbers
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     parts = toc["parts"]
-    where = [i for i, part in enumerate(parts)
-             if "book/frameworks" in [ch["file"] for ch in part["chapters"]]]
+    where = [
+        i
+        for i, part in enumerate(parts)
+        if "book/frameworks" in [ch["file"] for ch in part["chapters"]]
+    ]
     assert len(where) == 1, "book/frameworks is listed once in _toc.yml"
     part = parts[where[0]]
-    assert not part.get("numbered", False), "the appendix must not take a chapter number"
-    assert all(p.get("numbered") for p in parts[:where[0]]), "numbered chapters come before it"
-    assert not any(p.get("numbered") for p in parts[where[0]:])
+    assert not part.get("numbered", False), (
+        "the appendix must not take a chapter number"
+    )
+    assert all(p.get("numbered") for p in parts[: where[0]]), (
+        "numbered chapters come before it"
+    )
+    assert not any(p.get("numbered") for p in parts[where[0] :])
     assert part["chapters"][0]["file"] == "book/frameworks", "first in its part"
     assert "{doc}`frameworks`" in FRONT["book/intro.md"]
     assert "| A | {doc}`frameworks` |" in FRONT["book/intro.md"]
@@ -119,7 +163,10 @@ def test_framework_appendix_is_listed_everywhere_and_never_numbered():
     guide = (ROOT / "book" / "instructor_guide.md").read_text()
     assert "{doc}`frameworks`" in guide and "<fw-ex-hessian>" in guide
     assert (ROOT / "assignments" / "frameworks.ipynb").exists()
-    assert "### Appendix, from geonn to a framework" in (ROOT / "book" / "notation.md").read_text()
+    assert (
+        "### Appendix, from geonn to a framework"
+        in (ROOT / "book" / "notation.md").read_text()
+    )
     sys.path.insert(0, str(ROOT / "tools"))
     try:
         import course_map
@@ -129,4 +176,6 @@ def test_framework_appendix_is_listed_everywhere_and_never_numbered():
 
 
 def test_no_chapter_is_planned_any_more():
-    assert "planned" not in FRONT["README.md"] and "planned" not in FRONT["book/intro.md"]
+    assert (
+        "planned" not in FRONT["README.md"] and "planned" not in FRONT["book/intro.md"]
+    )

@@ -1,4 +1,5 @@
 """The mantle-stability data set of chapter 5 and its figures."""
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -9,9 +10,14 @@ from sklearn.model_selection import train_test_split  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 from geonn import Activation, Adam, Dense, Sequential, SoftmaxCrossEntropy, fit  # noqa: E402
+from geonn.domain.datasets import (
+    MANTLE_DEPTH,
+    MANTLE_SCALES,
+    critical_rayleigh,  # noqa: E402
+    mantle_stability,
+    rayleigh_number,
+)
 from geonn.studies import plotting  # noqa: E402
-from geonn.domain.datasets import (MANTLE_DEPTH, MANTLE_SCALES, critical_rayleigh,  # noqa: E402
-                                   mantle_stability, rayleigh_number)
 
 
 def teardown_function():
@@ -25,17 +31,23 @@ def data():
 
 def test_critical_rayleigh_hand_values():
     # minimum 27π⁴/4 at λ* = 2√2 (Schubert et al. 2001); λ* = 2: π⁴·8³/64 = 8π⁴
-    np.testing.assert_allclose(critical_rayleigh(2 * np.sqrt(2)), 27 * np.pi ** 4 / 4, rtol=1e-14)
-    np.testing.assert_allclose(critical_rayleigh(2.0), 8 * np.pi ** 4, rtol=1e-14)
+    np.testing.assert_allclose(
+        critical_rayleigh(2 * np.sqrt(2)), 27 * np.pi**4 / 4, rtol=1e-14
+    )
+    np.testing.assert_allclose(critical_rayleigh(2.0), 8 * np.pi**4, rtol=1e-14)
     lam = np.geomspace(0.3, 30, 2001)
-    assert lam[np.argmin(critical_rayleigh(lam))] == pytest.approx(2 * np.sqrt(2), rel=3e-3)
+    assert lam[np.argmin(critical_rayleigh(lam))] == pytest.approx(
+        2 * np.sqrt(2), rel=3e-3
+    )
 
 
 def test_critical_rayleigh_is_the_lecture_form():
     # the slide's first form: (π² + k²)³ / k² with k = 2π/λ*
     lam = np.linspace(0.2, 20, 50)
     k2 = (2 * np.pi / lam) ** 2
-    np.testing.assert_allclose(critical_rayleigh(lam), (np.pi ** 2 + k2) ** 3 / k2, rtol=1e-12)
+    np.testing.assert_allclose(
+        critical_rayleigh(lam), (np.pi**2 + k2) ** 3 / k2, rtol=1e-12
+    )
 
 
 def test_shapes_one_hot_and_ranges(data):
@@ -45,8 +57,19 @@ def test_shapes_one_hot_and_ranges(data):
     np.testing.assert_array_equal(Y.sum(axis=1), 1.0)
     phys = X * MANTLE_SCALES
     lo = [8.0, 1e-5, 1e16, 0.5e-6, 0.0, 1e5, 0.5 * 1e5, 10.0]
-    hi = [11.0, 5e-5, 1e21, 1.5e-6, MANTLE_DEPTH, MANTLE_DEPTH, 8 * MANTLE_DEPTH, 3000.0]
-    assert np.all(phys >= np.array(lo) * (1 - 1e-12)) and np.all(phys <= np.array(hi) * (1 + 1e-12))
+    hi = [
+        11.0,
+        5e-5,
+        1e21,
+        1.5e-6,
+        MANTLE_DEPTH,
+        MANTLE_DEPTH,
+        8 * MANTLE_DEPTH,
+        3000.0,
+    ]
+    assert np.all(phys >= np.array(lo) * (1 - 1e-12)) and np.all(
+        phys <= np.array(hi) * (1 + 1e-12)
+    )
     # every layer lies inside the mantle; λ/b in the stated range
     assert np.all(phys[:, 4] + phys[:, 5] <= MANTLE_DEPTH * (1 + 1e-12))
     ratio = X[:, 6] / X[:, 5]
@@ -56,9 +79,9 @@ def test_shapes_one_hot_and_ranges(data):
 def test_labels_match_direct_evaluation(data):
     X, Y = data
     g, alpha, nu, kappa, _, b, lam, dT = (X * MANTLE_SCALES).T
-    Ra = alpha * g * dT * b ** 3 / (nu * kappa)
+    Ra = alpha * g * dT * b**3 / (nu * kappa)
     lam_star = lam / b
-    Ra_cr = np.pi ** 4 * (4 + lam_star ** 2) ** 3 / (4 * lam_star ** 4)
+    Ra_cr = np.pi**4 * (4 + lam_star**2) ** 3 / (4 * lam_star**4)
     np.testing.assert_allclose(rayleigh_number(X), Ra, rtol=1e-12)
     np.testing.assert_array_equal(Y[:, 1] == 1, Ra > Ra_cr)
     np.testing.assert_array_equal(Y[:, 0] == 1, Ra <= Ra_cr)
@@ -68,8 +91,9 @@ def test_rayleigh_scale_of_the_scaled_inputs(data):
     # with the reference scales, Ra = 1e5 α' g' ΔT' b'³ / (ν' κ')
     X, _ = data
     g, alpha, nu, kappa, _, b, _, dT = X.T
-    np.testing.assert_allclose(rayleigh_number(X), 1e5 * alpha * g * dT * b ** 3 / (nu * kappa),
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        rayleigh_number(X), 1e5 * alpha * g * dT * b**3 / (nu * kappa), rtol=1e-12
+    )
 
 
 def test_class_balance(data):
@@ -108,20 +132,32 @@ def test_small_network_reaches_098():
     rng = np.random.default_rng(0)
     X, Y = mantle_stability(8000, rng)
     X_log = X.copy()
-    cols = [0, 1, 2, 3, 5, 6, 7]          # all but depth, which can be 0
+    cols = [0, 1, 2, 3, 5, 6, 7]  # all but depth, which can be 0
     X_log[:, cols] = np.log10(X[:, cols])
-    X_tr, X_te, Y_tr, Y_te = train_test_split(X_log, Y, test_size=0.25, random_state=0,
-                                              stratify=Y[:, 1])
+    X_tr, X_te, Y_tr, Y_te = train_test_split(
+        X_log, Y, test_size=0.25, random_state=0, stratify=Y[:, 1]
+    )
     scaler = StandardScaler().fit(X_tr)
     net = Sequential([Dense(8, 8, rng=rng), Activation("tanh"), Dense(8, 2, rng=rng)])
-    fit(net, SoftmaxCrossEntropy(), Adam(eta=0.01, decay=0.05), scaler.transform(X_tr), Y_tr,
-        epochs=60, batch_size=64, rng=rng, progress=False)
+    fit(
+        net,
+        SoftmaxCrossEntropy(),
+        Adam(eta=0.01, decay=0.05),
+        scaler.transform(X_tr),
+        Y_tr,
+        epochs=60,
+        batch_size=64,
+        rng=rng,
+        progress=False,
+    )
     accuracy = np.mean(net.predict(scaler.transform(X_te)).argmax(1) == Y_te.argmax(1))
     assert accuracy >= 0.98, accuracy
 
 
 def test_plot_confusion_matrix():
-    ax = plotting.plot_confusion_matrix(np.array([[90, 10], [5, 95]]), ["stable", "unstable"])
+    ax = plotting.plot_confusion_matrix(
+        np.array([[90, 10], [5, 95]]), ["stable", "unstable"]
+    )
     assert sorted(t.get_text() for t in ax.texts) == ["10", "5", "90", "95"]
     assert ax.get_xlabel() == "predicted class" and ax.get_ylabel() == "true class"
     with pytest.raises(ValueError, match="cm must be"):
@@ -137,8 +173,12 @@ def test_plot_rayleigh_plane(data):
     wrong[:3] = True
     ax = plotting.plot_rayleigh_plane(k, Ra, pred, wrong=wrong, ylim=(1, 1e8))
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["predicted stable", "predicted unstable", "misclassified (3)",
-                      r"theory: $Ra_{cr}(2\pi b/\lambda)$"]
+    assert labels == [
+        "predicted stable",
+        "predicted unstable",
+        "misclassified (3)",
+        r"theory: $Ra_{cr}(2\pi b/\lambda)$",
+    ]
     assert ax.get_yscale() == "log" and ax.get_ylim() == (1, 1e8)
     with pytest.raises(ValueError, match="one value per sample"):
         plotting.plot_rayleigh_plane(k, Ra[:10], pred)

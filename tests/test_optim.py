@@ -1,9 +1,10 @@
 """Optimizer steps against hand-computed values and against finite-difference
 gradients; learning-rate decay; initialisation ranges."""
+
 import numpy as np
 import pytest
 
-from geonn import SGD, MSE, Adam, Dense, Momentum, Sequential, Activation, fit
+from geonn import MSE, SGD, Activation, Adam, Dense, Momentum, Sequential, fit
 from geonn.core import init
 from geonn.core.gradcheck import numerical_grad
 
@@ -40,7 +41,9 @@ def test_adam_two_steps_by_hand_with_bias_correction():
     assert p[0][0] == pytest.approx(theta1, rel=1e-13)
     opt.step(p, one(-0.2))
     assert p[0][0] == pytest.approx(theta2, rel=1e-13)
-    assert theta1 == pytest.approx(0.9, abs=1e-7) and theta2 == pytest.approx(0.86544, abs=1e-5)
+    assert theta1 == pytest.approx(0.9, abs=1e-7) and theta2 == pytest.approx(
+        0.86544, abs=1e-5
+    )
 
 
 def _problem():
@@ -50,12 +53,15 @@ def _problem():
     return net, X, y
 
 
-@pytest.mark.parametrize("make,first_step", [
-    (lambda: SGD(0.01), lambda g: -0.01 * g),
-    (lambda: Momentum(0.01, alpha=0.8), lambda g: -0.01 * 0.2 * g),
-    # Adam's first step is η·sign(g) (up to ε)
-    (lambda: Adam(0.01, eps=1e-12), lambda g: -0.01 * np.sign(g)),
-])
+@pytest.mark.parametrize(
+    "make,first_step",
+    [
+        (lambda: SGD(0.01), lambda g: -0.01 * g),
+        (lambda: Momentum(0.01, alpha=0.8), lambda g: -0.01 * 0.2 * g),
+        # Adam's first step is η·sign(g) (up to ε)
+        (lambda: Adam(0.01, eps=1e-12), lambda g: -0.01 * np.sign(g)),
+    ],
+)
 def test_first_step_follows_the_finite_difference_gradient(make, first_step):
     net, X, y = _problem()
     loss = MSE()
@@ -72,7 +78,7 @@ def test_learning_rate_decay_plain_and_compounding():
     opt = SGD(0.1, decay=0.5)
     opt.set_epoch(2)
     assert opt.eta == pytest.approx(0.1 / (1 + 0.5 * 2))
-    lec = SGD(0.1, decay=0.5, compound=True)      # η_ℓ = η_{ℓ−1}/(1 + decay·ℓ)
+    lec = SGD(0.1, decay=0.5, compound=True)  # η_ℓ = η_{ℓ−1}/(1 + decay·ℓ)
     lec.set_epoch(1)
     assert lec.eta == pytest.approx(0.1 / 1.5)
     lec.set_epoch(2)
@@ -80,25 +86,33 @@ def test_learning_rate_decay_plain_and_compounding():
 
 
 def test_optimizer_accepts_a_changed_parameter_list_but_not_a_wrong_shape():
-    """State is keyed by the array, so a longer list is fine; a mis-shaped gradient is not."""
+    """State is keyed by the array, so a longer list is fine; a mis-shaped gradient is
+    not."""
     opt = SGD(0.1)
     opt.step(one(1.0), one(1.0))
     opt.step(one(1.0) * 2, one(1.0) * 2)
-    with pytest.raises(ValueError, match=r"shape \(1,\) got a gradient of shape \(3,\)"):
+    with pytest.raises(
+        ValueError, match=r"shape \(1,\) got a gradient of shape \(3,\)"
+    ):
         opt.step([np.ones(1)], [np.ones(3)])
 
 
-@pytest.mark.parametrize("name,limit", [
-    ("xavier", lambda p, k: 1 / np.sqrt(p)),
-    ("normalized_xavier", lambda p, k: 1 / np.sqrt(p + k)),
-    ("glorot", lambda p, k: np.sqrt(6 / (p + k))),
-])
+@pytest.mark.parametrize(
+    "name,limit",
+    [
+        ("xavier", lambda p, k: 1 / np.sqrt(p)),
+        ("normalized_xavier", lambda p, k: 1 / np.sqrt(p + k)),
+        ("glorot", lambda p, k: np.sqrt(6 / (p + k))),
+    ],
+)
 def test_uniform_initialisations_respect_their_bounds(name, limit):
     rng = np.random.default_rng(12)
     W = init.get(name)(50, 30, rng)
     lim = limit(50, 30)
     assert W.shape == (50, 30) and np.abs(W).max() <= lim
-    assert np.var(W) == pytest.approx(lim ** 2 / 3, rel=0.05)   # U[−a, a] has variance a²/3
+    assert np.var(W) == pytest.approx(
+        lim**2 / 3, rel=0.05
+    )  # U[−a, a] has variance a²/3
 
 
 def test_he_initialisation_variance():
@@ -116,11 +130,24 @@ def test_initialisation_needs_a_generator():
 def test_fit_history_is_deterministic_and_counts_steps():
     def run():
         rng = np.random.default_rng(14)
-        net = Sequential([Dense(2, 8, rng=rng), Activation("tanh"), Dense(8, 1, rng=rng)])
+        net = Sequential(
+            [Dense(2, 8, rng=rng), Activation("tanh"), Dense(8, 1, rng=rng)]
+        )
         X = rng.uniform(-1, 1, size=(50, 2))
         y = np.sin(3 * X[:, :1]) * X[:, 1:]
-        return fit(net, MSE(), Adam(0.02), X[:40], y[:40], epochs=30, batch_size=8, rng=rng,
-                   val=(X[40:], y[40:]), progress=False)
+        return fit(
+            net,
+            MSE(),
+            Adam(0.02),
+            X[:40],
+            y[:40],
+            epochs=30,
+            batch_size=8,
+            rng=rng,
+            val=(X[40:], y[40:]),
+            progress=False,
+        )
+
     h1, h2 = run(), run()
     assert h1.train_loss == h2.train_loss and h1.val_loss == h2.val_loss
     assert h1.epochs == 30 and len(h1.val_loss) == 30 and h1.steps == 30 * 5
@@ -136,8 +163,8 @@ def test_adam_recovers_the_dlies_quadratic_within_one_percent():
     true = np.array([5.0, 14.3, 8.9])
     n_steps = 22_000
     x = rng.uniform(-10.0, 10.0, size=(n_steps, 100))
-    F = np.stack([x * x, x, np.ones_like(x)], axis=-1)            # (steps, 100, 3)
-    FtF = np.einsum("sni,snj->sij", F, F)                          # the gradient is FᵀF w − Fᵀy
+    F = np.stack([x * x, x, np.ones_like(x)], axis=-1)  # (steps, 100, 3)
+    FtF = np.einsum("sni,snj->sij", F, F)  # the gradient is FᵀF w − Fᵀy
     Fty = np.einsum("sni,sn->si", F, F @ true)
     w = init.glorot(3, 1, rng).ravel()
     opt = Adam(0.001)

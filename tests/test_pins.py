@@ -1,5 +1,6 @@
 """One pinned source of versions: requirements.txt and environment.yml agree,
 and the Binder files are in place."""
+
 import re
 import tomllib
 from pathlib import Path
@@ -8,9 +9,23 @@ import yaml
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
-REQUIRED = {"numpy", "matplotlib", "ipywidgets", "scikit-learn", "jupyter-book", "nbval",
-            "pytest", "ipykernel", "tqdm", "bruges", "jax", "jaxlib", "keras",
-            "jupyterlab", "jupyterlab-myst"}
+REQUIRED = {
+    "numpy",
+    "matplotlib",
+    "ipywidgets",
+    "scikit-learn",
+    "jupyter-book",
+    "nbval",
+    "pytest",
+    "ipykernel",
+    "tqdm",
+    "bruges",
+    "jax",
+    "jaxlib",
+    "keras",
+    "jupyterlab",
+    "jupyterlab-myst",
+}
 
 
 def _pins(lines):
@@ -20,7 +35,9 @@ def _pins(lines):
         if line:
             req = Requirement(line)
             specs = list(req.specifier)
-            assert len(specs) == 1 and specs[0].operator == "==", f"{line!r} is not pinned with =="
+            assert len(specs) == 1 and specs[0].operator == "==", (
+                f"{line!r} is not pinned with =="
+            )
             pins[req.name.lower()] = specs[0].version
     return pins
 
@@ -56,12 +73,18 @@ def test_library_ranges_admit_the_pins():
     pins = requirements()
     for dep in project["dependencies"]:
         req = Requirement(dep)
-        assert req.name.lower() in pins, f"{req.name} is a geonn dependency but is not pinned"
-        assert req.specifier.contains(pins[req.name.lower()]), f"{req.name} pin outside {req.specifier}"
+        assert req.name.lower() in pins, (
+            f"{req.name} is a geonn dependency but is not pinned"
+        )
+        assert req.specifier.contains(pins[req.name.lower()]), (
+            f"{req.name} pin outside {req.specifier}"
+        )
 
 
 def test_binder_layout():
-    assert not (ROOT / "binder").exists(), "a binder/ folder hides environment.yml and postBuild"
+    assert not (ROOT / "binder").exists(), (
+        "a binder/ folder hides environment.yml and postBuild"
+    )
     post = (ROOT / "postBuild").read_text()
     assert re.search(r"pip install --no-deps -e \.", post)
 
@@ -69,11 +92,16 @@ def test_binder_layout():
 def test_jupyterlab_myst_is_built_for_the_pinned_jupyterlab():
     # jupyterlab-myst 2.x is a JupyterLab 4 extension (1.x was for JupyterLab 3)
     pins = requirements()
-    assert pins["jupyterlab"].split(".")[0] == "4" and pins["jupyterlab-myst"].split(".")[0] == "2"
+    assert (
+        pins["jupyterlab"].split(".")[0] == "4"
+        and pins["jupyterlab-myst"].split(".")[0] == "2"
+    )
 
 
 def test_jax_and_jaxlib_are_one_release_and_keras_is_keras_3():
     # jax refuses to import with a jaxlib of another release; the appendix needs Keras 3
     pins = requirements()
-    assert pins["jax"] == pins["jaxlib"], f"jax {pins['jax']} with jaxlib {pins['jaxlib']}"
+    assert pins["jax"] == pins["jaxlib"], (
+        f"jax {pins['jax']} with jaxlib {pins['jaxlib']}"
+    )
     assert pins["keras"].split(".")[0] == "3"

@@ -1,4 +1,6 @@
-"""plot_traces and plot_kernels (chapter 8) draw, label their axes with units, and refuse bad input."""
+"""plot_traces and plot_kernels (chapter 8) draw, label their axes with units, and
+refuse bad input."""
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -22,11 +24,20 @@ def test_plot_traces_one_line_per_trace_and_a_legend_per_array():
     t = np.arange(64) * 0.002
     rng = np.random.default_rng(0)
     truth, estimate = rng.normal(size=(2, 3, 64))
-    ax = plot_traces(t, [truth, estimate], labels=["truth", "estimate"],
-                     styles=[{"color": "k"}, {"ls": "--"}])
+    ax = plot_traces(
+        t,
+        [truth, estimate],
+        labels=["truth", "estimate"],
+        styles=[{"color": "k"}, {"ls": "--"}],
+    )
     assert len(ax.get_lines()) == 6
-    assert [txt.get_text() for txt in ax.get_legend().get_texts()] == ["truth", "estimate"]
-    assert ax.get_ylabel() == "time (ms)" and ax.get_ylim()[0] > ax.get_ylim()[1]  # time down
+    assert [txt.get_text() for txt in ax.get_legend().get_texts()] == [
+        "truth",
+        "estimate",
+    ]
+    assert (
+        ax.get_ylabel() == "time (ms)" and ax.get_ylim()[0] > ax.get_ylim()[1]
+    )  # time down
     assert len(plot_traces(t, truth).get_lines()) == 3
 
 
@@ -60,9 +71,14 @@ def test_plot_kernels_refuses_bad_input():
 def test_plot_kernels_draws_the_spectra_in_one_colour_and_can_leave_the_legend_out():
     # twelve spectra in twelve colours were a tangle (chapter 8's kernel figure)
     rng = np.random.default_rng(2)
-    _, ax_f = plot_kernels(rng.normal(size=(12, 15)), 0.002, wavelet=np.hanning(31), legend=False)
+    _, ax_f = plot_kernels(
+        rng.normal(size=(12, 15)), 0.002, wavelet=np.hanning(31), legend=False
+    )
     kernel_lines = ax_f.get_lines()[:12]
     assert len({line.get_color() for line in kernel_lines}) == 1
     assert ax_f.get_legend() is None
     _, ax_f = plot_kernels(rng.normal(size=(12, 15)), 0.002, wavelet=np.hanning(31))
-    assert [t.get_text() for t in ax_f.get_legend().get_texts()] == ["one kernel", "wavelet"]
+    assert [t.get_text() for t in ax_f.get_legend().get_texts()] == [
+        "one kernel",
+        "wavelet",
+    ]

@@ -1,4 +1,5 @@
 """plot_gather: a gather in ms and m with its pick curves, as wiggles or an image."""
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -16,8 +17,15 @@ def teardown_function():
 
 @pytest.mark.parametrize("style", ["wiggle", "image"])
 def test_plot_gather_draws_the_picks_in_ms_against_offset_in_m(style):
-    g = make_gathers(1, np.random.default_rng(0), n_traces=8, nt=64, offset0=10.0,
-                     d_offset=10.0, v_range=(2000.0, 2500.0))
+    g = make_gathers(
+        1,
+        np.random.default_rng(0),
+        n_traces=8,
+        nt=64,
+        offset0=10.0,
+        d_offset=10.0,
+        v_range=(2000.0, 2500.0),
+    )
     fb = g.first_break[0]
     picks = {"true": fb, "shifted": (fb + 0.004, {"color": "r"})}
     ax = plot_gather(g.t, g.offset, g.x[0], picks=picks, style=style)
@@ -26,7 +34,7 @@ def test_plot_gather_draws_the_picks_in_ms_against_offset_in_m(style):
     np.testing.assert_allclose(lines["true"].get_ydata(), 1e3 * fb)
     np.testing.assert_allclose(lines["true"].get_xdata(), g.offset)
     assert lines["shifted"].get_color() == "r"
-    assert ax.get_ylim()[0] > ax.get_ylim()[1]           # time increases downwards
+    assert ax.get_ylim()[0] > ax.get_ylim()[1]  # time increases downwards
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["true", "shifted"]
 
 

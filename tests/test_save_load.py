@@ -1,6 +1,7 @@
 """Sequential.save and load: what save wrote loads back, and every broken file
 (missing, truncated, garbage, pickled, a single array, wrong names or shapes, NaN)
 raises one ValueError that names the file and the problem, with no weight written."""
+
 import numpy as np
 import pytest
 
@@ -20,7 +21,9 @@ def saved(net, tmp_path):
 
 
 def unchanged(net, before):
-    return all(np.array_equal(p, q) for p, q in zip(net.named_params().values(), before))
+    return all(
+        np.array_equal(p, q) for p, q in zip(net.named_params().values(), before)
+    )
 
 
 def snapshot(net):
@@ -30,8 +33,13 @@ def snapshot(net):
 # -- save / load ------------------------------------------------------------
 @pytest.mark.parametrize("name", ["m", "m.npz"])
 def test_load_accepts_what_save_wrote_with_or_without_the_suffix(net, saved, name):
-    other = Sequential([Dense(2, 3, rng=np.random.default_rng(1)), Activation("tanh"),
-                        Dense(3, 1, rng=np.random.default_rng(1))])
+    other = Sequential(
+        [
+            Dense(2, 3, rng=np.random.default_rng(1)),
+            Activation("tanh"),
+            Dense(3, 1, rng=np.random.default_rng(1)),
+        ]
+    )
     other.load(saved.parent / name)
     for p, q in zip(net.params(), other.params()):
         np.testing.assert_array_equal(p, q)
@@ -57,7 +65,11 @@ def test_load_truncated_file(net, saved):
 def test_load_garbage_file(net, tmp_path):
     path = tmp_path / "garbage.npz"
     path.write_bytes(b"this is not a weights file at all" * 10)
-    _load_fails(net, path, r"not an .npz archive written by Sequential.save \(it begins b'this i'\)")
+    _load_fails(
+        net,
+        path,
+        r"not an .npz archive written by Sequential.save \(it begins b'this i'\)",
+    )
 
 
 @pytest.mark.parametrize("content", [b"", b"\x00" * 50])
@@ -69,6 +81,7 @@ def test_load_empty_or_zeroed_file(net, tmp_path, content):
 
 def test_load_a_pickle_file(net, tmp_path):
     import pickle
+
     path = tmp_path / "weights.pkl"
     path.write_bytes(pickle.dumps({"0.W": np.zeros((2, 3))}))
     _load_fails(net, path, "pickled data, which is never loaded")
@@ -88,7 +101,9 @@ def test_load_a_single_npy_array(net, tmp_path):
 
 def test_load_wrong_shapes(net, tmp_path):
     rng = np.random.default_rng(2)
-    Sequential([Dense(2, 4, rng=rng), Activation("tanh"), Dense(4, 1, rng=rng)]).save(tmp_path / "w")
+    Sequential([Dense(2, 4, rng=rng), Activation("tanh"), Dense(4, 1, rng=rng)]).save(
+        tmp_path / "w"
+    )
     _load_fails(net, tmp_path / "w.npz", r"0.W of shape \(2, 4\)")
 
 

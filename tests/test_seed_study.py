@@ -1,10 +1,11 @@
-"""The seed studies: one storage format (geonn.studies.seed_study), and each study's stored row
-for its chapter's own seed is what the executed chapter printed.
+"""The seed studies: one storage format (geonn.studies.seed_study), and each study's
+stored row for its chapter's own seed is what the executed chapter printed.
 
 `make seeds` (tools/seeds.py) runs a chapter once per seed; a cell tagged `seed-row`
 prints the row the study keeps. These tests read the stored notebooks and CSV files
 only: nothing is re-run.
 """
+
 import json
 import math
 import re
@@ -15,8 +16,13 @@ import pytest
 from _tools import load_tool
 
 from geonn.studies.gan_report import MODELS, SEED_MEASURES, seed_summary
-from geonn.studies.seed_study import (grouped_seed_table, parse_seed_rows, print_seed_row,
-                              read_seed_study, write_seed_study)
+from geonn.studies.seed_study import (
+    grouped_seed_table,
+    parse_seed_rows,
+    print_seed_row,
+    read_seed_study,
+    write_seed_study,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = load_tool("seeds")
@@ -32,8 +38,13 @@ def _tagged(cell, tag):
 
 
 def _printed_rows(cells):
-    text = "".join("".join(o.get("text", "")) for c in cells if _tagged(c, "seed-row")
-                   for o in c.get("outputs", []) if o.get("name") == "stdout")
+    text = "".join(
+        "".join(o.get("text", ""))
+        for c in cells
+        if _tagged(c, "seed-row")
+        for o in c.get("outputs", [])
+        if o.get("name") == "stdout"
+    )
     return parse_seed_rows(text)
 
 
@@ -53,23 +64,33 @@ def test_the_stored_row_of_the_chapters_seed_is_what_the_chapter_printed(chapter
         assert study["seed"].tolist() == list(seeds), f"data/{name}: run `make seeds`"
         assert list(study) == list(row), f"data/{name}: not the chapter's columns"
         at = list(seeds).index(seed)
-        stale = [c for c, v in row.items() if study[c][at] != v
-                 and not (math.isnan(v) and math.isnan(study[c][at]))]
-        assert not stale, (f"data/{name}, seed {seed}: {stale} are not what the "
-                           "chapter printed (run `make seeds`, or re-execute it)")
+        stale = [
+            c
+            for c, v in row.items()
+            if study[c][at] != v and not (math.isnan(v) and math.isnan(study[c][at]))
+        ]
+        assert not stale, (
+            f"data/{name}, seed {seed}: {stale} are not what the "
+            "chapter printed (run `make seeds`, or re-execute it)"
+        )
 
 
 def test_a_seed_run_sets_the_seed_and_leaves_out_the_skipped_cells():
     import nbformat
+
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("SEED = 8\nrng = f(SEED)"),
-                nbformat.v4.new_code_cell("study = read()"),
-                nbformat.v4.new_code_cell("print_seed_row('a.csv', row)")]
+    nb.cells = [
+        nbformat.v4.new_code_cell("SEED = 8\nrng = f(SEED)"),
+        nbformat.v4.new_code_cell("study = read()"),
+        nbformat.v4.new_code_cell("print_seed_row('a.csv', row)"),
+    ]
     nb.cells[0].metadata["tags"] = ["parameters"]
     nb.cells[1].metadata["tags"] = ["seed-skip", "hide-input"]
     run = SEEDS.for_seed(nb, 3)
-    assert [c.source for c in run.cells] == ["SEED = 3\nrng = f(SEED)",
-                                             "print_seed_row('a.csv', row)"]
+    assert [c.source for c in run.cells] == [
+        "SEED = 3\nrng = f(SEED)",
+        "print_seed_row('a.csv', row)",
+    ]
     assert nb.cells[0].source == "SEED = 8\nrng = f(SEED)"  # the chapter is untouched
     nb.cells[0].source = "SEEDS = 8"
     with pytest.raises(ValueError, match="SEED = <integer>"):
@@ -77,8 +98,10 @@ def test_a_seed_run_sets_the_seed_and_leaves_out_the_skipped_cells():
 
 
 def test_rows_print_parse_write_and_read_exactly(tmp_path, capsys):
-    rows = [{"seed": s, "a rms": s / 7, "b, told": np.pi * s, "n": np.int64(3)}
-            for s in (0, 3)]
+    rows = [
+        {"seed": s, "a rms": s / 7, "b, told": np.pi * s, "n": np.int64(3)}
+        for s in (0, 3)
+    ]
     for r in rows:
         print_seed_row("t.csv", r)
     parsed = parse_seed_rows(capsys.readouterr().out)
@@ -100,19 +123,30 @@ def test_bad_rows_and_files_are_named():
     with pytest.raises(ValueError, match="CSV file name"):
         print_seed_row("my study", {"seed": 1})
     with pytest.raises(ValueError, match="every row needs the columns"):
-        write_seed_study("/nonexistent/t.csv", [{"seed": 0, "a": 1},
-                                                {"seed": 1, "b": 1}])
+        write_seed_study(
+            "/nonexistent/t.csv", [{"seed": 0, "a": 1}, {"seed": 1, "b": 1}]
+        )
     with pytest.raises(FileNotFoundError, match="make seeds"):
         read_seed_study("/nonexistent/missing.csv")
 
 
 def test_grouped_seed_table_by_hand():
-    study = {"seed": np.array([0, 8]), "a rms": np.array([1.0, 3.0]),
-             "b rms": np.array([2.5, 0.5])}
-    text = grouped_seed_table(study, [("RMS", {"A": "a rms", "B": "b rms"})], fmt=".1f",
-                              width=5)
-    assert text.splitlines() == ["       RMS    ", "seed    A    B", "   0  1.0  2.5",
-                                 "   8  3.0  0.5", " min  1.0  0.5", " max  3.0  2.5"]
+    study = {
+        "seed": np.array([0, 8]),
+        "a rms": np.array([1.0, 3.0]),
+        "b rms": np.array([2.5, 0.5]),
+    }
+    text = grouped_seed_table(
+        study, [("RMS", {"A": "a rms", "B": "b rms"})], fmt=".1f", width=5
+    )
+    assert text.splitlines() == [
+        "       RMS    ",
+        "seed    A    B",
+        "   0  1.0  2.5",
+        "   8  3.0  0.5",
+        " min  1.0  0.5",
+        " max  3.0  2.5",
+    ]
     with pytest.raises(KeyError, match="c rms"):
         grouped_seed_table(study, [("RMS", {"C": "c rms"})])
 

@@ -1,4 +1,5 @@
 """fit: early stopping, L2 weight decay, dtypes and bad input."""
+
 import re
 
 import numpy as np
@@ -10,8 +11,13 @@ from geonn.core.train import check_arrays, l2_pairs, l2_penalty
 
 
 def _net(rng, width=8, dtype=float):
-    return Sequential([Dense(1, width, rng=rng, dtype=dtype), Activation("tanh"),
-                       Dense(width, 1, rng=rng, dtype=dtype)])
+    return Sequential(
+        [
+            Dense(1, width, rng=rng, dtype=dtype),
+            Activation("tanh"),
+            Dense(width, 1, rng=rng, dtype=dtype),
+        ]
+    )
 
 
 def _data(rng, n=30):
@@ -32,7 +38,8 @@ def test_l2_acts_on_weights_not_biases():
 
 
 def test_l2_gradient_matches_finite_differences():
-    """The gradient fit applies, ∂L/∂θ + λW (weights only), is the gradient of L + (λ/2)Σ‖W‖²."""
+    """The gradient fit applies, ∂L/∂θ + λW (weights only), is the gradient of
+    L + (λ/2)Σ‖W‖²."""
     rng = np.random.default_rng(1)
     net, loss, lam = _net(rng, width=5), MSE(), 0.7
     for layer in (net[0], net[2]):
@@ -44,7 +51,7 @@ def test_l2_gradient_matches_finite_differences():
 
     net.backward(loss.grad(net.forward(X), y))
     for W, dW in l2_pairs(net):
-        dW += lam * W          # exactly what fit does before each optimizer step
+        dW += lam * W  # exactly what fit does before each optimizer step
     for p, g in zip(net.params(), net.grads()):
         assert rel_error(g.copy(), numerical_grad(J, p)) < 1e-6
 
@@ -55,11 +62,23 @@ def test_l2_with_sgd_equals_weight_shrinkage():
     X, y = _data(rng, 6)
     a, b = _net(np.random.default_rng(3)), _net(np.random.default_rng(3))
     eta, lam = 0.1, 0.5
-    fit(a, MSE(), SGD(eta), X, y, epochs=1, batch_size=6, rng=np.random.default_rng(4),
-        progress=False, weight_decay=lam)
+    fit(
+        a,
+        MSE(),
+        SGD(eta),
+        X,
+        y,
+        epochs=1,
+        batch_size=6,
+        rng=np.random.default_rng(4),
+        progress=False,
+        weight_decay=lam,
+    )
     b.backward(MSE().grad(b.forward(X), y))
-    expected = [(1 - eta * lam) * p - eta * g if p.ndim == 2 else p - eta * g
-                for p, g in zip(b.params(), b.grads())]
+    expected = [
+        (1 - eta * lam) * p - eta * g if p.ndim == 2 else p - eta * g
+        for p, g in zip(b.params(), b.grads())
+    ]
     for p, e in zip(a.params(), expected):
         np.testing.assert_allclose(p, e, rtol=1e-12)
 
@@ -70,21 +89,44 @@ def test_l2_shrinks_the_weights():
     norms = {}
     for lam in (0.0, 0.1):
         net = _net(np.random.default_rng(6), width=20)
-        fit(net, MSE(), Adam(0.01), X, y, 300, 30, np.random.default_rng(7), progress=False,
-            weight_decay=lam)
-        norms[lam] = sum(np.sum(W ** 2) for W, _ in l2_pairs(net))
+        fit(
+            net,
+            MSE(),
+            Adam(0.01),
+            X,
+            y,
+            300,
+            30,
+            np.random.default_rng(7),
+            progress=False,
+            weight_decay=lam,
+        )
+        norms[lam] = sum(np.sum(W**2) for W, _ in l2_pairs(net))
     assert norms[0.1] < 0.5 * norms[0.0]
 
 
 # -- early stopping -----------------------------------------------------------------
 def _early_stopped(**kwargs):
-    """A wide net on 20 rows: it overfits, so patience=50 stops it well before 5000 epochs."""
+    """A wide net on 20 rows: it overfits, so patience=50 stops it well before 5000
+    epochs."""
     rng = np.random.default_rng(8)
     X, y = _data(rng, 20)
     X_val, y_val = _data(rng, 20)
     net = _net(np.random.default_rng(9), width=50)
-    h = fit(net, MSE(), Adam(0.02), X, y, 5000, 20, np.random.default_rng(10), val=(X_val, y_val),
-            progress=False, patience=50, **kwargs)
+    h = fit(
+        net,
+        MSE(),
+        Adam(0.02),
+        X,
+        y,
+        5000,
+        20,
+        np.random.default_rng(10),
+        val=(X_val, y_val),
+        progress=False,
+        patience=50,
+        **kwargs,
+    )
     return net, h, X_val, y_val
 
 
@@ -93,12 +135,16 @@ def test_early_stopping_stops_and_restores_the_best_weights():
     assert h.stopped_epoch is not None and h.stopped_epoch < 5000
     assert h.epochs == h.stopped_epoch == h.best_epoch + 50
     assert h.val_loss[h.best_epoch - 1] == min(h.val_loss)
-    assert MSE().value(net.predict(X_val), y_val) == pytest.approx(min(h.val_loss), rel=1e-12)
+    assert MSE().value(net.predict(X_val), y_val) == pytest.approx(
+        min(h.val_loss), rel=1e-12
+    )
 
 
 def test_early_stopping_without_restoring_keeps_the_last_weights():
     net, h, X_val, y_val = _early_stopped(restore_best=False)
-    assert MSE().value(net.predict(X_val), y_val) == pytest.approx(h.val_loss[-1], rel=1e-12)
+    assert MSE().value(net.predict(X_val), y_val) == pytest.approx(
+        h.val_loss[-1], rel=1e-12
+    )
 
 
 def test_defaults_are_unchanged():
@@ -106,13 +152,31 @@ def test_defaults_are_unchanged():
     rng = np.random.default_rng(11)
     X, y = _data(rng)
     a, b = _net(np.random.default_rng(12)), _net(np.random.default_rng(12))
-    ha = fit(a, MSE(), Adam(0.01), X, y, 20, 5, np.random.default_rng(13), progress=False)
-    hb = fit(b, MSE(), Adam(0.01), X, y, 20, 5, np.random.default_rng(13), progress=False,
-             patience=None, weight_decay=0.0)
-    assert ha.train_loss == hb.train_loss and ha.best_epoch is None and ha.stopped_epoch is None
+    ha = fit(
+        a, MSE(), Adam(0.01), X, y, 20, 5, np.random.default_rng(13), progress=False
+    )
+    hb = fit(
+        b,
+        MSE(),
+        Adam(0.01),
+        X,
+        y,
+        20,
+        5,
+        np.random.default_rng(13),
+        progress=False,
+        patience=None,
+        weight_decay=0.0,
+    )
+    assert (
+        ha.train_loss == hb.train_loss
+        and ha.best_epoch is None
+        and ha.stopped_epoch is None
+    )
 
 
-# -- dtypes -------------------------------------------------------------------------------
+# -- dtypes
+# -------------------------------------------------------------------------------
 def test_check_arrays_keeps_float32_and_promotes_integers():
     X32 = np.ones((3, 2), dtype=np.float32)
     y64 = np.ones((3, 1))
@@ -126,19 +190,26 @@ def test_fit_trains_in_float32():
     rng = np.random.default_rng(14)
     X, y = (a.astype(np.float32) for a in _data(rng))
     net = _net(np.random.default_rng(15), dtype=np.float32)
-    h = fit(net, MSE(), Adam(0.01), X, y, 50, 10, np.random.default_rng(16), progress=False)
+    h = fit(
+        net, MSE(), Adam(0.01), X, y, 50, 10, np.random.default_rng(16), progress=False
+    )
     assert all(p.dtype == np.float32 for p in net.params())
     assert net.predict(X).dtype == np.float32
     assert h.train_loss[-1] < h.train_loss[0]
 
 
-# -- bad input ------------------------------------------------------------------------------
-@pytest.mark.parametrize("lam,error,message", [
-    (-0.1, ValueError, "weight_decay must be ≥ 0; got -0.1"),
-    (np.nan, ValueError, "weight_decay must be finite; got nan"),
-    (np.inf, ValueError, "weight_decay must be finite; got inf"),
-    ("0.1", TypeError, "weight_decay must be a number; got str '0.1'"),
-    (True, TypeError, "weight_decay must be a number; got bool True")])
+# -- bad input
+# ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "lam,error,message",
+    [
+        (-0.1, ValueError, "weight_decay must be ≥ 0; got -0.1"),
+        (np.nan, ValueError, "weight_decay must be finite; got nan"),
+        (np.inf, ValueError, "weight_decay must be finite; got inf"),
+        ("0.1", TypeError, "weight_decay must be a number; got str '0.1'"),
+        (True, TypeError, "weight_decay must be a number; got bool True"),
+    ],
+)
 def test_bad_weight_decay(lam, error, message):
     rng = np.random.default_rng(0)
     X, y = _data(rng, 5)
@@ -153,18 +224,32 @@ def test_patience_needs_validation_data():
         fit(_net(rng), MSE(), Adam(), X, y, 1, 5, rng, progress=False, patience=5)
 
 
-@pytest.mark.parametrize("patience,error", [(0, ValueError), (-3, ValueError),
-                                            (2.5, TypeError), (True, TypeError)])
+@pytest.mark.parametrize(
+    "patience,error",
+    [(0, ValueError), (-3, ValueError), (2.5, TypeError), (True, TypeError)],
+)
 def test_bad_patience(patience, error):
     rng = np.random.default_rng(0)
     X, y = _data(rng, 5)
     with pytest.raises(error, match="patience must be a positive integer"):
-        fit(_net(rng), MSE(), Adam(), X, y, 1, 5, rng, val=(X, y), progress=False,
-            patience=patience)
+        fit(
+            _net(rng),
+            MSE(),
+            Adam(),
+            X,
+            y,
+            1,
+            5,
+            rng,
+            val=(X, y),
+            progress=False,
+            patience=patience,
+        )
 
 
-@pytest.mark.parametrize("epochs,error",
-                         [(-1, ValueError), (2.0, TypeError), (True, TypeError)])
+@pytest.mark.parametrize(
+    "epochs,error", [(-1, ValueError), (2.0, TypeError), (True, TypeError)]
+)
 def test_bad_epochs(epochs, error):
     rng = np.random.default_rng(0)
     X, y = _data(rng, 5)

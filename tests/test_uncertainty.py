@@ -1,4 +1,6 @@
-"""geonn.studies.uncertainty: ensemble and MC-dropout statistics, coverage, sensitivity."""
+"""geonn.studies.uncertainty: ensemble and MC-dropout statistics, coverage,
+sensitivity."""
+
 import math
 
 import numpy as np
@@ -6,21 +8,30 @@ import pytest
 
 from geonn import Dense, Dropout, Sequential, mlp
 from geonn.core.gradcheck import rel_error
-from geonn.studies.uncertainty import (coverage, ensemble_predict, input_sensitivity, mc_dropout_predict,
-                                       nominal_coverage)
+from geonn.studies.uncertainty import (
+    coverage,
+    ensemble_predict,
+    input_sensitivity,
+    mc_dropout_predict,
+    nominal_coverage,
+)
 
 
 def nets(n, seed=0):
-    return [mlp([2, 5, 1], "tanh", rng=np.random.default_rng(seed + i)) for i in range(n)]
+    return [
+        mlp([2, 5, 1], "tanh", rng=np.random.default_rng(seed + i)) for i in range(n)
+    ]
 
 
 def test_ensemble_mean_and_std_match_a_hand_computation():
     X = np.random.default_rng(1).normal(size=(7, 2))
     members = nets(4)
-    preds = np.stack([m.predict(X) for m in members])          # (4, 7, 1)
+    preds = np.stack([m.predict(X) for m in members])  # (4, 7, 1)
     mean, std = ensemble_predict(members, X)
     np.testing.assert_allclose(mean, preds.sum(0) / 4, rtol=1e-12)
-    np.testing.assert_allclose(std, np.sqrt(((preds - preds.mean(0)) ** 2).sum(0) / 4), rtol=1e-12)
+    np.testing.assert_allclose(
+        std, np.sqrt(((preds - preds.mean(0)) ** 2).sum(0) / 4), rtol=1e-12
+    )
     assert mean.shape == std.shape == (7, 1)
 
 
@@ -40,7 +51,9 @@ def test_ensemble_bad_input():
     with pytest.raises(TypeError, match="geonn network"):
         ensemble_predict([nets(1)[0], "net"], X)
     with pytest.raises(ValueError, match="differ in shape"):
-        ensemble_predict([nets(1)[0], mlp([2, 3, 2], "relu", rng=np.random.default_rng(0))], X)
+        ensemble_predict(
+            [nets(1)[0], mlp([2, 3, 2], "relu", rng=np.random.default_rng(0))], X
+        )
 
 
 def dropout_net(p, seed=0):
@@ -87,14 +100,18 @@ def test_coverage_of_calibrated_gaussians_is_nominal():
     y = mean + std * rng.standard_normal(n)
     for k in (1.0, 2.0):
         assert abs(coverage(y, mean, std, k) - nominal_coverage(k)) < 0.005
-    # the spread alone is too narrow if the noise is left out: adding it restores coverage
-    y2 = mean + np.sqrt(std ** 2 + 1.5 ** 2) * rng.standard_normal(n)
+    # the spread alone is too narrow if the noise is left out: adding it restores
+    # coverage
+    y2 = mean + np.sqrt(std**2 + 1.5**2) * rng.standard_normal(n)
     assert coverage(y2, mean, std, 1) < 0.6
     assert abs(coverage(y2, mean, std, 1, noise_std=1.5) - nominal_coverage(1)) < 0.005
 
 
 def test_nominal_coverage_hand_values():
-    assert round(nominal_coverage(1), 4) == 0.6827 and round(nominal_coverage(2), 4) == 0.9545
+    assert (
+        round(nominal_coverage(1), 4) == 0.6827
+        and round(nominal_coverage(2), 4) == 0.9545
+    )
 
 
 def test_coverage_bad_input():
@@ -127,4 +144,6 @@ def test_input_sensitivity_matches_central_differences():
 
 def test_input_sensitivity_needs_one_output():
     with pytest.raises(ValueError, match="one output"):
-        input_sensitivity(mlp([2, 3, 2], "relu", rng=np.random.default_rng(0)), np.zeros((4, 2)))
+        input_sensitivity(
+            mlp([2, 3, 2], "relu", rng=np.random.default_rng(0)), np.zeros((4, 2))
+        )

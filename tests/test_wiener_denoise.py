@@ -1,12 +1,18 @@
-"""geonn.domain.processing's Wiener denoising filter (chapter 9's classical baseline): the mean
-power spectrum by hand, H = S / (S + N) at its limits, the SNR estimate, a gain over the
-identity and over a band-pass on band-limited traces, and clear errors for bad input."""
+"""geonn.domain.processing's Wiener denoising filter (chapter 9's classical baseline):
+the mean power spectrum by hand, H = S / (S + N) at its limits, the SNR estimate, a
+gain over the identity and over a band-pass on band-limited traces, and clear errors
+for bad input."""
+
 import numpy as np
 import pytest
 
 from geonn.domain.datasets import add_noise, band_limited_noise, snr_db
-from geonn.domain.processing import (bandpass, estimate_snr_db, mean_power_spectrum,
-                                     wiener_denoise)
+from geonn.domain.processing import (
+    bandpass,
+    estimate_snr_db,
+    mean_power_spectrum,
+    wiener_denoise,
+)
 
 DT = 0.002
 
@@ -18,8 +24,8 @@ def _signal(n, rng, nt=128):
 
 def test_mean_power_spectrum_by_hand():
     x = np.zeros((2, 4))
-    x[0, 0], x[1, 1] = 1.0, 2.0          # |X(f)|² = 1 and 4 at every frequency
-    assert mean_power_spectrum(x).shape == (5,)            # 2 nt = 8 points, 5 of rfft
+    x[0, 0], x[1, 1] = 1.0, 2.0  # |X(f)|² = 1 and 4 at every frequency
+    assert mean_power_spectrum(x).shape == (5,)  # 2 nt = 8 points, 5 of rfft
     np.testing.assert_allclose(mean_power_spectrum(x), 2.5)
     np.testing.assert_allclose(mean_power_spectrum(x[0]), 1.0)
 
@@ -28,7 +34,7 @@ def test_the_filter_is_s_over_s_plus_n():
     rng = np.random.default_rng(0)
     S, N = rng.uniform(0.5, 2.0, 17), rng.uniform(0.5, 2.0, 17)
     x = rng.normal(size=(3, 16))
-    snr = 10 * np.log10(S.sum() / N.sum())          # N used as given
+    snr = 10 * np.log10(S.sum() / N.sum())  # N used as given
     H = S / (S + N)
     want = np.fft.irfft(np.fft.rfft(x, n=32) * H, n=32)[:, :16]
     np.testing.assert_allclose(wiener_denoise(x, S, N, snr), want, atol=1e-12)
@@ -58,13 +64,16 @@ def test_snr_estimate_and_gain_on_band_limited_traces():
         # in the band, a gain of 10 log10(198 / 40 · 6 / 5) = 7.7 dB; a band-pass keeps
         # all the in-band noise (at most 6.9 dB), and its edges cost more as SNR rises
         assert 4.5 < told < 7.9 and abs(gain - told) < 0.3 and gain > band + 0.5
-    assert told > 4.5           # at 20 dB: far from "nothing to gain"
+    assert told > 4.5  # at 20 dB: far from "nothing to gain"
 
 
 def test_bad_input_is_refused_with_a_clear_message():
     S, N, x = np.ones(17), np.ones(17), np.ones((2, 16))
-    with pytest.raises(ValueError, match=r"signal_power must be a power spectrum of "
-                                         r"shape \(17,\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"signal_power must be a power spectrum of "
+        r"shape \(17,\)",
+    ):
         wiener_denoise(x, np.ones(16), N)
     with pytest.raises(ValueError, match="noise_power must be a power spectrum"):
         wiener_denoise(x, S, -N)
@@ -77,7 +86,7 @@ def test_bad_input_is_refused_with_a_clear_message():
     with pytest.raises(ValueError, match="snr_db must be a finite number"):
         wiener_denoise(x, S, N, np.nan)
     with pytest.raises(ValueError, match="no frequency where the signal is quiet"):
-        estimate_snr_db(x, S, N)                      # a flat signal is never quiet
+        estimate_snr_db(x, S, N)  # a flat signal is never quiet
     with pytest.raises(ValueError, match="quiet must be"):
         estimate_snr_db(x, np.r_[1.0, np.zeros(16)], N, quiet=0.0)
     with pytest.raises(ValueError, match="mean_power_spectrum x"):

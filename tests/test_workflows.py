@@ -2,6 +2,7 @@
 
 A renamed Make target or README command would otherwise break publishing
 silently (the deploy workflow only runs on main)."""
+
 import re
 from pathlib import Path
 
@@ -52,13 +53,27 @@ def test_pages_workflow_builds_with_the_readme_command_and_deploys():
     assert wf["on"]["push"]["branches"] == ["main"]
     build, test = readme_commands()[:2]
     assert build in runs(wf), f"pages.yml must build with the README's `{build}`"
-    assert test not in runs(wf), "publishing builds from stored outputs; tests run on PRs"
-    for action in ("actions/checkout", "actions/configure-pages",
-                   "actions/upload-pages-artifact", "actions/deploy-pages"):
+    assert test not in runs(wf), (
+        "publishing builds from stored outputs; tests run on PRs"
+    )
+    for action in (
+        "actions/checkout",
+        "actions/configure-pages",
+        "actions/upload-pages-artifact",
+        "actions/deploy-pages",
+    ):
         assert action in uses(wf), f"pages.yml does not use {action}"
-    upload = next(s for s in steps(wf) if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    upload = next(
+        s
+        for s in steps(wf)
+        if s.get("uses", "").startswith("actions/upload-pages-artifact")
+    )
     assert upload["with"]["path"] == "_build/html"
-    assert wf["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert wf["permissions"] == {
+        "contents": "read",
+        "pages": "write",
+        "id-token": "write",
+    }
 
 
 def test_book_is_built_without_execution():
@@ -72,4 +87,6 @@ def test_pr_workflow_runs_ci_script_which_runs_make_test():
     assert any(r.endswith(".ci/run") for r in runs(wf)), "ci.yml must run .ci/run"
     ci = (ROOT / ".ci" / "run").read_text()
     test = readme_commands()[1]
-    assert re.search(rf"^\s*{re.escape(test)}\s*$", ci, re.M), f".ci/run must run `{test}`"
+    assert re.search(rf"^\s*{re.escape(test)}\s*$", ci, re.M), (
+        f".ci/run must run `{test}`"
+    )

@@ -10,6 +10,7 @@ swaps it in on narrow screens).
 Deterministic (fixed SVG hash salt, no date), so a test can check that the
 committed image is what this script draws today.
 """
+
 import sys
 import textwrap
 from pathlib import Path
@@ -36,13 +37,18 @@ CHAPTERS = {
     10: ("GANs", (7.0, 0.8), True),
 }
 BUILDS_ON = [(1, 2), (2, 3), (3, 4), (4, 5), (4, 6), (4, 7), (7, 8), (8, 9), (9, 10)]
-# the unnumbered appendix, in the free space left of chapters 5 and 8; no arrow (it would
-# cross 7 → 8): its text says what it needs
-APPENDIX = ("A. From geonn to\na framework:\nJAX and Keras\n(after 3, 4 and 6)", (1.15, 1.35))
-LIBRARY = ("geonn, the course library in pure NumPy, under every chapter:\n"
-           "activations · losses · layers · network · init · optim · train\n"
-           "gradcheck · datasets · plotting · widgets · uncertainty\n"
-           "processing · picking · autoencoders · transfer · gan")
+# the unnumbered appendix, in the free space left of chapters 5 and 8; no arrow (it
+# would cross 7 → 8): its text says what it needs
+APPENDIX = (
+    "A. From geonn to\na framework:\nJAX and Keras\n(after 3, 4 and 6)",
+    (1.15, 1.35),
+)
+LIBRARY = (
+    "geonn, the course library in pure NumPy, under every chapter:\n"
+    "activations · losses · layers · network · init · optim · train\n"
+    "gradcheck · datasets · plotting · widgets · uncertainty\n"
+    "processing · picking · autoencoders · transfer · gan"
+)
 # the rows of the map, by the height of their chapters' boxes
 GROUPS = ((3.0, "Foundations"), (1.9, "Applications"), (0.8, "Seismic"))
 W, H = 1.7, 0.75
@@ -50,7 +56,10 @@ W, H = 1.7, 0.75
 
 # matplotlib's defaults plus these, whatever style the caller has set; the
 # fixed hash salt makes the SVG's clip-path ids the same on every run
-STYLE = ["default", {"svg.hashsalt": "course-map", "svg.fonttype": "none", "font.size": 10}]
+STYLE = [
+    "default",
+    {"svg.hashsalt": "course-map", "svg.fonttype": "none", "font.size": 10},
+]
 
 
 def draw():
@@ -59,27 +68,78 @@ def draw():
     ax.set_ylim(-0.9, 3.45)
     ax.axis("off")
     for y, label in GROUPS:
-        ax.text(0.05, y, label, ha="center", va="center", rotation=90, style="italic", color="0.35")
+        ax.text(
+            0.05,
+            y,
+            label,
+            ha="center",
+            va="center",
+            rotation=90,
+            style="italic",
+            color="0.35",
+        )
     for n, (title, (x, y), written) in CHAPTERS.items():
-        ax.add_patch(FancyBboxPatch((x - W / 2, y - H / 2), W, H, boxstyle="round,pad=0.04",
-                                    fc="#fdd49e" if written else "white", ec="0.3",
-                                    ls="-" if written else "--", lw=1.2))
-        ax.text(x, y, f"{n}. {title}", ha="center", va="center",
-                color="black" if written else "0.35")
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - W / 2, y - H / 2),
+                W,
+                H,
+                boxstyle="round,pad=0.04",
+                fc="#fdd49e" if written else "white",
+                ec="0.3",
+                ls="-" if written else "--",
+                lw=1.2,
+            )
+        )
+        ax.text(
+            x,
+            y,
+            f"{n}. {title}",
+            ha="center",
+            va="center",
+            color="black" if written else "0.35",
+        )
     for a, b in BUILDS_ON:
         (xa, ya), (xb, yb) = CHAPTERS[a][1], CHAPTERS[b][1]
         if ya == yb:
             start, end = (xa + W / 2 + 0.05, ya), (xb - W / 2 - 0.05, yb)
         else:
             start, end = (xa, ya - H / 2 - 0.05), (xb, yb + H / 2 + 0.05)
-        ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12,
-                                     color="0.3", lw=1.1, connectionstyle="arc3,rad=0.0"))
+        ax.add_patch(
+            FancyArrowPatch(
+                start,
+                end,
+                arrowstyle="-|>",
+                mutation_scale=12,
+                color="0.3",
+                lw=1.1,
+                connectionstyle="arc3,rad=0.0",
+            )
+        )
     title, (x, y) = APPENDIX
-    ax.add_patch(FancyBboxPatch((x - W / 2, y - 0.5), W, 1.0, boxstyle="round,pad=0.04",
-                                fc="#c7e9c0", ec="0.3", lw=1.2))
+    ax.add_patch(
+        FancyBboxPatch(
+            (x - W / 2, y - 0.5),
+            W,
+            1.0,
+            boxstyle="round,pad=0.04",
+            fc="#c7e9c0",
+            ec="0.3",
+            lw=1.2,
+        )
+    )
     ax.text(x, y, title, ha="center", va="center")
-    ax.add_patch(FancyBboxPatch((0.3, -0.8), 7.6, 0.85, boxstyle="round,pad=0.03",
-                                fc="#9ecae1", ec="0.3", lw=1.2))
+    ax.add_patch(
+        FancyBboxPatch(
+            (0.3, -0.8),
+            7.6,
+            0.85,
+            boxstyle="round,pad=0.03",
+            fc="#9ecae1",
+            ec="0.3",
+            lw=1.2,
+        )
+    )
     ax.text(4.1, -0.375, LIBRARY, ha="center", va="center")
     fig.tight_layout(pad=0.2)
     return fig
@@ -96,15 +156,19 @@ def narrow_rows(wrap):
     appendix and the library, each text wrapped at ``wrap`` characters."""
     rows, groups = [], dict(GROUPS)
     for n, (title, (_, y), _) in CHAPTERS.items():
-        if y in groups:                         # the first chapter of a row of the map
+        if y in groups:  # the first chapter of a row of the map
             rows.append(("group", groups.pop(y)))
         rows.append((n, textwrap.fill(f"{n}. {one_line(title)}", wrap)))
     rows.append(("appendix", textwrap.fill(one_line(APPENDIX[0]), wrap)))
     head, modules = LIBRARY.split(":\n")
     # a line never starts with "·"
     modules = modules.replace("\n", " · ").replace(" · ", "\u00a0· ")
-    rows.append(("library", textwrap.fill(head + ":", wrap) + "\n"
-                 + textwrap.fill(modules, wrap)))
+    rows.append(
+        (
+            "library",
+            textwrap.fill(head + ":", wrap) + "\n" + textwrap.fill(modules, wrap),
+        )
+    )
     return rows
 
 
@@ -114,24 +178,41 @@ def draw_narrow(width=3.5, wrap=32):
     chapter with several to each of them; the appendix and the library below."""
     rows = narrow_rows(wrap)
     line, gap, left, right, spine = 0.18, 0.24, 0.45, width - 0.08, 0.22
-    heights = [0.2 if kind == "group" else 0.16 + line * (text.count("\n") + 1)
-               for kind, text in rows]
+    heights = [
+        0.2 if kind == "group" else 0.16 + line * (text.count("\n") + 1)
+        for kind, text in rows
+    ]
     total = sum(heights) + gap * len(rows)
     fig = plt.figure(figsize=(width, total))
     ax = fig.add_axes([0, 0, 1, 1])
     ax.set_xlim(0, width)
-    ax.set_ylim(total, 0)                       # y grows downwards, as the rows do
+    ax.set_ylim(total, 0)  # y grows downwards, as the rows do
     ax.axis("off")
-    top, box = gap / 2, {}                      # box[kind]: (its top, its bottom)
+    top, box = gap / 2, {}  # box[kind]: (its top, its bottom)
     colour = {"appendix": "#c7e9c0", "library": "#9ecae1"}
     for (kind, text), h in zip(rows, heights):
         if kind == "group":
-            ax.text(left, top + h / 2, text, ha="left", va="center", style="italic",
-                    color="0.35")
+            ax.text(
+                left,
+                top + h / 2,
+                text,
+                ha="left",
+                va="center",
+                style="italic",
+                color="0.35",
+            )
         else:
-            ax.add_patch(FancyBboxPatch((left, top), right - left, h,
-                                        boxstyle="round,pad=0.02", lw=1.2, ec="0.3",
-                                        fc=colour.get(kind, "#fdd49e")))
+            ax.add_patch(
+                FancyBboxPatch(
+                    (left, top),
+                    right - left,
+                    h,
+                    boxstyle="round,pad=0.02",
+                    lw=1.2,
+                    ec="0.3",
+                    fc=colour.get(kind, "#fdd49e"),
+                )
+            )
             ax.text((left + right) / 2, top + h / 2, text, ha="center", va="center")
             box[kind] = (top, top + h)
         top += h + gap
@@ -139,9 +220,12 @@ def draw_narrow(width=3.5, wrap=32):
     middle = (left + right) / 2
     for a, b in BUILDS_ON:
         if [e[0] for e in BUILDS_ON].count(a) == 1 and b == a + 1:
-            ax.add_patch(FancyArrowPatch((middle, box[a][1] + 0.03),
-                                         (middle, box[b][0] - 0.03), **arrow))
-        else:                                   # along the spine
+            ax.add_patch(
+                FancyArrowPatch(
+                    (middle, box[a][1] + 0.03), (middle, box[b][0] - 0.03), **arrow
+                )
+            )
+        else:  # along the spine
             ya, yb = sum(box[a]) / 2, sum(box[b]) / 2
             ax.plot([left, spine, spine], [ya, ya, yb], color="0.3", lw=1.1)
             ax.add_patch(FancyArrowPatch((spine, yb), (left - 0.03, yb), **arrow))

@@ -10,6 +10,7 @@ A cell tagged ``remove-stderr`` (a progress bar a reader should see live, not
 stored) keeps no stderr output: the book leaves it out by that tag, and JupyterLab
 would show the stored bar as a pink error-like box.
 """
+
 import os
 import sys
 import time
@@ -34,8 +35,13 @@ def execute(path):
     nb = nbformat.read(path, as_version=4)
     # coalesce_streams: a tqdm bar redraws itself many times; store only its
     # final state, so the HTML shows one finished bar instead of every redraw
-    client = NotebookClient(nb, timeout=600, kernel_name="python3", coalesce_streams=True,
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        coalesce_streams=True,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     start = time.perf_counter()
     client.execute()
     # No widget state is stored: a saved dashboard shows dead sliders in the
@@ -47,8 +53,11 @@ def execute(path):
     nb.metadata["kernelspec"] = jupyterlab_kernelspec()
     for cell in nb.cells:
         if "remove-stderr" in cell.metadata.get("tags", []):
-            cell.outputs = [o for o in cell.outputs
-                            if not (o.output_type == "stream" and o.name == "stderr")]
+            cell.outputs = [
+                o
+                for o in cell.outputs
+                if not (o.output_type == "stream" and o.name == "stderr")
+            ]
     nbformat.write(nb, path)
     print(f"{path}: {time.perf_counter() - start:.1f} s")
 

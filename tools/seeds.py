@@ -17,6 +17,7 @@ The chapter's ``assert`` statements check the numbers of its own seed, which ano
 seed need not meet: the kernel runs with ``PYTHONOPTIMIZE=1``, which skips them.
 One BLAS thread, as ``make`` sets, so that the same seeds write the same bytes.
 """
+
 import os
 import re
 import sys
@@ -30,11 +31,13 @@ from geonn.studies.seed_study import parse_seed_rows, write_seed_study
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
 # chapter: (notebook, the seeds of its study; the chapter's own seed among them)
-STUDIES = {"06b": ("06b_design_and_uncertainty", (0, 1, 2, 3, 4, 5, 6)),
-           "07": ("07_reflectivity", (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 2018)),
-           "08": ("08_convolution", (0, 1, 2, 3, 4, 8)),
-           "09": ("09_autoencoders", (0, 1, 2, 3, 4, 9)),
-           "10": ("10_gans", (0, 1, 2, 3, 4))}
+STUDIES = {
+    "06b": ("06b_design_and_uncertainty", (0, 1, 2, 3, 4, 5, 6)),
+    "07": ("07_reflectivity", (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 2018)),
+    "08": ("08_convolution", (0, 1, 2, 3, 4, 8)),
+    "09": ("09_autoencoders", (0, 1, 2, 3, 4, 9)),
+    "10": ("10_gans", (0, 1, 2, 3, 4)),
+}
 SEED_LINE = re.compile(r"^SEED = \d+", re.MULTILINE)
 
 
@@ -48,8 +51,9 @@ def for_seed(nb, seed):
     copy.cells = [c for c in copy.cells if not tagged(c, "seed-skip")]
     params = [c for c in copy.cells if tagged(c, "parameters")]
     if len(params) != 1:
-        raise ValueError(f"the notebook needs one cell tagged 'parameters'; it has "
-                         f"{len(params)}")
+        raise ValueError(
+            f"the notebook needs one cell tagged 'parameters'; it has {len(params)}"
+        )
     params[0].source, n = SEED_LINE.subn(f"SEED = {seed}", params[0].source)
     if n != 1:
         raise ValueError("the 'parameters' cell needs one line 'SEED = <integer>'")
@@ -60,11 +64,19 @@ def run_seed(path, seed):
     """{file name: row} printed by the ``seed-row`` cells of the chapter, run with
     ``seed``."""
     nb = for_seed(nbformat.read(path, as_version=4), seed)
-    NotebookClient(nb, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    printed = "".join(out.get("text", "") for cell in nb.cells
-                      if tagged(cell, "seed-row") for out in cell.get("outputs", [])
-                      if out.get("name") == "stdout")
+    NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
+    printed = "".join(
+        out.get("text", "")
+        for cell in nb.cells
+        if tagged(cell, "seed-row")
+        for out in cell.get("outputs", [])
+        if out.get("name") == "stdout"
+    )
     rows = parse_seed_rows(printed)
     if not rows:
         raise ValueError(f"{path.name} has no cell tagged 'seed-row' that prints a row")

@@ -21,6 +21,7 @@ Three layers, each importing only the layers below it (see README.md):
     >>> net.n_params
     11
 """
+
 import importlib
 
 from . import core

@@ -9,12 +9,28 @@ is converted to its kind or refused with a reason: plain Python and NumPy types 
 the sandbox and returns its result as data; a ``network`` becomes a geonn Sequential
 built here from the weights.
 """
+
 import numpy as np
 
-BUILTIN_ERRORS = {e.__name__: e for e in (
-    ArithmeticError, AssertionError, AttributeError, FloatingPointError, IndexError,
-    KeyError, NameError, NotImplementedError, OverflowError, RecursionError,
-    RuntimeError, TypeError, ValueError, ZeroDivisionError)}
+BUILTIN_ERRORS = {
+    e.__name__: e
+    for e in (
+        ArithmeticError,
+        AssertionError,
+        AttributeError,
+        FloatingPointError,
+        IndexError,
+        KeyError,
+        NameError,
+        NotImplementedError,
+        OverflowError,
+        RecursionError,
+        RuntimeError,
+        TypeError,
+        ValueError,
+        ZeroDivisionError,
+    )
+}
 
 
 class Refused(ValueError):
@@ -27,12 +43,14 @@ class SubmissionError(Exception):
 
 def _number(name, value, kind):
     if isinstance(value, (str, bytes, np.str_)) or type(value) in (list, tuple, dict):
-        raise Refused(f"{name} should be a number ({kind}); "
-                      f"got a {type(value).__name__}")
+        raise Refused(
+            f"{name} should be a number ({kind}); got a {type(value).__name__}"
+        )
     a = np.asarray(value)
     if a.shape != ():
-        raise Refused(f"{name} should be one number ({kind}); "
-                      f"got an array of shape {a.shape}")
+        raise Refused(
+            f"{name} should be one number ({kind}); got an array of shape {a.shape}"
+        )
     if kind == "int":
         if a.dtype.kind not in "iu":
             raise Refused(f"{name} should be an integer; got {a.dtype} {a.item()!r}")
@@ -50,7 +68,7 @@ def convert(name, kind, node, call=None):
     """The answer ``name`` as ``kind``, from the sandbox's ``node``; raises Refused."""
     if type(node) is not dict or len(node) != 1:
         raise Refused(f"{name}: the sandbox sent no answer")
-    (tag, value), = node.items()
+    ((tag, value),) = node.items()
     if tag == "missing":
         raise Refused(str(value)[:200])
     if kind == "function":
@@ -69,7 +87,7 @@ def convert(name, kind, node, call=None):
         if type(value) is not str and not isinstance(value, np.str_):
             raise Refused(f"{name} should be a string; got a {type(value).__name__}")
         return str(value)
-    try:    # "array": lists, tuples and arrays of real numbers
+    try:  # "array": lists, tuples and arrays of real numbers
         a = np.asarray(value)
         a = a.astype(float) if a.dtype.kind in "biuf" else None
     except (ValueError, TypeError):
@@ -126,7 +144,11 @@ class RemoteFunction:
         for i, new in dict(reply.get("changed") or {}).items():
             if str(i).isdigit() and int(i) < len(args):
                 old = args[int(i)]
-                if type(old) is np.ndarray and type(new) is np.ndarray and \
-                        new.shape == old.shape and old.flags.writeable:
+                if (
+                    type(old) is np.ndarray
+                    and type(new) is np.ndarray
+                    and new.shape == old.shape
+                    and old.flags.writeable
+                ):
                     np.copyto(old, new, casting="unsafe")
         return reply.get("value")

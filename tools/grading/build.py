@@ -9,6 +9,7 @@ requirements.txt.  ``autograder/manifest.json`` records the SHA-256 of the maste
 geonn and of the zip: ``is_current`` trusts a built zip only when all three still match,
 never by its date.
 """
+
 import hashlib
 import json
 import shutil
@@ -25,15 +26,19 @@ from .masters import ROOT
 BUILD = ROOT / "_build" / "assignments"
 GEONN = ROOT / "lib" / "geonn"
 # imported at run time beyond pyproject's dependencies: scipy (by 09/10's hidden tests),
-# setuptools 81 (bruges imports pkg_resources), and JAX and Keras (the appendix's master)
+# setuptools 81 (bruges imports pkg_resources), and JAX and Keras (the appendix's
+# master)
 EXTRA_PINS = ("scipy", "setuptools", "jax", "jaxlib", "keras")
 
 
 def course_python():
     """The Python version of environment.yml ("3.11")."""
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    found = [d.split("=", 1)[1] for d in env["dependencies"]
-             if isinstance(d, str) and d.startswith("python=")]
+    found = [
+        d.split("=", 1)[1]
+        for d in env["dependencies"]
+        if isinstance(d, str) and d.startswith("python=")
+    ]
     if len(found) != 1:
         raise ValueError("environment.yml must pin python=X.Y once")
     return found[0]
@@ -71,9 +76,13 @@ def tree_sha256(folder):
 
 
 def _manifest(master, result):
-    return {"master": master.name, "master_sha256": sha256(master),
-            "geonn_sha256": tree_sha256(GEONN),
-            "requirements": autograder_requirements(), "python": course_python()}
+    return {
+        "master": master.name,
+        "master_sha256": sha256(master),
+        "geonn_sha256": tree_sha256(GEONN),
+        "requirements": autograder_requirements(),
+        "python": course_python(),
+    }
 
 
 def _stage(master, stage):
@@ -85,8 +94,9 @@ def _stage(master, stage):
     config["python_version"] = course_python()
     config_cell.source = lines[0] + "\n" + yaml.safe_dump(config, sort_keys=False)
     nbformat.write(nb, stage / master.name)
-    shutil.copytree(GEONN, stage / "geonn",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(
+        GEONN, stage / "geonn", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+    )
     (stage / "requirements.txt").write_text(autograder_requirements())
 
 
@@ -99,14 +109,16 @@ def build(master, out=BUILD):
     with tempfile.TemporaryDirectory() as tmp:
         stage = Path(tmp)
         _stage(master, stage)
-        otter_assign(str(stage / master.name), str(result), no_pdfs=True,
-                     no_run_tests=True)
+        otter_assign(
+            str(stage / master.name), str(result), no_pdfs=True, no_run_tests=True
+        )
     stamped = sorted((result / "autograder").glob(f"{master.stem}-autograder_*.zip"))
     if len(stamped) != 1:
-        raise RuntimeError(f"otter assign wrote {len(stamped)} autograder zips "
-                           f"for {master.name}")
+        raise RuntimeError(
+            f"otter assign wrote {len(stamped)} autograder zips for {master.name}"
+        )
     ag_zip = autograder_zip(result)
-    stamped[0].rename(ag_zip)              # a stable name, without otter's time stamp
+    stamped[0].rename(ag_zip)  # a stable name, without otter's time stamp
     manifest = dict(_manifest(master, result), zip_sha256=sha256(ag_zip))
     text = json.dumps(manifest, indent=1) + "\n"
     (result / "autograder" / "manifest.json").write_text(text)
@@ -118,8 +130,9 @@ def is_current(master, result):
     built."""
     try:
         manifest = json.loads((result / "autograder" / "manifest.json").read_text())
-        return manifest == dict(_manifest(master, result),
-                                zip_sha256=sha256(autograder_zip(result)))
+        return manifest == dict(
+            _manifest(master, result), zip_sha256=sha256(autograder_zip(result))
+        )
     except (OSError, ValueError):
         return False
 

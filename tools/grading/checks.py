@@ -6,6 +6,7 @@ arguments name, as otter does.  A question's score comes from its points in the 
 all of them when every test passes (``all_or_nothing``), else the share of tests passed;
 never more than its points.
 """
+
 import inspect
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ from .answers import Refused
 @dataclass
 class Outcome:
     score: float
-    failures: list           # ["test_q1_value: AssertionError: ...", ...]
+    failures: list  # ["test_q1_value: AssertionError: ...", ...]
 
 
 def _message(error):
@@ -40,8 +41,9 @@ def run_question(question, answers):
     passed, failures = 0, []
     for name, fn in functions.items():
         params = list(inspect.signature(fn).parameters)
-        given = [answers.get(p, Refused(f"{p} is not a declared answer"))
-                 for p in params]
+        given = [
+            answers.get(p, Refused(f"{p} is not a declared answer")) for p in params
+        ]
         refused = [r for r in given if isinstance(r, Refused)]
         if refused:
             failures.append(f"{name}: {refused[0]}")

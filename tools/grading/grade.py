@@ -5,6 +5,7 @@ them in a fresh sandbox (sandbox.py, harness.py), receives the declared answers 
 converts them to their kinds (answers.py) and runs the master's tests on them here
 (checks.py).  ``grade_all`` grades many in parallel, one sandbox per worker at a time.
 """
+
 import os
 import queue
 import re
@@ -21,34 +22,36 @@ from .masters import declared_answers
 from .sandbox import Sandbox, SandboxError
 from .submissions import Unreadable, code_cells
 
-TIMEOUT = 300.0          # s of wall clock per submission
-CELL_TIMEOUT = 60.0      # s of CPU per cell, and per call of a student's function
-_live = set()            # running sandboxes, killed on Ctrl-C
+TIMEOUT = 300.0  # s of wall clock per submission
+CELL_TIMEOUT = 60.0  # s of CPU per cell, and per call of a student's function
+_live = set()  # running sandboxes, killed on Ctrl-C
 _live_lock = threading.Lock()
 
 
 @dataclass
 class Result:
     name: str
-    scores: dict                                   # {question: points}
-    error: str = ""                                # why points may be missing
-    answers: dict = field(default_factory=dict)    # {name: value or answers.Refused}
-    cells: list = field(default_factory=list)      # the submission's code cells
-    failures: dict = field(default_factory=dict)   # {question: [failed tests]}
+    scores: dict  # {question: points}
+    error: str = ""  # why points may be missing
+    answers: dict = field(default_factory=dict)  # {name: value or answers.Refused}
+    cells: list = field(default_factory=list)  # the submission's code cells
+    failures: dict = field(default_factory=dict)  # {question: [failed tests]}
     seconds: float = 0.0
 
 
 def _clean(text, limit=300):
     text = re.sub(r"[\x00-\x1f\x7f]+", " ", str(text)).strip()
-    return text if len(text) <= limit else text[:limit - 3] + "..."
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def first_error(errors):
     """'Error: message (in the cell starting "...")' for the first cell that failed."""
     for e in errors if type(errors) is list else []:
         if type(e) is dict:
-            return _clean(f'{e.get("ename")}: {e.get("evalue")} '
-                          f'(in the cell starting "{e.get("cell", "")}")')
+            return _clean(
+                f"{e.get('ename')}: {e.get('evalue')} "
+                f'(in the cell starting "{e.get("cell", "")}")'
+            )
     return ""
 
 
@@ -86,9 +89,15 @@ def grade_one(path, questions, slot=0, timeout=TIMEOUT, cell_timeout=CELL_TIMEOU
 
 
 def _grade_in(box, result, auto, kinds, timeout, cell_timeout):
-    budget = max(1.0, 0.75 * timeout - 2.0)      # the rest is for the tests' calls
-    box.send({"cells": result.cells, "answers": kinds, "cell_timeout": cell_timeout,
-              "budget": budget})
+    budget = max(1.0, 0.75 * timeout - 2.0)  # the rest is for the tests' calls
+    box.send(
+        {
+            "cells": result.cells,
+            "answers": kinds,
+            "cell_timeout": cell_timeout,
+            "budget": budget,
+        }
+    )
     reply = box.recv()
     if type(reply) is not dict or type(reply.get("values")) is not dict:
         raise SandboxError("the submission sent no answers")
@@ -96,9 +105,16 @@ def _grade_in(box, result, auto, kinds, timeout, cell_timeout):
 
     def call(name, args, kwargs):
         try:
-            box.send({"op": "call", "name": name, "args": args, "kwargs": kwargs,
-                      "errstate": np.geterr()})
-            return box.recv()     # the harness stops it after cell_timeout s of CPU
+            box.send(
+                {
+                    "op": "call",
+                    "name": name,
+                    "args": args,
+                    "kwargs": kwargs,
+                    "errstate": np.geterr(),
+                }
+            )
+            return box.recv()  # the harness stops it after cell_timeout s of CPU
         except SandboxError as e:
             raise A.SubmissionError(f"{name}: {e}") from None
 
@@ -117,7 +133,8 @@ def _grade_in(box, result, auto, kinds, timeout, cell_timeout):
 
 
 def preflight(timeout=60.0):
-    """Start one empty sandbox; raises SandboxError (with bwrap's reason) if it fails."""
+    """Start one empty sandbox; raises SandboxError (with bwrap's reason) if it
+    fails."""
     with Sandbox(0, time.monotonic() + timeout) as box:
         box.send({"cells": [], "answers": {}, "cell_timeout": 10.0, "budget": 10.0})
         box.recv()
@@ -130,8 +147,14 @@ def workers_default():
     return os.cpu_count()
 
 
-def grade_all(paths, questions, workers=None, timeout=TIMEOUT,
-              cell_timeout=CELL_TIMEOUT, progress=None):
+def grade_all(
+    paths,
+    questions,
+    workers=None,
+    timeout=TIMEOUT,
+    cell_timeout=CELL_TIMEOUT,
+    progress=None,
+):
     """[Result] in the order of ``paths``, graded ``workers`` at a time;
     ``progress(i, n, result)`` is called as each one finishes."""
     workers = max(1, int(workers or workers_default()))
@@ -154,7 +177,7 @@ def grade_all(paths, questions, workers=None, timeout=TIMEOUT,
             results[futures[future]] = result = future.result()
             if progress:
                 progress(done, len(paths), result)
-    except BaseException:          # e.g. Ctrl-C: stop every sandbox, then give up
+    except BaseException:  # e.g. Ctrl-C: stop every sandbox, then give up
         pool.shutdown(wait=False, cancel_futures=True)
         with _live_lock:
             for box in list(_live):

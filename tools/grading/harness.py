@@ -17,6 +17,7 @@ to it over stdin/stdout in frames (wire.py):
 The submission's code runs in this process, so it can tamper with all of the above: that
 only changes what the grader receives, which is decoded as data and checked there.
 """
+
 import os
 import signal
 import sys
@@ -62,6 +63,7 @@ class Channel:
         if kind != b"P":
             raise ValueError(f"unexpected frame {kind!r}")
         import pickle
+
         return pickle.loads(self._read(n))
 
     def send(self, value):
@@ -71,7 +73,7 @@ class Channel:
             message = wire.data_frame({"raised": "NotData", "message": str(e)})
         view = memoryview(message)
         while view:
-            view = view[os.write(self.fd_out, view):]
+            view = view[os.write(self.fd_out, view) :]
 
 
 def fake_otter():
@@ -105,8 +107,9 @@ def network(net):
         elif name == "Dropout":
             layers.append({"layer": name, "p": float(layer.p)})
         else:
-            raise wire.NotData(f"a {name} layer (only Dense, Activation and Dropout "
-                               "are read)")
+            raise wire.NotData(
+                f"a {name} layer (only Dense, Activation and Dropout are read)"
+            )
     return {"network": layers}
 
 
@@ -125,7 +128,7 @@ def answer(namespace, name, kind):
             return {"function": name}
         if kind == "network":
             return network(value)
-        wire.encode(value)            # refuse objects here, with the reason
+        wire.encode(value)  # refuse objects here, with the reason
         return {"value": value}
     except (wire.NotData, AttributeError, TypeError, ValueError) as e:
         return {"missing": f"{name}: {e}"}
@@ -141,23 +144,37 @@ def run_cells(shell, cells, cell_timeout, budget):
     for source in cells:
         left = budget - (time.monotonic() - start)
         if left <= 0:
-            errors.append({"ename": "NotRun", "evalue": "no time left for this cell",
-                           "cell": first_line(source)})
+            errors.append(
+                {
+                    "ename": "NotRun",
+                    "evalue": "no time left for this cell",
+                    "cell": first_line(source),
+                }
+            )
             continue
-        _timer(min(cell_timeout, left), left)   # the budget ends even a sleeping cell
+        _timer(min(cell_timeout, left), left)  # the budget ends even a sleeping cell
         try:
             result = shell.run_cell(source, store_history=False, silent=False)
-        except CellTimeout as e:       # raised outside the cell's own code
+        except CellTimeout as e:  # raised outside the cell's own code
             result = None
-            errors.append({"ename": "CellTimeout", "evalue": str(e),
-                           "cell": first_line(source)})
+            errors.append(
+                {"ename": "CellTimeout", "evalue": str(e), "cell": first_line(source)}
+            )
         finally:
             _timer(0)
-        error = None if result is None else (result.error_before_exec
-                                             or result.error_in_exec)
+        error = (
+            None
+            if result is None
+            else (result.error_before_exec or result.error_in_exec)
+        )
         if error is not None:
-            errors.append({"ename": type(error).__name__, "evalue": str(error)[:300],
-                           "cell": first_line(source)})
+            errors.append(
+                {
+                    "ename": type(error).__name__,
+                    "evalue": str(error)[:300],
+                    "cell": first_line(source),
+                }
+            )
     return errors
 
 
@@ -175,9 +192,12 @@ def call(namespace, request, call_timeout):
         return {"raised": type(e).__name__, "message": str(e)[:300]}
     finally:
         _timer(0)
-    changed = {str(i): args[i] for i, old in before.items()
-               if type(args[i]) is np.ndarray
-               and not np.array_equal(args[i], old, equal_nan=True)}
+    changed = {
+        str(i): args[i]
+        for i, old in before.items()
+        if type(args[i]) is np.ndarray
+        and not np.array_equal(args[i], old, equal_nan=True)
+    }
     return {"value": value, "changed": changed}
 
 
@@ -187,8 +207,9 @@ def main():
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
-    sys.stdin, sys.stdout, sys.stderr = (open(fd, mode, closefd=False)
-                                         for fd, mode in ((0, "r"), (1, "w"), (2, "w")))
+    sys.stdin, sys.stdout, sys.stderr = (
+        open(fd, mode, closefd=False) for fd, mode in ((0, "r"), (1, "w"), (2, "w"))
+    )
     signal.signal(signal.SIGPROF, _on_alarm)
     signal.signal(signal.SIGALRM, _on_alarm)
     job = channel.recv()
@@ -202,8 +223,9 @@ def main():
     shell = InteractiveShell.instance(config=config)
     errors = run_cells(shell, job["cells"], job["cell_timeout"], job["budget"])
     namespace = shell.user_ns
-    values = {name: answer(namespace, name, kind)
-              for name, kind in job["answers"].items()}
+    values = {
+        name: answer(namespace, name, kind) for name, kind in job["answers"].items()
+    }
     channel.send({"errors": errors, "values": values})
     while True:
         request = channel.recv()

@@ -12,6 +12,7 @@ Kinds: ``int``, ``float``, ``bool``, ``str``, ``array`` (a float array), ``funct
 (called in the sandbox on the tests' inputs) and ``network`` (a geonn Sequential, read
 as its layers and weights).  A test may use the answers of any question.
 """
+
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ KINDS = ("int", "float", "bool", "str", "array", "function", "network")
 @dataclass
 class Test:
     name: str
-    source: str          # the cell that defines the test function
+    source: str  # the cell that defines the test function
     hidden: bool
 
 
@@ -37,8 +38,8 @@ class Question:
     points: float
     manual: bool
     all_or_nothing: bool
-    answers: dict = field(default_factory=dict)   # {name: kind}
-    tests: list = field(default_factory=list)     # [Test]
+    answers: dict = field(default_factory=dict)  # {name: kind}
+    tests: list = field(default_factory=list)  # [Test]
 
 
 def masters(folder=MASTERS):
@@ -49,12 +50,14 @@ def masters(folder=MASTERS):
 
 def find_master(key, folder=MASTERS):
     """The master called ``key`` or ``key_*`` ("06", "06_porosity" or "frameworks")."""
-    found = [m for m in masters(folder)
-             if m.stem == key or m.stem.startswith(f"{key}_")]
+    found = [
+        m for m in masters(folder) if m.stem == key or m.stem.startswith(f"{key}_")
+    ]
     if len(found) != 1:
         names = ", ".join(m.stem for m in masters(folder))
-        raise SystemExit(f"no single assignment matches {key!r}; "
-                         f"the masters are: {names}")
+        raise SystemExit(
+            f"no single assignment matches {key!r}; the masters are: {names}"
+        )
     return found[0]
 
 
@@ -80,14 +83,19 @@ def read(master):
             begin, what, rest = directive
             if what == "QUESTION" and begin == "BEGIN":
                 config = yaml.safe_load(rest) or {}
-                question = Question(config["name"], config.get("points", 1),
-                                    bool(config.get("manual", False)),
-                                    bool(config.get("all_or_nothing", False)),
-                                    dict(config.get("answers") or {}))
+                question = Question(
+                    config["name"],
+                    config.get("points", 1),
+                    bool(config.get("manual", False)),
+                    bool(config.get("all_or_nothing", False)),
+                    dict(config.get("answers") or {}),
+                )
                 bad = {k: v for k, v in question.answers.items() if v not in KINDS}
                 if bad:
-                    raise ValueError(f"{master.name} {question.name}: unknown answer "
-                                     f"kinds {bad}; the kinds are {', '.join(KINDS)}")
+                    raise ValueError(
+                        f"{master.name} {question.name}: unknown answer "
+                        f"kinds {bad}; the kinds are {', '.join(KINDS)}"
+                    )
                 questions.append(question)
             elif what == "QUESTION":
                 question = None
@@ -106,6 +114,7 @@ def declared_answers(questions):
     for q in questions:
         for name, kind in q.answers.items():
             if kinds.setdefault(name, kind) != kind:
-                raise ValueError(f"answer {name} is declared as {kinds[name]} "
-                                 f"and as {kind}")
+                raise ValueError(
+                    f"answer {name} is declared as {kinds[name]} and as {kind}"
+                )
     return kinds

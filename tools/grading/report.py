@@ -13,6 +13,7 @@ first error of the submission's cells, or why it was not graded) and ``flags``:
 
 A flag names at most five other submissions ("and 12 others").
 """
+
 import csv
 import hashlib
 import re
@@ -31,7 +32,7 @@ def _token(value):
     if isinstance(value, np.ndarray):
         digest = hashlib.sha256(value.tobytes()).hexdigest()
         return f"{value.dtype}{value.shape}{digest}"
-    if hasattr(value, "params"):            # a network: its weights
+    if hasattr(value, "params"):  # a network: its weights
         return "net" + "".join(_token(np.asarray(p)) for p in value.params())
     if isinstance(value, float):
         return value.hex()
@@ -40,8 +41,9 @@ def _token(value):
 
 def answers_fingerprint(result):
     """A hash of the data answers, or None when none of them was given."""
-    values = {k: v for k, v in result.answers.items()
-              if not isinstance(v, RemoteFunction)}
+    values = {
+        k: v for k, v in result.answers.items() if not isinstance(v, RemoteFunction)
+    }
     if not values or all(isinstance(v, Refused) for v in values.values()):
         return None
     text = "\n".join(f"{k}={_token(values[k])}" for k in sorted(values))
@@ -66,10 +68,12 @@ def flags(results, reference=None, handout_cells=()):
     for r in results:
         sid = r.answers.get("student_id")
         given = sid is not None and not isinstance(sid, Refused)
-        own_data = "student_id" in r.answers     # otherwise equal answers are expected
-        keys = {"student_id": repr(sid) if given else None,
-                "answers": answers_fingerprint(r) if own_data else None,
-                "code": code_fingerprint(r, handout_cells)}
+        own_data = "student_id" in r.answers  # otherwise equal answers are expected
+        keys = {
+            "student_id": repr(sid) if given else None,
+            "answers": answers_fingerprint(r) if own_data else None,
+            "code": code_fingerprint(r, handout_cells),
+        }
         if keys["answers"] is not None and keys["answers"] == reference:
             keys["answers"] = None
         for what, key in keys.items():
@@ -100,13 +104,32 @@ def write(path, questions, results, reference=None, handout_cells=()):
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["submission", "student_id", *(q.name for q in auto), "total",
-                         "possible", *manual, "error", "flags"])
+        writer.writerow(
+            [
+                "submission",
+                "student_id",
+                *(q.name for q in auto),
+                "total",
+                "possible",
+                *manual,
+                "error",
+                "flags",
+            ]
+        )
         for r in results:
             sid = r.answers.get("student_id")
             sid = "" if sid is None or isinstance(sid, Refused) else sid
             scores = [f"{r.scores[q.name]:g}" for q in auto]
-            writer.writerow([_cell(r.name), sid, *scores, f"{sum(r.scores.values()):g}",
-                             f"{possible:g}", *[""] * len(manual), _cell(r.error),
-                             _cell(flagged.get(r.name, ""))])
+            writer.writerow(
+                [
+                    _cell(r.name),
+                    sid,
+                    *scores,
+                    f"{sum(r.scores.values()):g}",
+                    f"{possible:g}",
+                    *[""] * len(manual),
+                    _cell(r.error),
+                    _cell(flagged.get(r.name, "")),
+                ]
+            )
     return path

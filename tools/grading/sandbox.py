@@ -18,6 +18,7 @@ The submission's Python runs (through harness.py) with
 Nothing is written outside the sandbox: the submission goes in and the answers come out
 through its stdin/stdout (frames of wire.py), and its /tmp disappears with it.
 """
+
 import os
 import select
 import shutil
@@ -32,10 +33,10 @@ from . import wire
 
 HERE = Path(__file__).resolve().parent
 HARNESS_FILES = ("harness.py", "wire.py")
-INSIDE = "/grader"                       # where the harness lives in the sandbox
-FIRST_UID = 60000                        # uid of sandbox slot 0 when grading as root
-TMP_BYTES = 256 * 2**20                  # the submission's /tmp
-STARTERS = ("bwrap:", "setpriv:", "prlimit:")   # their messages when a sandbox fails
+INSIDE = "/grader"  # where the harness lives in the sandbox
+FIRST_UID = 60000  # uid of sandbox slot 0 when grading as root
+TMP_BYTES = 256 * 2**20  # the submission's /tmp
+STARTERS = ("bwrap:", "setpriv:", "prlimit:")  # their messages when a sandbox fails
 LIMITS = {"as": 4 * 2**30, "fsize": 256 * 2**20, "nofile": 256, "nproc": 64, "core": 0}
 
 
@@ -56,6 +57,7 @@ def _readable_paths():
     paths = {Path(sys.base_prefix), Path(sys.prefix), Path(geonn.__file__).parent}
     try:
         from geonn.domain.datasets import DATA_DIR
+
         paths.add(Path(DATA_DIR))
     except ImportError:
         pass
@@ -77,12 +79,27 @@ def command(slot, cpu_seconds, root=None):
     root = os.geteuid() == 0 if root is None else root
     limits = dict(LIMITS, cpu=int(cpu_seconds) + 1)
     if not root:  # RLIMIT_NPROC counts all the uid's processes: room for the user's
-        limits["nproc"] += sum(1 for p in Path("/proc").iterdir()
-                               if p.name.isdigit() and _owner(p) == os.getuid())
-    argv = ["prlimit", *(f"--{k}={v}" for k, v in limits.items()), "--", "bwrap",
-            "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
-            "--unshare-cgroup-try", "--die-with-parent", "--new-session",
-            "--ro-bind", "/usr", "/usr"]
+        limits["nproc"] += sum(
+            1
+            for p in Path("/proc").iterdir()
+            if p.name.isdigit() and _owner(p) == os.getuid()
+        )
+    argv = [
+        "prlimit",
+        *(f"--{k}={v}" for k, v in limits.items()),
+        "--",
+        "bwrap",
+        "--unshare-ipc",
+        "--unshare-pid",
+        "--unshare-net",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        "--die-with-parent",
+        "--new-session",
+        "--ro-bind",
+        "/usr",
+        "/usr",
+    ]
     for name in ("bin", "lib", "lib64", "sbin"):
         if Path("/" + name).is_symlink():
             argv += ["--symlink", os.readlink("/" + name), "/" + name]
@@ -90,12 +107,27 @@ def command(slot, cpu_seconds, root=None):
             argv += ["--ro-bind", "/" + name, "/" + name]
     for name in ("/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf"):
         argv += ["--ro-bind-try", name, name]
-    argv += ["--proc", "/proc", "--dev", "/dev",
-             "--perms", "1777", "--size", str(64 * 2**20), "--tmpfs", "/dev/shm",
-             "--perms", "1777", "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
+    argv += [
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--perms",
+        "1777",
+        "--size",
+        str(64 * 2**20),
+        "--tmpfs",
+        "/dev/shm",
+        "--perms",
+        "1777",
+        "--size",
+        str(TMP_BYTES),
+        "--tmpfs",
+        "/tmp",
+    ]
     made = set()
     for path in _readable_paths():
-        for parent in reversed(path.parents[:-1]):    # readable mount points above it
+        for parent in reversed(path.parents[:-1]):  # readable mount points above it
             if parent not in made:
                 argv += ["--perms", "0755", "--dir", str(parent)]
                 made.add(parent)
@@ -104,25 +136,54 @@ def command(slot, cpu_seconds, root=None):
     for name in HARNESS_FILES:
         argv += ["--ro-bind", str(HERE / name), f"{INSIDE}/{name}"]
     argv += ["--chdir", "/tmp"]
-    python = [str(Path(sys.prefix) / "bin" / "python"), "-I", "-B",
-              f"{INSIDE}/harness.py"]
+    python = [
+        str(Path(sys.prefix) / "bin" / "python"),
+        "-I",
+        "-B",
+        f"{INSIDE}/harness.py",
+    ]
     if root:
         uid = str(FIRST_UID + slot)
-        argv += ["--", "setpriv", f"--reuid={uid}", f"--regid={uid}",
-                 "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", *python]
+        argv += [
+            "--",
+            "setpriv",
+            f"--reuid={uid}",
+            f"--regid={uid}",
+            "--clear-groups",
+            "--inh-caps=-all",
+            "--bounding-set=-all",
+            *python,
+        ]
     else:
-        argv += ["--unshare-user", "--uid", "65534", "--gid", "65534",
-                 "--disable-userns", "--", *python]
+        argv += [
+            "--unshare-user",
+            "--uid",
+            "65534",
+            "--gid",
+            "65534",
+            "--disable-userns",
+            "--",
+            *python,
+        ]
     return argv
 
 
 def environment():
     keep = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE",) if k in os.environ}
-    return dict(keep, PATH=f"{sys.prefix}/bin:/usr/bin:/bin", HOME="/tmp",
-                USER="student", LANG="C.UTF-8", MPLBACKEND="Agg",
-                MPLCONFIGDIR="/tmp/.matplotlib",
-                OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
-                PYDEVD_DISABLE_FILE_VALIDATION="1", JOBLIB_MULTIPROCESSING="0")
+    return dict(
+        keep,
+        PATH=f"{sys.prefix}/bin:/usr/bin:/bin",
+        HOME="/tmp",
+        USER="student",
+        LANG="C.UTF-8",
+        MPLBACKEND="Agg",
+        MPLCONFIGDIR="/tmp/.matplotlib",
+        OPENBLAS_NUM_THREADS="1",
+        OMP_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
+        PYDEVD_DISABLE_FILE_VALIDATION="1",
+        JOBLIB_MULTIPROCESSING="0",
+    )
 
 
 class Sandbox:
@@ -139,11 +200,16 @@ class Sandbox:
         # what bwrap, setpriv or Python say if the sandbox cannot start (the harness
         # sends the submission's own output nowhere)
         self.log = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(command(slot, cpu), stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=self.log,
-                                     env=environment(), start_new_session=True)
+        self.proc = subprocess.Popen(
+            command(slot, cpu),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            env=environment(),
+            start_new_session=True,
+        )
         os.set_blocking(self.proc.stdout.fileno(), False)
-        self.ended = None          # why the sandbox stopped answering, once it did
+        self.ended = None  # why the sandbox stopped answering, once it did
 
     def __enter__(self):
         return self
@@ -184,8 +250,9 @@ class Sandbox:
             self.log.seek(0)
             said = self.log.read(4096).decode(errors="replace").strip().splitlines()
             starting = [line for line in said if line.startswith(STARTERS)]
-            self.ended = (f"the sandbox did not start: {starting[0]}" if starting
-                          else reason)
+            self.ended = (
+                f"the sandbox did not start: {starting[0]}" if starting else reason
+            )
         raise SandboxError(self.ended)
 
     def send(self, obj):

@@ -3,12 +3,13 @@
 Nothing in a submission is executed or unpickled here: a notebook is JSON, and of a zip
 only its one ``.ipynb`` is read (otter's ``.OTTER_LOG`` and any other file are ignored).
 """
+
 import zipfile
 from pathlib import Path
 
 import nbformat
 
-MAX_NOTEBOOK = 50 * 2**20   # bytes
+MAX_NOTEBOOK = 50 * 2**20  # bytes
 
 
 class Unreadable(ValueError):
@@ -17,8 +18,11 @@ class Unreadable(ValueError):
 
 def files(folder):
     """The .ipynb and .zip submissions in ``folder``, sorted by name."""
-    return sorted(p for p in Path(folder).iterdir() if p.suffix in (".ipynb", ".zip")
-                  and not p.name.startswith(".") and p.is_file())
+    return sorted(
+        p
+        for p in Path(folder).iterdir()
+        if p.suffix in (".ipynb", ".zip") and not p.name.startswith(".") and p.is_file()
+    )
 
 
 def _notebook_text(path):
@@ -28,9 +32,14 @@ def _notebook_text(path):
         return path.read_bytes().decode("utf-8", errors="replace")
     try:
         with zipfile.ZipFile(path) as z:
-            notebooks = [i for i in z.infolist() if i.filename.endswith(".ipynb")
-                         and not i.is_dir() and "__MACOSX" not in i.filename
-                         and ".ipynb_checkpoints" not in i.filename]
+            notebooks = [
+                i
+                for i in z.infolist()
+                if i.filename.endswith(".ipynb")
+                and not i.is_dir()
+                and "__MACOSX" not in i.filename
+                and ".ipynb_checkpoints" not in i.filename
+            ]
             if len(notebooks) != 1:
                 raise Unreadable(f"the zip holds {len(notebooks)} notebooks, not one")
             if notebooks[0].file_size > MAX_NOTEBOOK:
@@ -48,5 +57,8 @@ def code_cells(path):
         nb = nbformat.reads(text, as_version=4)
     except Exception as e:  # noqa: BLE001  (nbformat raises several kinds)
         raise Unreadable(f"{type(e).__name__}: {e}".replace("\n", " ")[:300]) from None
-    return [c.source for c in nb.cells
-            if c.get("cell_type") == "code" and isinstance(c.source, str)]
+    return [
+        c.source
+        for c in nb.cells
+        if c.get("cell_type") == "code" and isinstance(c.source, str)
+    ]

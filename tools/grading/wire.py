@@ -13,6 +13,7 @@ A message is a frame: one type byte, a 4-byte big-endian length, then the body.
 This file is copied into the sandbox, so it imports nothing but NumPy and the standard
 library.
 """
+
 import json
 import math
 import pickle
@@ -20,9 +21,9 @@ import struct
 
 import numpy as np
 
-MAX_FRAME = 256 * 2**20          # bytes; a submission's answers are far smaller
-MAX_DEPTH = 32                   # nesting of lists, tuples and dicts
-DTYPE_KINDS = "biufU"            # bool, signed and unsigned ints, floats, str
+MAX_FRAME = 256 * 2**20  # bytes; a submission's answers are far smaller
+MAX_DEPTH = 32  # nesting of lists, tuples and dicts
+DTYPE_KINDS = "biufU"  # bool, signed and unsigned ints, floats, str
 HEADER = struct.Struct(">cI")
 
 
@@ -41,7 +42,7 @@ def encode(value):
     def array_node(a, tag):
         if a.dtype.kind not in DTYPE_KINDS:
             raise NotData(f"an array of dtype {a.dtype} is not data")
-        a = a if a.flags.c_contiguous else a.copy(order="C")   # keeps 0-d arrays 0-d
+        a = a if a.flags.c_contiguous else a.copy(order="C")  # keeps 0-d arrays 0-d
         arrays.append(a)
         return {tag: [a.dtype.str, list(a.shape), a.nbytes]}
 
@@ -76,8 +77,8 @@ def decode(body):
     if len(body) < 4:
         raise ValueError("a data message shorter than its header")
     (n,) = struct.unpack(">I", body[:4])
-    tree = json.loads(body[4:4 + n].decode())
-    payload, offset = memoryview(body)[4 + n:], 0
+    tree = json.loads(body[4 : 4 + n].decode())
+    payload, offset = memoryview(body)[4 + n :], 0
 
     def array(spec):
         nonlocal offset
@@ -90,7 +91,7 @@ def decode(body):
             raise ValueError("an array whose size does not match its shape")
         if offset + nbytes > len(payload):
             raise ValueError("an array longer than the message")
-        a = np.frombuffer(payload[offset:offset + nbytes], dtype=dtype)
+        a = np.frombuffer(payload[offset : offset + nbytes], dtype=dtype)
         a = a.reshape(shape).copy()
         offset += nbytes
         return a
@@ -102,7 +103,7 @@ def decode(body):
             return node
         if type(node) is not dict or len(node) != 1:
             raise ValueError(f"unexpected node {str(node)[:80]}")
-        (tag, inner), = node.items()
+        ((tag, inner),) = node.items()
         if tag == "int" and type(inner) is str and len(inner) <= 4300:
             return int(inner)
         if tag == "float":

@@ -4,6 +4,7 @@ Each returns the cleaned value or raises a ``TypeError`` (wrong kind) or
 ``ValueError`` (right kind, bad value) that names the argument and what it
 expected.
 """
+
 import numpy as np
 
 _REAL = (int, float, np.integer, np.floating)
@@ -12,21 +13,29 @@ _REAL = (int, float, np.integer, np.floating)
 def number(name, value, *, low=None, high=None, low_open=False, high_open=False):
     """A finite real number (not a bool, not a string) in an optional range."""
     if isinstance(value, bool) or not isinstance(value, _REAL):
-        raise TypeError(f"{name} must be a number; got {type(value).__name__} {value!r}")
+        raise TypeError(
+            f"{name} must be a number; got {type(value).__name__} {value!r}"
+        )
     value = float(value)
     if not np.isfinite(value):
         raise ValueError(f"{name} must be finite; got {value}")
     if low is not None and (value < low or (low_open and value == low)):
-        raise ValueError(f"{name} must be {'>' if low_open else '≥'} {low:g}; got {value:g}")
+        raise ValueError(
+            f"{name} must be {'>' if low_open else '≥'} {low:g}; got {value:g}"
+        )
     if high is not None and (value > high or (high_open and value == high)):
-        raise ValueError(f"{name} must be {'<' if high_open else '≤'} {high:g}; got {value:g}")
+        raise ValueError(
+            f"{name} must be {'<' if high_open else '≤'} {high:g}; got {value:g}"
+        )
     return value
 
 
 def positive(name, value):
     """A finite number > 0 (learning rates, ε)."""
     if isinstance(value, bool) or not isinstance(value, _REAL):
-        raise TypeError(f"{name} must be a number; got {type(value).__name__} {value!r}")
+        raise TypeError(
+            f"{name} must be a number; got {type(value).__name__} {value!r}"
+        )
     if not np.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be positive and finite; got {value}")
     return float(value)
@@ -34,7 +43,9 @@ def positive(name, value):
 
 def integer(name, value, *, low=1):
     """An integer ≥ ``low`` (sizes, epochs, kernel widths); bools are refused."""
-    what = {0: "a non-negative integer", 1: "a positive integer"}.get(low, f"an integer ≥ {low}")
+    what = {0: "a non-negative integer", 1: "a positive integer"}.get(
+        low, f"an integer ≥ {low}"
+    )
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be {what}; got {type(value).__name__} {value!r}")
     if value < low:
@@ -45,7 +56,9 @@ def integer(name, value, *, low=1):
 def rng(value, who):
     """A ``np.random.Generator``; ``who`` says what needs it."""
     if not isinstance(value, np.random.Generator):
-        raise TypeError(f"{who} needs rng=np.random.default_rng(seed); got {type(value).__name__}")
+        raise TypeError(
+            f"{who} needs rng=np.random.default_rng(seed); got {type(value).__name__}"
+        )
     return value
 
 
@@ -54,20 +67,25 @@ def float_dtype(name, dtype):
     try:
         dtype = np.dtype(dtype)
     except TypeError as err:
-        raise TypeError(f"{name} must be a floating-point dtype such as np.float32; "
-                        f"got {dtype!r}") from err
+        raise TypeError(
+            f"{name} must be a floating-point dtype such as np.float32; got {dtype!r}"
+        ) from err
     if dtype.kind != "f":
-        raise TypeError(f"{name} must be a floating-point dtype such as np.float32; got {dtype}")
+        raise TypeError(
+            f"{name} must be a floating-point dtype such as np.float32; got {dtype}"
+        )
     return dtype
 
 
 def array(name, value, *, ndim=None, min_ndim=None, dtype=None):
-    """A numeric array (floats kept, integers and bools → float64), with a checked rank."""
+    """A numeric array (floats kept, integers and bools → float64), with a checked
+    rank."""
     try:
         a = np.asarray(value) if dtype is None else np.asarray(value, dtype=dtype)
-    except ValueError as err:           # ragged nested lists
-        raise ValueError(f"{name} must be a rectangular numeric array (rows of equal length): {err}") \
-            from err
+    except ValueError as err:  # ragged nested lists
+        raise ValueError(
+            f"{name} must be a rectangular numeric array (rows of equal length): {err}"
+        ) from err
     if a.dtype.kind not in "fiub":
         raise TypeError(f"{name} must be numeric; got dtype {a.dtype}")
     if a.dtype.kind != "f":
@@ -75,19 +93,26 @@ def array(name, value, *, ndim=None, min_ndim=None, dtype=None):
     if ndim is not None and a.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-D; got shape {a.shape}")
     if min_ndim is not None and a.ndim < min_ndim:
-        raise ValueError(f"{name} must have at least {min_ndim} dimensions (batch, ...); "
-                         f"got shape {a.shape}")
+        raise ValueError(
+            f"{name} must have at least {min_ndim} dimensions (batch, ...); "
+            f"got shape {a.shape}"
+        )
     return a
 
 
 def traces(name, x, *, min_length=1, max_ndim=None):
-    """Finite seismic traces (..., nt), time on the last axis, at least ``min_length`` samples."""
+    """Finite seismic traces (..., nt), time on the last axis, at least ``min_length``
+    samples."""
     x = finite(name, array(name, x, min_ndim=1))
     if max_ndim is not None and x.ndim > max_ndim:
-        raise ValueError(f"{name} must be 1-D (nt,) or 2-D (n_traces, nt); got shape {x.shape}")
+        raise ValueError(
+            f"{name} must be 1-D (nt,) or 2-D (n_traces, nt); got shape {x.shape}"
+        )
     if x.shape[-1] < min_length:
-        raise ValueError(f"{name} needs at least {min_length} samples on its last (time) axis; "
-                         f"got shape {x.shape}")
+        raise ValueError(
+            f"{name} needs at least {min_length} samples on its last (time) axis; "
+            f"got shape {x.shape}"
+        )
     return x
 
 
@@ -96,6 +121,8 @@ def finite(name, a):
     bad = ~np.isfinite(a)
     if bad.any():
         where = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise ValueError(f"{name} contains {int(bad.sum())} NaN or inf value(s), the first at "
-                         f"index {where}")
+        raise ValueError(
+            f"{name} contains {int(bad.sum())} NaN or inf value(s), the first at "
+            f"index {where}"
+        )
     return a

@@ -14,6 +14,7 @@ Use :func:`get` to look one up by name.  Values and derivatives keep the
 floating dtype of their input (float32 in, float32 out); integer input is
 computed in float64.
 """
+
 import numpy as np
 
 from . import _checks
@@ -24,13 +25,25 @@ def _float(z):
     z = np.asarray(z)
     return z if z.dtype.kind == "f" else z.astype(np.float64)
 
-__all__ = ["ActivationFunction", "Identity", "Step", "Sigmoid", "Tanh", "ReLU",
-           "LeakyReLU", "Softmax", "get", "NAMES"]
+
+__all__ = [
+    "ActivationFunction",
+    "Identity",
+    "Step",
+    "Sigmoid",
+    "Tanh",
+    "ReLU",
+    "LeakyReLU",
+    "Softmax",
+    "get",
+    "NAMES",
+]
 
 
 class ActivationFunction:
     """Base class of the activation functions (the layer that applies one is
     :class:`geonn.core.layers.Activation`)."""
+
     name = "activation"
 
     def forward(self, z):
@@ -40,8 +53,10 @@ class ActivationFunction:
         raise NotImplementedError
 
     def grad_from_output(self, a):
-        raise NotImplementedError(f"{self.name}'s derivative is not a function of its output alone; "
-                                  "use grad(z)")
+        raise NotImplementedError(
+            f"{self.name}'s derivative is not a function of its output alone; "
+            "use grad(z)"
+        )
 
     def vjp(self, z, a, grad_a):
         """∂L/∂z = ∂L/∂a ⊙ α'(z) for an element-wise activation."""
@@ -56,6 +71,7 @@ class ActivationFunction:
 
 class Identity(ActivationFunction):
     """α(z) = z, α'(z) = 1.  The output node of a regression network."""
+
     name = "identity"
 
     def forward(self, z):
@@ -77,6 +93,7 @@ class Step(ActivationFunction):
     α'(z) = 0 wherever it exists (z ≠ 0), so gradient descent gets no signal:
     the step is shown for history, not for training.
     """
+
     name = "step"
 
     def forward(self, z):
@@ -95,6 +112,7 @@ class Sigmoid(ActivationFunction):
 
     Evaluated as e^{−|z|} so that no exponential overflows for large |z|.
     """
+
     name = "sigmoid"
 
     def forward(self, z):
@@ -116,6 +134,7 @@ class Sigmoid(ActivationFunction):
 
 class Tanh(ActivationFunction):
     """Hyperbolic tangent, α(z) = tanh z, with α'(z) = 1 − tanh² z."""
+
     name = "tanh"
 
     def forward(self, z):
@@ -137,6 +156,7 @@ class ReLU(ActivationFunction):
     α'(z) = 1 for z > 0 and 0 for z ≤ 0 (we take 0 at the kink, as the lecture
     does).  Note the derivative is 1, not z.
     """
+
     name = "relu"
 
     def forward(self, z):
@@ -156,10 +176,13 @@ class ReLU(ActivationFunction):
 
 class LeakyReLU(ActivationFunction):
     """α(z) = z for z > 0, slope·z otherwise; α'(z) = 1 or slope."""
+
     name = "leaky_relu"
 
     def __init__(self, slope=0.01):
-        self.slope = _checks.number("LeakyReLU slope", slope, low=0.0, high=1.0, high_open=True)
+        self.slope = _checks.number(
+            "LeakyReLU slope", slope, low=0.0, high=1.0, high_open=True
+        )
 
     def forward(self, z):
         z = _float(z)
@@ -187,6 +210,7 @@ class Softmax(ActivationFunction):
     Outputs are non-negative and each row sums to one.  The Jacobian is
     ∂a_k/∂z_j = a_k(δ_kj − a_j), so ``grad`` returns shape (batch, K, K).
     """
+
     name = "softmax"
 
     def forward(self, z):
@@ -203,8 +227,9 @@ class Softmax(ActivationFunction):
         return a * (grad_a - np.sum(grad_a * a, axis=-1, keepdims=True))
 
 
-_REGISTRY = {cls.name: cls for cls in
-             (Identity, Step, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax)}
+_REGISTRY = {
+    cls.name: cls for cls in (Identity, Step, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax)
+}
 _ALIASES = {"linear": "identity", "logistic": "sigmoid"}
 NAMES = tuple(_REGISTRY)
 
@@ -214,14 +239,20 @@ def get(name, **kwargs):
     if isinstance(name, ActivationFunction):
         return name
     if not isinstance(name, str):
-        raise TypeError("activation must be a name or an ActivationFunction; got "
-                        f"{type(name).__name__}")
+        raise TypeError(
+            "activation must be a name or an ActivationFunction; got "
+            f"{type(name).__name__}"
+        )
     key = _ALIASES.get(name.lower(), name.lower())
     if key not in _REGISTRY:
-        raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(NAMES)}")
+        raise ValueError(
+            f"unknown activation {name!r}; choose one of {', '.join(NAMES)}"
+        )
     if kwargs and key != "leaky_relu":
-        raise TypeError(f"activation {name!r} takes no parameters; got {', '.join(kwargs)} "
-                        "(only leaky_relu takes one: slope)")
+        raise TypeError(
+            f"activation {name!r} takes no parameters; got {', '.join(kwargs)} "
+            "(only leaky_relu takes one: slope)"
+        )
     if set(kwargs) - {"slope"}:
         raise TypeError(f"leaky_relu takes only slope; got {', '.join(kwargs)}")
     return _REGISTRY[key](**kwargs)

@@ -9,6 +9,7 @@ The error of a gradient array g against its numerical estimate n is
 i.e. the worst element, relative to the array's scale.  An element-wise ratio
 would blow up where the true gradient is ≈ 0 and only round-off is left.
 """
+
 import numpy as np
 
 __all__ = ["numerical_grad", "rel_error", "gradcheck"]
@@ -30,8 +31,10 @@ def numerical_grad(f, x, eps=1e-6):
     must be a floating-point array (an integer array cannot hold x ± ε).
     """
     if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
-        raise TypeError("numerical_grad perturbs x in place, so x must be a floating-point "
-                        f"array; got {getattr(x, 'dtype', type(x).__name__)}")
+        raise TypeError(
+            "numerical_grad perturbs x in place, so x must be a floating-point "
+            f"array; got {getattr(x, 'dtype', type(x).__name__)}"
+        )
     g = np.zeros_like(x, dtype=float)
     it = np.nditer(x, flags=["multi_index"])
     for _ in it:

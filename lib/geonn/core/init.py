@@ -12,6 +12,7 @@ name                      distribution                     source
 The lecture's "normalised Xavier" is *not* Glorot and Bengio's normalised
 initialisation: theirs has √6 in the numerator (``glorot``).
 """
+
 import numpy as np
 
 from . import _checks
@@ -59,5 +60,7 @@ def get(name):
     if callable(name):
         return name
     if name not in _REGISTRY:
-        raise ValueError(f"unknown initialisation {name!r}; choose one of {', '.join(NAMES)}")
+        raise ValueError(
+            f"unknown initialisation {name!r}; choose one of {', '.join(NAMES)}"
+        )
     return _REGISTRY[name]

@@ -9,6 +9,7 @@ that dtype; ``value`` returns a plain ``float`` for float64 predictions and a
 ``np.float32`` scalar for float32 ones.  ``value_and_grad`` returns both from
 one pass (what ``fit`` uses).
 """
+
 import numpy as np
 
 from .activations import Sigmoid, Softmax
@@ -20,7 +21,9 @@ def _check(pred, target, name, ndim=None):
     pred = np.asarray(pred)
     if pred.dtype.kind != "f":
         if pred.dtype.kind not in "iub":
-            raise TypeError(f"{name}: prediction must be numeric; got dtype {pred.dtype}")
+            raise TypeError(
+                f"{name}: prediction must be numeric; got dtype {pred.dtype}"
+            )
         pred = pred.astype(float)
     # the prediction's float dtype wins, so a float32 network gets float32 gradients
     target = np.asarray(target)
@@ -28,13 +31,21 @@ def _check(pred, target, name, ndim=None):
         raise TypeError(f"{name}: target must be numeric; got dtype {target.dtype}")
     target = target.astype(pred.dtype, copy=False)
     if pred.shape != target.shape:
-        raise ValueError(f"{name}: prediction has shape {pred.shape} but target has shape "
-                         f"{target.shape}; they must match (reshape y to (n, 1) for one output)")
+        raise ValueError(
+            f"{name}: prediction has shape {pred.shape} but target has shape "
+            f"{target.shape}; they must match (reshape y to (n, 1) for one output)"
+        )
     if pred.ndim < 2 or (ndim is not None and pred.ndim != ndim):
-        want = f"{ndim}-D arrays (batch, outputs)" if ndim else "arrays of shape (batch, ...)"
+        want = (
+            f"{ndim}-D arrays (batch, outputs)"
+            if ndim
+            else "arrays of shape (batch, ...)"
+        )
         raise ValueError(f"{name}: expected {want}; got shape {pred.shape}")
     if len(pred) == 0:
-        raise ValueError(f"{name}: the batch is empty (0 rows); a mean over no samples is undefined")
+        raise ValueError(
+            f"{name}: the batch is empty (0 rows); a mean over no samples is undefined"
+        )
     return pred, target
 
 
@@ -104,14 +115,19 @@ class BCEWithLogits(Loss):
         z, y = _check(pred, target, "BCEWithLogits")
         if not np.all((y >= 0) & (y <= 1)):
             bad = y[~((y >= 0) & (y <= 1))].flat[0]
-            raise ValueError(f"BCEWithLogits: targets must lie in [0, 1] (labels or "
-                             f"probabilities); found {bad:g}")
+            raise ValueError(
+                f"BCEWithLogits: targets must lie in [0, 1] (labels or "
+                f"probabilities); found {bad:g}"
+            )
         return z, y
 
     def value(self, pred, target):
         z, y = self._check(pred, target)
-        return _scalar(np.sum(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))), len(z),
-                       z.dtype)
+        return _scalar(
+            np.sum(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))),
+            len(z),
+            z.dtype,
+        )
 
     def grad(self, pred, target):
         z, y = self._check(pred, target)
@@ -137,13 +153,17 @@ class SoftmaxCrossEntropy(Loss):
     def _check(pred, target):
         z, y = _check(pred, target, "SoftmaxCrossEntropy", ndim=2)
         if z.shape[1] < 2:
-            raise ValueError("SoftmaxCrossEntropy needs at least 2 columns (one per class); got 1. "
-                             "For a yes/no output use BCEWithLogits")
+            raise ValueError(
+                "SoftmaxCrossEntropy needs at least 2 columns (one per class); got 1. "
+                "For a yes/no output use BCEWithLogits"
+            )
         rows = np.abs(y.sum(axis=1) - 1) > 1e-6
         if rows.any() or (y < 0).any():
             i = int(np.argmax(rows)) if rows.any() else int(np.argwhere(y < 0)[0, 0])
-            raise ValueError(f"SoftmaxCrossEntropy: target row {i} is {y[i].tolist()}; each row must "
-                             "be one-hot (or probabilities ≥ 0 that sum to 1)")
+            raise ValueError(
+                f"SoftmaxCrossEntropy: target row {i} is {y[i].tolist()}; each row "
+                "must be one-hot (or probabilities ≥ 0 that sum to 1)"
+            )
         return z, y
 
     def value(self, pred, target):
@@ -157,8 +177,13 @@ class SoftmaxCrossEntropy(Loss):
         return (Softmax().forward(z) - y) / len(z)
 
 
-_REGISTRY = {"mse": MSE, "bce": BCEWithLogits, "bce_with_logits": BCEWithLogits,
-             "softmax_cross_entropy": SoftmaxCrossEntropy, "cross_entropy": SoftmaxCrossEntropy}
+_REGISTRY = {
+    "mse": MSE,
+    "bce": BCEWithLogits,
+    "bce_with_logits": BCEWithLogits,
+    "softmax_cross_entropy": SoftmaxCrossEntropy,
+    "cross_entropy": SoftmaxCrossEntropy,
+}
 
 
 def get(name):

@@ -1,5 +1,6 @@
 """``Sequential``: a stack of layers, itself usable as a layer; ``mlp`` builds
 the usual fully connected one from its layer sizes."""
+
 import os
 import zipfile
 
@@ -29,7 +30,9 @@ class Sequential(Layer):
         layers = list(layers)
         for i, layer in enumerate(layers):
             if not isinstance(layer, Layer):
-                raise TypeError(f"layer {i} is a {type(layer).__name__}, not a geonn Layer")
+                raise TypeError(
+                    f"layer {i} is a {type(layer).__name__}, not a geonn Layer"
+                )
         self.layers = layers
 
     # -- computation -------------------------------------------------------
@@ -37,8 +40,10 @@ class Sequential(Layer):
         if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
             x = _checks.array("X", x)
         if x.ndim < 2:
-            raise ValueError(f"X must be 2-D or more (n_samples, n_features, ...); got shape "
-                             f"{x.shape}. For one feature use X.reshape(-1, 1)")
+            raise ValueError(
+                f"X must be 2-D or more (n_samples, n_features, ...); got shape "
+                f"{x.shape}. For one feature use X.reshape(-1, 1)"
+            )
         for layer in self.layers:
             x = layer.forward(x, train=train)
         return x
@@ -65,8 +70,12 @@ class Sequential(Layer):
         x = _checks.array("X", x)
         if x.ndim < 1 or len(x) == 0:
             raise ValueError(f"X must hold at least one sample; got shape {x.shape}")
-        return np.concatenate([self.forward(x[i:i + batch_size], train=False)
-                               for i in range(0, len(x), batch_size)])
+        return np.concatenate(
+            [
+                self.forward(x[i : i + batch_size], train=False)
+                for i in range(0, len(x), batch_size)
+            ]
+        )
 
     # -- parameters --------------------------------------------------------
     def params(self):
@@ -77,12 +86,18 @@ class Sequential(Layer):
 
     def named_params(self):
         """All parameters as ``{"0.W": W, "0.b": b, "2.W": …}`` (nested: "1.0.W")."""
-        return {f"{i}.{k}": v for i, layer in enumerate(self.layers)
-                for k, v in layer.named_params().items()}
+        return {
+            f"{i}.{k}": v
+            for i, layer in enumerate(self.layers)
+            for k, v in layer.named_params().items()
+        }
 
     def named_buffers(self):
-        return {f"{i}.{k}": v for i, layer in enumerate(self.layers)
-                for k, v in layer.named_buffers().items()}
+        return {
+            f"{i}.{k}": v
+            for i, layer in enumerate(self.layers)
+            for k, v in layer.named_buffers().items()
+        }
 
     def zero_grad(self):
         for layer in self.layers:
@@ -90,7 +105,8 @@ class Sequential(Layer):
         return self
 
     def leaves(self):
-        """Every non-container layer inside, depth first: what plotting, L2 decay see."""
+        """Every non-container layer inside, depth first: what plotting, L2 decay
+        see."""
         return [leaf for layer in self.layers for leaf in layer.leaves()]
 
     @property
@@ -143,6 +159,7 @@ class Sequential(Layer):
 
         def fail(problem):
             return ValueError(f"cannot load weights from {path!r}: {problem}")
+
         if not os.path.exists(path):
             raise fail("no such file")
         try:
@@ -150,26 +167,36 @@ class Sequential(Layer):
                 head = fh.read(6)
         except OSError as err:
             raise fail(f"it cannot be read ({err})") from err
-        if head.startswith(b"\x80"):              # pickle protocol ≥ 2
+        if head.startswith(b"\x80"):  # pickle protocol ≥ 2
             raise fail("it holds pickled data, which is never loaded")
-        if not head.startswith(b"PK"):            # a zip archive, as np.savez writes
-            raise fail(f"not an .npz archive written by Sequential.save (it begins {head!r})")
+        if not head.startswith(b"PK"):  # a zip archive, as np.savez writes
+            raise fail(
+                f"not an .npz archive written by Sequential.save (it begins {head!r})"
+            )
         try:
             with np.load(path, allow_pickle=False) as f:
                 theirs = {k: f[k] for k in f.files}
-        except ValueError as err:                 # an object array inside needs pickle
+        except ValueError as err:  # an object array inside needs pickle
             if "pickle" in str(err).lower() or "Object arrays" in str(err):
                 raise fail("it holds pickled data, which is never loaded") from err
             raise fail(f"the file is truncated or not an .npz archive ({err})") from err
         except (OSError, EOFError, KeyError, zipfile.BadZipFile) as err:
             raise fail(f"the file is truncated or not an .npz archive ({err})") from err
-        missing, extra = sorted(set(mine) - set(theirs)), sorted(set(theirs) - set(mine))
+        missing, extra = (
+            sorted(set(mine) - set(theirs)),
+            sorted(set(theirs) - set(mine)),
+        )
         if missing or extra:
-            raise fail(f"it does not fit this network: missing {missing or 'nothing'}, "
-                       f"unexpected {extra or 'nothing'}")
+            raise fail(
+                f"it does not fit this network: missing {missing or 'nothing'}, "
+                f"unexpected {extra or 'nothing'}"
+            )
         for k, v in mine.items():
             if theirs[k].shape != v.shape:
-                raise fail(f"it has {k} of shape {theirs[k].shape} but this network has {v.shape}")
+                raise fail(
+                    f"it has {k} of shape {theirs[k].shape} but this network has "
+                    f"{v.shape}"
+                )
             if theirs[k].dtype.kind not in "fiu":
                 raise fail(f"{k} has dtype {theirs[k].dtype}, not numbers")
             if not np.all(np.isfinite(theirs[k])):
@@ -184,9 +211,15 @@ class Sequential(Layer):
         for i, layer in enumerate(self.layers):
             inner = repr(layer).replace("\n", "\n    ")
             n = layer.n_params
-            count = f"  # {n} params" + ("" if layer.trainable or not n else ", frozen") if n else ""
+            count = (
+                f"  # {n} params" + ("" if layer.trainable or not n else ", frozen")
+                if n
+                else ""
+            )
             lines.append(f"  ({i}): {inner}{count}")
-        lines.append(f")  total: {self.n_params} parameters, {self.n_trainable} trainable")
+        lines.append(
+            f")  total: {self.n_params} parameters, {self.n_trainable} trainable"
+        )
         return "\n".join(lines)
 
     def __len__(self):
@@ -207,13 +240,17 @@ def mlp(sizes, activation, *, rng, init="xavier"):
     |θ| = pm + mk + m + k parameters.
     """
     sizes = list(sizes)
-    if len(sizes) < 2 or any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1
-                             for s in sizes):
-        raise ValueError(f"sizes must list at least two positive integers (inputs … outputs); "
-                         f"got {sizes}")
+    if len(sizes) < 2 or any(
+        isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1
+        for s in sizes
+    ):
+        raise ValueError(
+            f"sizes must list at least two positive integers (inputs … outputs); "
+            f"got {sizes}"
+        )
     layers = []
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        if layers:                      # α between Dense layers, none after the output
+        if layers:  # α between Dense layers, none after the output
             layers.append(Activation(activation))
         layers.append(Dense(n_in, n_out, rng=rng, init=init))
     return Sequential(layers)

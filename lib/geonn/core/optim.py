@@ -1,8 +1,8 @@
 """Optimizers: ``step(params, grads)`` updates each parameter array in place.
 
 Learning-rate decay (all optimizers), at epoch ℓ:
-    η_ℓ = η₀ / (1 + decay·ℓ)                      (``compound=False``, the usual form)
-    η_ℓ = η_{ℓ−1} / (1 + decay·ℓ)                 (``compound=True``, as the lecture writes it)
+    η_ℓ = η₀ / (1 + decay·ℓ)          (``compound=False``, the usual form)
+    η_ℓ = η_{ℓ−1} / (1 + decay·ℓ)     (``compound=True``, as the lecture writes it)
 ``train.fit`` calls :meth:`Optimizer.set_epoch` at the start of every epoch.
 
 State (momentum's v, Adam's m, v and step count t) is keyed by the parameter
@@ -11,6 +11,7 @@ of a network, or stepping two networks with one optimizer, never mixes state.
 The optimizer keeps a reference to each array it has seen, so their ids stay
 unique.
 """
+
 import math
 
 import numpy as np
@@ -21,13 +22,16 @@ __all__ = ["Optimizer", "SGD", "Momentum", "Adam"]
 
 
 def _check_pairs(params, grads):
-    """Every check before any update, so a bad gradient leaves all parameters untouched."""
+    """Every check before any update, so a bad gradient leaves all parameters
+    untouched."""
     if len(params) != len(grads):
         raise ValueError(f"{len(params)} parameter arrays but {len(grads)} gradients")
     for p, g in zip(params, grads):
         if p.shape != g.shape:
-            raise ValueError(f"a parameter of shape {p.shape} got a gradient of shape "
-                             f"{g.shape}; they must match")
+            raise ValueError(
+                f"a parameter of shape {p.shape} got a gradient of shape "
+                f"{g.shape}; they must match"
+            )
 
 
 class Optimizer:
@@ -36,8 +40,8 @@ class Optimizer:
         self.decay = _checks.number("learning-rate decay", decay, low=0.0)
         self.compound = bool(compound)
         self.epoch = 0
-        self.t = 0           # steps taken
-        self._state = {}     # id(parameter) → (parameter, its state)
+        self.t = 0  # steps taken
+        self._state = {}  # id(parameter) → (parameter, its state)
 
     def set_epoch(self, epoch):
         """Set η for epoch ℓ = ``epoch`` (0-based: epoch 0 uses η₀)."""
@@ -57,7 +61,8 @@ class Optimizer:
             self._update(p, g, self._state_of(p))
 
     def state(self, p):
-        """This optimizer's state for parameter array ``p`` (None before its first step)."""
+        """This optimizer's state for parameter array ``p`` (None before its first
+        step)."""
         entry = self._state.get(id(p))
         return entry[1] if entry is not None and entry[0] is p else None
 
@@ -97,7 +102,9 @@ class Momentum(Optimizer):
 
     def __init__(self, eta, alpha=0.9, **kwargs):
         super().__init__(eta, **kwargs)
-        self.alpha = _checks.number("momentum alpha", alpha, low=0.0, high=1.0, high_open=True)
+        self.alpha = _checks.number(
+            "momentum alpha", alpha, low=0.0, high=1.0, high_open=True
+        )
 
     def _new_state(self, p):
         return np.zeros_like(p)
@@ -114,20 +121,25 @@ class Momentum(Optimizer):
 class Adam(Optimizer):
     """Adam (Kingma & Ba 2015), with bias correction; ε outside the root.
 
-        m_t = β₁ m_{t−1} + (1 − β₁) g_t        v_t = β₂ v_{t−1} + (1 − β₂) g_t²
-        m̂_t = m_t / (1 − β₁ᵗ)                 v̂_t = v_t / (1 − β₂ᵗ)
-        θ_t = θ_{t−1} − η m̂_t / (√v̂_t + ε)
+    m_t = β₁ m_{t−1} + (1 − β₁) g_t        v_t = β₂ v_{t−1} + (1 − β₂) g_t²
+    m̂_t = m_t / (1 − β₁ᵗ)                 v̂_t = v_t / (1 − β₂ᵗ)
+    θ_t = θ_{t−1} − η m̂_t / (√v̂_t + ε)
     """
 
     def __init__(self, eta=0.001, beta1=0.9, beta2=0.999, eps=1e-8, **kwargs):
         super().__init__(eta, **kwargs)
-        self.beta1, self.beta2 = (_checks.number(f"Adam {name}", beta, low=0.0, high=1.0,
-                                                 high_open=True)
-                                  for name, beta in (("beta1", beta1), ("beta2", beta2)))
+        self.beta1, self.beta2 = (
+            _checks.number(f"Adam {name}", beta, low=0.0, high=1.0, high_open=True)
+            for name, beta in (("beta1", beta1), ("beta2", beta2))
+        )
         self.eps = _checks.positive("Adam eps", eps)
 
     def _new_state(self, p):
-        return [np.zeros_like(p), np.zeros_like(p), 0]     # m, v, this array's step count t
+        return [
+            np.zeros_like(p),
+            np.zeros_like(p),
+            0,
+        ]  # m, v, this array's step count t
 
     def step(self, params, grads):
         # Optimizer.step with _update written in, the bias corrections folded once per
@@ -138,12 +150,16 @@ class Adam(Optimizer):
         folded_t = None
         for p, g in zip(params, grads):
             s = self._state_of(p)
-            s[2] = t = s[2] + 1       # per array: a frozen array's t does not advance
+            s[2] = t = s[2] + 1  # per array: a frozen array's t does not advance
             if t != folded_t:
                 # η m̂/(√v̂ + ε) = η_t m/(√v + ε_t), as Python floats (a NumPy float64
                 # scalar would turn every float32 update into a float64 one)
-                root = math.sqrt(1 - b2 ** t)
-                folded_t, eta_t, eps_t = t, self.eta * root / (1 - b1 ** t), self.eps * root
+                root = math.sqrt(1 - b2**t)
+                folded_t, eta_t, eps_t = (
+                    t,
+                    self.eta * root / (1 - b1**t),
+                    self.eps * root,
+                )
             m, v = s[0], s[1]
             m *= b1
             m += (1.0 - b1) * g
@@ -152,4 +168,7 @@ class Adam(Optimizer):
             p -= eta_t * m / (np.sqrt(v) + eps_t)
 
     def __repr__(self):
-        return f"Adam(eta={self.eta0}, beta1={self.beta1}, beta2={self.beta2}, eps={self.eps})"
+        return (
+            f"Adam(eta={self.eta0}, beta1={self.beta1}, beta2={self.beta2}, "
+            f"eps={self.eps})"
+        )

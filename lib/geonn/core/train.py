@@ -9,6 +9,7 @@ decoupled decay), applied to the weight matrices ``W`` only, never to biases:
 With plain SGD this equals shrinking W by the factor (1 − ηλ) each step; with
 Adam the λW term is rescaled per parameter like the rest of the gradient.
 """
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,7 +19,14 @@ from . import _checks
 from .losses import Loss
 from .optim import Optimizer
 
-__all__ = ["fit", "History", "TrainingDiverged", "check_arrays", "l2_pairs", "l2_penalty"]
+__all__ = [
+    "fit",
+    "History",
+    "TrainingDiverged",
+    "check_arrays",
+    "l2_pairs",
+    "l2_penalty",
+]
 
 
 class TrainingDiverged(FloatingPointError):
@@ -37,6 +45,7 @@ class History:
     validation loss and ``stopped_epoch`` the epoch training stopped at
     (``None`` if it ran all its epochs).
     """
+
     train_loss: list = field(default_factory=list)
     val_loss: list = field(default_factory=list)
     steps: int = 0
@@ -55,22 +64,28 @@ def check_arrays(X, y, what="X"):
     traces.  Floating-point arrays keep their dtype (float32 stays float32, for
     speed); integer and boolean arrays become float64.
     """
-    label = "y" + what[1:]          # X → y, X_val → y_val
+    label = "y" + what[1:]  # X → y, X_val → y_val
     X = np.asarray(X)
     y = np.asarray(y)
     for name, a in ((what, X), (label, y)):
         if a.dtype.kind not in "fiub":
             raise TypeError(f"{name} must be numeric; got dtype {a.dtype}")
         if a.ndim < 2:
-            raise ValueError(f"{name} must be 2-D or more (n_samples, n_columns, ...); got shape "
-                             f"{a.shape}. For a single column use .reshape(-1, 1)")
+            raise ValueError(
+                f"{name} must be 2-D or more (n_samples, n_columns, ...); got shape "
+                f"{a.shape}. For a single column use .reshape(-1, 1)"
+            )
         bad = ~np.isfinite(a)
         if bad.any():
             row, col = np.argwhere(bad)[0][:2]
-            raise ValueError(f"{name} contains {int(bad.sum())} NaN or inf value(s), the first at "
-                             f"row {row}, column {col}; clean or impute the data first")
+            raise ValueError(
+                f"{name} contains {int(bad.sum())} NaN or inf value(s), the first at "
+                f"row {row}, column {col}; clean or impute the data first"
+            )
     if len(X) != len(y):
-        raise ValueError(f"{what} has {len(X)} rows but {label} has {len(y)}; they must match")
+        raise ValueError(
+            f"{what} has {len(X)} rows but {label} has {len(y)}; they must match"
+        )
     if len(X) == 0:
         raise ValueError(f"{what} is empty")
     return tuple(a if a.dtype.kind == "f" else a.astype(np.float64) for a in (X, y))
@@ -80,8 +95,12 @@ def l2_pairs(net):
     """``[(W, dW), …]`` for the trainable weights of ``net`` at any depth: each
     leaf layer's ``decay_names`` (Dense and Conv1D: W, never the biases), i.e.
     what L2 weight decay acts on."""
-    return [(getattr(leaf, n), getattr(leaf, "d" + n)) for leaf in net.leaves()
-            if leaf.trainable for n in leaf.decay_names]
+    return [
+        (getattr(leaf, n), getattr(leaf, "d" + n))
+        for leaf in net.leaves()
+        if leaf.trainable
+        for n in leaf.decay_names
+    ]
 
 
 def l2_penalty(net, weight_decay):
@@ -89,8 +108,23 @@ def l2_penalty(net, weight_decay):
     return 0.5 * weight_decay * sum(float(np.sum(W * W)) for W, _ in l2_pairs(net))
 
 
-def fit(net, loss, opt, X, y, epochs, batch_size, rng, val=None, progress=False, *,
-        patience=None, weight_decay=0.0, restore_best=True, full_pass=False):
+def fit(
+    net,
+    loss,
+    opt,
+    X,
+    y,
+    epochs,
+    batch_size,
+    rng,
+    val=None,
+    progress=False,
+    *,
+    patience=None,
+    weight_decay=0.0,
+    restore_best=True,
+    full_pass=False,
+):
     """Train ``net`` in place by mini-batch gradient descent.
 
     Parameters
@@ -129,22 +163,30 @@ def fit(net, loss, opt, X, y, epochs, batch_size, rng, val=None, progress=False,
     TrainingDiverged if the loss becomes NaN or inf.
     """
     if not isinstance(loss, Loss):
-        raise TypeError(f"loss must be a geonn Loss such as MSE(); got {type(loss).__name__}")
+        raise TypeError(
+            f"loss must be a geonn Loss such as MSE(); got {type(loss).__name__}"
+        )
     if not isinstance(opt, Optimizer):
-        raise TypeError(f"opt must be a geonn Optimizer such as Adam(); got {type(opt).__name__}")
+        raise TypeError(
+            f"opt must be a geonn Optimizer such as Adam(); got {type(opt).__name__}"
+        )
     _checks.rng(rng, "fit (to shuffle the batches)")
     batch_size = _checks.integer("batch_size", batch_size)
     epochs = _checks.integer("epochs", epochs, low=0)
     if val is not None and (not isinstance(val, (tuple, list)) or len(val) != 2):
-        raise TypeError("val must be a pair (X_val, y_val); got "
-                        f"{type(val).__name__}" + (f" of length {len(val)}"
-                                                   if isinstance(val, (tuple, list)) else ""))
+        raise TypeError(
+            "val must be a pair (X_val, y_val); got "
+            f"{type(val).__name__}"
+            + (f" of length {len(val)}" if isinstance(val, (tuple, list)) else "")
+        )
     weight_decay = _checks.number("weight_decay", weight_decay, low=0.0)
     if patience is not None:
         patience = _checks.integer("patience", patience)
         if val is None:
-            raise ValueError("early stopping (patience=…) monitors the validation loss: "
-                             "pass val=(X_val, y_val)")
+            raise ValueError(
+                "early stopping (patience=…) monitors the validation loss: "
+                "pass val=(X_val, y_val)"
+            )
     X, y = check_arrays(X, y)
     if val is not None:
         X_val, y_val = check_arrays(*val, what="X_val")
@@ -159,8 +201,9 @@ def fit(net, loss, opt, X, y, epochs, batch_size, rng, val=None, progress=False,
         if not np.isfinite(value):
             raise TrainingDiverged(
                 f"{which} loss became {value} at epoch {epoch}: training diverged. "
-                f"Hint: lower the learning rate (eta is {opt.eta:g}), scale the inputs, "
-                "or use a smaller initialisation")
+                f"Hint: lower the learning rate (eta is {opt.eta:g}), scale the "
+                "inputs, or use a smaller initialisation"
+            )
         return value
 
     def score(Xs, ys, epoch, which):
@@ -174,17 +217,22 @@ def fit(net, loss, opt, X, y, epochs, batch_size, rng, val=None, progress=False,
             order = rng.permutation(n)
             total = 0.0
             for start in range(0, n, batch_size):
-                idx = order[start:start + batch_size]
-                value, delta = loss.value_and_grad(net.forward(X[idx], train=True), y[idx])
+                idx = order[start : start + batch_size]
+                value, delta = loss.value_and_grad(
+                    net.forward(X[idx], train=True), y[idx]
+                )
                 total += value * len(idx)
-                net.backward(delta, need_input_grad=False)      # ∂L/∂X is not used
+                net.backward(delta, need_input_grad=False)  # ∂L/∂X is not used
                 if weight_decay > 0:
                     for W, dW in l2_pairs(net):
                         dW += weight_decay * W
                 opt.step(params, net.grads())
             history.steps += -(-n // batch_size)
-            history.train_loss.append(score(X, y, epoch, "training") if full_pass
-                                      else checked(float(total) / n, epoch, "training"))
+            history.train_loss.append(
+                score(X, y, epoch, "training")
+                if full_pass
+                else checked(float(total) / n, epoch, "training")
+            )
             if val is not None:
                 history.val_loss.append(score(X_val, y_val, epoch, "validation"))
             if progress:
@@ -192,7 +240,9 @@ def fit(net, loss, opt, X, y, epochs, batch_size, rng, val=None, progress=False,
             if patience is not None:
                 if history.val_loss[-1] < best:
                     best, history.best_epoch = history.val_loss[-1], epoch
-                    best_params = [(p, p.copy()) for p in params] if restore_best else None
+                    best_params = (
+                        [(p, p.copy()) for p in params] if restore_best else None
+                    )
                 elif epoch - history.best_epoch >= patience:
                     history.stopped_epoch = epoch
                     break

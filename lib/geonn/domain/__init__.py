@@ -9,6 +9,7 @@
 
 Each module is imported on first use (``geonn.domain.processing``).
 """
+
 import importlib
 
 _LAZY = ("datasets", "picking", "processing", "validation")

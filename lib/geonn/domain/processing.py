@@ -22,12 +22,19 @@ where the wavelet is weak and noise would be amplified.
     >>> f.shape, A.shape
     ((129,), (129,))
 """
+
 import numpy as np
 
 from geonn.core import _checks
 
-__all__ = ["wiener_deconvolution", "amplitude_spectrum", "bandpass",
-           "mean_power_spectrum", "estimate_snr_db", "wiener_denoise"]
+__all__ = [
+    "wiener_deconvolution",
+    "amplitude_spectrum",
+    "bandpass",
+    "mean_power_spectrum",
+    "estimate_snr_db",
+    "wiener_denoise",
+]
 
 
 def _traces(name, x, min_length=1):
@@ -35,12 +42,13 @@ def _traces(name, x, min_length=1):
 
 
 def _centred_spectrum(wavelet, nfft):
-    """FFT of a zero-phase-centred wavelet (..., m), m odd, with its centre moved to sample 0."""
+    """FFT of a zero-phase-centred wavelet (..., m), m odd, with its centre moved to
+    sample 0."""
     m = wavelet.shape[-1]
     padded = np.zeros(wavelet.shape[:-1] + (nfft,))
-    padded[..., :m - m // 2] = wavelet[..., m // 2:]      # t ≥ 0
+    padded[..., : m - m // 2] = wavelet[..., m // 2 :]  # t ≥ 0
     if m // 2:
-        padded[..., -(m // 2):] = wavelet[..., :m // 2]   # t < 0 wraps to the end
+        padded[..., -(m // 2) :] = wavelet[..., : m // 2]  # t < 0 wraps to the end
     return np.fft.rfft(padded, axis=-1)
 
 
@@ -69,11 +77,15 @@ def wiener_deconvolution(x, wavelet, eps=0.01):
     eps = _checks.positive("wiener_deconvolution eps", eps)
     m, nt = wavelet.shape[-1], x.shape[-1]
     if m % 2 == 0:
-        raise ValueError(f"wiener_deconvolution wavelet needs an odd number of samples, centred "
-                         f"on t = 0; got {m}")
+        raise ValueError(
+            f"wiener_deconvolution wavelet needs an odd number of samples, centred "
+            f"on t = 0; got {m}"
+        )
     if wavelet.ndim == 2 and (x.ndim != 2 or wavelet.shape[0] != x.shape[0]):
-        raise ValueError(f"wiener_deconvolution: one wavelet per trace needs as many wavelets "
-                         f"as traces; got wavelets {wavelet.shape} for traces {x.shape}")
+        raise ValueError(
+            f"wiener_deconvolution: one wavelet per trace needs as many wavelets "
+            f"as traces; got wavelets {wavelet.shape} for traces {x.shape}"
+        )
     if not np.any(wavelet):
         raise ValueError("wiener_deconvolution wavelet is all zeros")
     nfft = 1 << int(np.ceil(np.log2(nt + m)))
@@ -85,7 +97,8 @@ def wiener_deconvolution(x, wavelet, eps=0.01):
 
 
 def amplitude_spectrum(x, dt, nfft=None):
-    """Amplitude spectrum |X(f)| of traces along their last axis, zero-padded to ``nfft``.
+    """Amplitude spectrum |X(f)| of traces along their last axis, zero-padded to
+    ``nfft``.
 
     Parameters
     ----------
@@ -109,8 +122,11 @@ def amplitude_spectrum(x, dt, nfft=None):
     nt = x.shape[-1]
     if nfft is None:
         nfft = 1 << int(np.ceil(np.log2(max(4 * nt, 256))))
-    nfft = _checks.integer(f"amplitude_spectrum nfft (FFT length, at least the {nt} "
-                           f"samples of x)", nfft, low=nt)
+    nfft = _checks.integer(
+        f"amplitude_spectrum nfft (FFT length, at least the {nt} samples of x)",
+        nfft,
+        low=nt,
+    )
     return np.fft.rfftfreq(nfft, dt), np.abs(np.fft.rfft(x, n=nfft, axis=-1))
 
 
@@ -133,16 +149,28 @@ def bandpass(x, dt, corners=(5.0, 10.0, 60.0, 80.0)):
     """
     x = _traces("bandpass x", x, min_length=2)
     dt = _checks.positive("bandpass dt (s)", dt)
-    f1, f2, f3, f4 = (_checks.number(f"bandpass corner f{k + 1} (Hz)", c, low=0.0)
-                      for k, c in enumerate(corners))
+    f1, f2, f3, f4 = (
+        _checks.number(f"bandpass corner f{k + 1} (Hz)", c, low=0.0)
+        for k, c in enumerate(corners)
+    )
     if not (f1 < f2 <= f3 < f4 <= 0.5 / dt):
-        raise ValueError(f"bandpass corners must satisfy f1 < f2 ≤ f3 < f4 ≤ Nyquist "
-                         f"{0.5 / dt:g} Hz; got {tuple(corners)}")
+        raise ValueError(
+            f"bandpass corners must satisfy f1 < f2 ≤ f3 < f4 ≤ Nyquist "
+            f"{0.5 / dt:g} Hz; got {tuple(corners)}"
+        )
     nt = x.shape[-1]
     f = np.fft.rfftfreq(2 * nt, dt)
-    H = np.sin(0.5 * np.pi * np.clip(np.minimum((f - f1) / (f2 - f1), (f4 - f) / (f4 - f3)),
-                                     0.0, 1.0)) ** 2
-    return np.fft.irfft(np.fft.rfft(x, n=2 * nt, axis=-1) * H, n=2 * nt, axis=-1)[..., :nt]
+    H = (
+        np.sin(
+            0.5
+            * np.pi
+            * np.clip(np.minimum((f - f1) / (f2 - f1), (f4 - f) / (f4 - f3)), 0.0, 1.0)
+        )
+        ** 2
+    )
+    return np.fft.irfft(np.fft.rfft(x, n=2 * nt, axis=-1) * H, n=2 * nt, axis=-1)[
+        ..., :nt
+    ]
 
 
 def mean_power_spectrum(x):
@@ -163,9 +191,11 @@ def _spectra(who, x, signal_power, noise_power):
     for name, p in (("signal_power", signal_power), ("noise_power", noise_power)):
         p = _checks.finite(f"{who} {name}", _checks.array(f"{who} {name}", p))
         if p.shape != shape or p.min() < 0 or not p.any():
-            raise ValueError(f"{who} {name} must be a power spectrum of shape {shape} "
-                             f"(mean_power_spectrum of traces of {shape[0] - 1} "
-                             f"samples), non-negative and not all zero; got shape {p.shape}")
+            raise ValueError(
+                f"{who} {name} must be a power spectrum of shape {shape} "
+                f"(mean_power_spectrum of traces of {shape[0] - 1} "
+                f"samples), non-negative and not all zero; got shape {p.shape}"
+            )
         spectra.append(p)
     return x, *spectra
 
@@ -183,16 +213,19 @@ def estimate_snr_db(x, signal_power, noise_power, quiet=1e-3):
     Returns the SNR of each trace, (n,) (a float for one trace).
     """
     x, S, N = _spectra("estimate_snr_db", x, signal_power, noise_power)
-    quiet = _checks.number("estimate_snr_db quiet", quiet, low=0.0, high=1.0,
-                           low_open=True)
+    quiet = _checks.number(
+        "estimate_snr_db quiet", quiet, low=0.0, high=1.0, low_open=True
+    )
     band = (S < quiet * S.max()) & (N > 0.5 * N.max())
     if not band.any():
-        raise ValueError("estimate_snr_db: no frequency where the signal is quiet and "
-                         f"the noise strong (S < {quiet:g} max S, N > max N / 2): the "
-                         "noise level is not measurable; raise quiet")
+        raise ValueError(
+            "estimate_snr_db: no frequency where the signal is quiet and "
+            f"the noise strong (S < {quiet:g} max S, N > max N / 2): the "
+            "noise level is not measurable; raise quiet"
+        )
     P = np.abs(np.fft.rfft(x, n=2 * x.shape[-1], axis=-1)) ** 2
     noise = P[..., band].sum(axis=-1) / N[band].sum() * N.sum()
-    signal = np.maximum(P.sum(axis=-1) - noise, 1e-4 * noise)      # floor: −40 dB
+    signal = np.maximum(P.sum(axis=-1) - noise, 1e-4 * noise)  # floor: −40 dB
     return 10.0 * np.log10(signal / noise)
 
 
@@ -217,10 +250,12 @@ def wiener_denoise(x, signal_power, noise_power, snr_db=None):
         snr_db = estimate_snr_db(x, S, N)
     snr = np.asarray(snr_db, dtype=float)
     if snr.shape not in ((), x.shape[:-1]) or not np.all(np.isfinite(snr)):
-        raise ValueError(f"wiener_denoise snr_db must be a finite number or one per "
-                         f"trace, shape {x.shape[:-1]}; got {snr_db!r}")
+        raise ValueError(
+            f"wiener_denoise snr_db must be a finite number or one per "
+            f"trace, shape {x.shape[:-1]}; got {snr_db!r}"
+        )
     N = N * (S.sum() / N.sum()) * 10.0 ** (-snr[..., None] / 10.0)
-    H = np.divide(S, S + N, out=np.zeros(N.shape), where=S + N > 0)   # 0 where both are
+    H = np.divide(S, S + N, out=np.zeros(N.shape), where=S + N > 0)  # 0 where both are
     nt = x.shape[-1]
     X = np.fft.rfft(x, n=2 * nt, axis=-1)
     return np.fft.irfft(X * H, n=2 * nt, axis=-1)[..., :nt]

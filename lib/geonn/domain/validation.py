@@ -15,6 +15,7 @@ validation well has a training well in its own block.  Two settings scored on
 the same folds are compared by :func:`paired_difference`: the fold-to-fold
 difficulty they share cancels in d_k = a_k − b_k.
 """
+
 from typing import NamedTuple
 
 import numpy as np
@@ -28,8 +29,10 @@ def _coordinates(x, y):
     x = _checks.array("x", x, ndim=1)
     y = _checks.array("y", y, ndim=1)
     if x.shape != y.shape:
-        raise ValueError("x and y must be the coordinates of the same wells (equal "
-                         f"lengths); got {x.size} and {y.size}")
+        raise ValueError(
+            "x and y must be the coordinates of the same wells (equal "
+            f"lengths); got {x.size} and {y.size}"
+        )
     _checks.finite("x", x)
     _checks.finite("y", y)
     return x, y
@@ -61,13 +64,16 @@ def blocked_kfold(x, y, n_splits, block, rng):
     block = _checks.positive("block (the side of a square block)", block)
     rng = _checks.rng(rng, "blocked_kfold (to shuffle the blocks)")
     cells = np.stack([np.floor(x / block), np.floor(y / block)], axis=1)
-    blocks, block_of, counts = np.unique(cells, axis=0, return_inverse=True,
-                                         return_counts=True)
+    blocks, block_of, counts = np.unique(
+        cells, axis=0, return_inverse=True, return_counts=True
+    )
     if len(blocks) < n_splits:
-        raise ValueError(f"n_splits = {n_splits} folds need at least as many occupied "
-                         "blocks; "
-                         f"blocks of side {block:g} hold the {x.size} wells in only "
-                         f"{len(blocks)}: use smaller blocks or fewer folds")
+        raise ValueError(
+            f"n_splits = {n_splits} folds need at least as many occupied "
+            "blocks; "
+            f"blocks of side {block:g} hold the {x.size} wells in only "
+            f"{len(blocks)}: use smaller blocks or fewer folds"
+        )
     order = rng.permutation(len(blocks))
     # largest first; blocks of equal size stay in their shuffled order
     order = order[np.argsort(-counts[order], kind="stable")]
@@ -77,13 +83,15 @@ def blocked_kfold(x, y, n_splits, block, rng):
         k = int(np.argmin(size))
         fold_of_block[b], size[k] = k, size[k] + counts[b]
     fold = fold_of_block[block_of.ravel()]
-    return [(np.flatnonzero(fold != k), np.flatnonzero(fold == k))
-            for k in range(n_splits)]
+    return [
+        (np.flatnonzero(fold != k), np.flatnonzero(fold == k)) for k in range(n_splits)
+    ]
 
 
 class PairedDifference(NamedTuple):
     """d̄ = mean_k (a_k − b_k), its standard error sd(d)/√K, and on how many of
     the K folds a was the larger."""
+
     mean: float
     se: float
     n_greater: int
@@ -111,15 +119,21 @@ def paired_difference(a, b):
     a = _checks.array("a", a, ndim=1)
     b = _checks.array("b", b, ndim=1)
     if a.shape != b.shape:
-        raise ValueError("a and b must hold one score per shared fold (equal lengths); "
-                         f"got {a.size} and {b.size}")
+        raise ValueError(
+            "a and b must hold one score per shared fold (equal lengths); "
+            f"got {a.size} and {b.size}"
+        )
     if a.size < 2:
         raise ValueError(f"a paired comparison needs at least 2 folds; got {a.size}")
     _checks.finite("a", a)
     _checks.finite("b", b)
     d = a - b
-    return PairedDifference(float(d.mean()), float(d.std(ddof=1) / np.sqrt(d.size)),
-                            int((d > 0).sum()), int(d.size))
+    return PairedDifference(
+        float(d.mean()),
+        float(d.std(ddof=1) / np.sqrt(d.size)),
+        int((d > 0).sum()),
+        int(d.size),
+    )
 
 
 def correlogram(x, y, values, edges):
@@ -141,24 +155,27 @@ def correlogram(x, y, values, edges):
     x, y = _coordinates(x, y)
     values = _checks.array("values", values, ndim=1)
     if values.shape != x.shape:
-        raise ValueError(f"values must hold one number per point ({x.size}); "
-                         f"got {values.size}")
+        raise ValueError(
+            f"values must hold one number per point ({x.size}); got {values.size}"
+        )
     _checks.finite("values", values)
     edges = _checks.array("edges", edges, ndim=1)
     if edges.size < 2 or not np.all(np.diff(edges) > 0) or edges[0] < 0:
-        raise ValueError("edges must be at least two increasing distances ≥ 0; "
-                         f"got {edges}")
+        raise ValueError(
+            f"edges must be at least two increasing distances ≥ 0; got {edges}"
+        )
     r = values - values.mean()
-    variance = np.mean(r ** 2)
+    variance = np.mean(r**2)
     if variance == 0:
         raise ValueError("values are all equal: their correlation is undefined")
     i, j = np.triu_indices(x.size, k=1)
     h = np.hypot(x[i] - x[j], y[i] - y[j])
-    cls = np.searchsorted(edges, h, side="left") - 1    # edges[c] < h ≤ edges[c+1]
+    cls = np.searchsorted(edges, h, side="left") - 1  # edges[c] < h ≤ edges[c+1]
     inside = (cls >= 0) & (cls < edges.size - 1)
     pairs = np.bincount(cls[inside], minlength=edges.size - 1)
-    sums = np.bincount(cls[inside], weights=(r[i] * r[j])[inside],
-                       minlength=edges.size - 1)
+    sums = np.bincount(
+        cls[inside], weights=(r[i] * r[j])[inside], minlength=edges.size - 1
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         rho = sums / pairs / variance
     return rho, pairs

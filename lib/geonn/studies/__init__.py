@@ -13,11 +13,24 @@
 Each module is imported on first use (``geonn.studies.gan``), so that a chapter
 loads only what it uses.
 """
+
 import importlib
 
-_LAZY = ("autoencoders", "gan", "gan_metrics", "gan_nets", "gan_report", "plotting",
-         "seed_study", "surfaces", "transfer", "transfer_report", "transfer_run",
-         "uncertainty", "widgets")
+_LAZY = (
+    "autoencoders",
+    "gan",
+    "gan_metrics",
+    "gan_nets",
+    "gan_report",
+    "plotting",
+    "seed_study",
+    "surfaces",
+    "transfer",
+    "transfer_report",
+    "transfer_run",
+    "uncertainty",
+    "widgets",
+)
 
 
 def __getattr__(name):

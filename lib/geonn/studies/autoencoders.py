@@ -1,4 +1,5 @@
-"""Autoencoders (chapter 9): a network trained to give back its own input through a bottleneck.
+"""Autoencoders (chapter 9): a network trained to give back its own input through a
+bottleneck.
 
 An autoencoder is ``Sequential([encoder, decoder])``: the encoder maps x (n_in,) to a
 code z (k,), k ≪ n_in, and the decoder maps z back to x′ (n_in,). It is trained on
@@ -8,6 +9,7 @@ code z (k,), k ≪ n_in, and the decoder maps z back to x′ (n_in,). It is trai
 the squared norm of the reconstruction error of each sample, summed over its entries.
 A denoising autoencoder is trained on (x̃, x) pairs, noisy in and clean out.
 """
+
 import numpy as np
 
 from geonn.core import _checks
@@ -30,8 +32,10 @@ def dense_autoencoder(n_in, code, hidden=(128, 128), activation="relu", *, rng):
     code = _checks.integer("code (the bottleneck size)", code)
     hidden = tuple(_checks.integer("hidden layer size", h) for h in hidden)
     if code >= n_in:
-        raise ValueError(f"the code (bottleneck) must be smaller than the input: code = {code}, "
-                         f"n_in = {n_in}")
+        raise ValueError(
+            f"the code (bottleneck) must be smaller than the input: code = {code}, "
+            f"n_in = {n_in}"
+        )
 
     def stack(sizes):
         layers = []
@@ -58,12 +62,19 @@ def conv_denoiser(channels=16, kernel_size=9, levels=2, *, rng):
     levels = _checks.integer("levels", levels, low=0)
     layers, c_in = [], 1
     for _ in range(levels):
-        layers += [Conv1D(c_in, channels, kernel_size, rng=rng), Activation("relu"), MaxPool1D(2)]
+        layers += [
+            Conv1D(c_in, channels, kernel_size, rng=rng),
+            Activation("relu"),
+            MaxPool1D(2),
+        ]
         c_in = channels
     layers += [Conv1D(c_in, channels, kernel_size, rng=rng), Activation("relu")]
     for _ in range(levels):
-        layers += [Upsample1D(2), Conv1D(channels, channels, kernel_size, rng=rng),
-                   Activation("relu")]
+        layers += [
+            Upsample1D(2),
+            Conv1D(channels, channels, kernel_size, rng=rng),
+            Activation("relu"),
+        ]
     layers.append(Conv1D(channels, 1, kernel_size, rng=rng))
     return Sequential(layers)
 
@@ -77,8 +88,12 @@ def unexplained_variance(x, x_hat):
     x = _checks.finite("x", _checks.array("x", x))
     x_hat = _checks.finite("x_hat", _checks.array("x_hat", x_hat))
     if x.shape != x_hat.shape:
-        raise ValueError(f"x and x_hat must have the same shape; got {x.shape} and {x_hat.shape}")
+        raise ValueError(
+            f"x and x_hat must have the same shape; got {x.shape} and {x_hat.shape}"
+        )
     total = np.sum((x - x.mean(axis=0)) ** 2)
     if total == 0:
-        raise ValueError("x has no variance (all samples are equal): the share is undefined")
+        raise ValueError(
+            "x has no variance (all samples are equal): the share is undefined"
+        )
     return float(np.sum((x - x_hat) ** 2) / total)

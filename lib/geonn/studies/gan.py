@@ -1,4 +1,5 @@
-"""Generative adversarial networks (chapter 10): the two generator losses and a training loop.
+"""Generative adversarial networks (chapter 10): the two generator losses and a
+training loop.
 
 A discriminator D outputs a logit s(x) with D(x) = σ(s(x)); a generator G maps
 latent noise z ~ N(0, I) to a sample x = G(z).  The minimax game of Goodfellow
@@ -10,8 +11,10 @@ D maximises it by minimising binary cross-entropy on its logits (real → 1,
 fake → 0), :class:`geonn.BCEWithLogits`.  G has two choices of loss, written on
 the logit s = s(G(z)) of a batch of n fakes:
 
-    saturating       L_sat = (1/n) Σ log(1 − σ(s)) = −(1/n) Σ softplus(s),   ∂L/∂s = −σ(s)/n
-    non-saturating   L_ns  = −(1/n) Σ log σ(s)     =  (1/n) Σ softplus(−s),  ∂L/∂s = (σ(s) − 1)/n
+    saturating       L_sat = (1/n) Σ log(1 − σ(s)) = −(1/n) Σ softplus(s),
+                     ∂L/∂s = −σ(s)/n
+    non-saturating   L_ns  = −(1/n) Σ log σ(s)     =  (1/n) Σ softplus(−s),
+                     ∂L/∂s = (σ(s) − 1)/n
 
 Both push s up.  When D confidently rejects the fakes (s ≪ 0) the saturating
 gradient σ(s) ≈ e^{s} vanishes while the non-saturating one stays near −1/n.
@@ -20,10 +23,11 @@ G is trained *through* D: D is frozen, ∂L/∂x = D.backward(∂L/∂s) is the
 gradient with respect to the fake samples, and G.backward(∂L/∂x) writes G's
 parameter gradients.
 """
+
 from dataclasses import dataclass, field
 
 import numpy as np
-from tqdm import tqdm     # text bar on stderr, as in train.fit: nbval leaves stderr out
+from tqdm import tqdm  # text bar on stderr, as in train.fit: nbval leaves stderr out
 
 from geonn.core import _checks
 from geonn.core.activations import Sigmoid
@@ -43,21 +47,28 @@ class GeneratorLoss:
     :class:`geonn.BCEWithLogits` in disguise: the non-saturating loss is BCE with
     the label 1, the saturating one is minus BCE with the label 0.
     """
+
     KINDS = ("non_saturating", "saturating")
 
     def __init__(self, kind="non_saturating"):
         if kind not in self.KINDS:
-            raise ValueError(f"GeneratorLoss kind must be one of {self.KINDS}; got {kind!r}")
+            raise ValueError(
+                f"GeneratorLoss kind must be one of {self.KINDS}; got {kind!r}"
+            )
         self.kind = kind
         self._bce = BCEWithLogits()
 
     def _pair(self, s):
-        """(s, labels, sign): the logits checked, the BCE labels and the sign of this loss."""
+        """(s, labels, sign): the logits checked, the BCE labels and the sign of this
+        loss."""
         s = np.asarray(s)
         if s.dtype.kind != "f":
             s = s.astype(float)
         if s.ndim != 2 or s.shape[0] == 0:
-            raise ValueError(f"GeneratorLoss expects logits of shape (n, 1) with n ≥ 1; got {s.shape}")
+            raise ValueError(
+                "GeneratorLoss expects logits of shape (n, 1) with n ≥ 1; got "
+                f"{s.shape}"
+            )
         if self.kind == "saturating":
             return s, np.zeros_like(s), -1.0
         return s, np.ones_like(s), 1.0
@@ -93,6 +104,7 @@ class GANHistory(History):
     ``steps_recorded``.  A GAN has no epochs and no single training loss, so the
     inherited ``train_loss`` and ``val_loss`` stay empty.
     """
+
     d_loss: np.ndarray = None
     g_loss: np.ndarray = None
     d_real: np.ndarray = None
@@ -101,9 +113,25 @@ class GANHistory(History):
     records: list = field(default_factory=list)
 
 
-def train_gan(G, D, X, *, steps, latent_dim, rng, batch_size=64, eta_g=2e-3, eta_d=2e-3,
-              beta1=0.5, loss="non_saturating", record_every=0, record=None, progress=False,
-              opt_d=None, opt_g=None):
+def train_gan(
+    G,
+    D,
+    X,
+    *,
+    steps,
+    latent_dim,
+    rng,
+    batch_size=64,
+    eta_g=2e-3,
+    eta_d=2e-3,
+    beta1=0.5,
+    loss="non_saturating",
+    record_every=0,
+    record=None,
+    progress=False,
+    opt_d=None,
+    opt_g=None,
+):
     """Alternate one D step and one G step ``steps`` times; return their
     :class:`GANHistory`.
 
@@ -128,8 +156,10 @@ def train_gan(G, D, X, *, steps, latent_dim, rng, batch_size=64, eta_g=2e-3, eta
     """
     for name, net in (("G", G), ("D", D)):
         if not isinstance(net, Layer):
-            raise TypeError(f"train_gan needs {name} as a geonn network (a Sequential "
-                            f"or another Layer); got {type(net).__name__}")
+            raise TypeError(
+                f"train_gan needs {name} as a geonn network (a Sequential "
+                f"or another Layer); got {type(net).__name__}"
+            )
     X = _checks.array("train_gan X", X)
     steps = _checks.integer("train_gan steps", steps)
     latent_dim = _checks.integer("train_gan latent_dim", latent_dim)
@@ -141,8 +171,12 @@ def train_gan(G, D, X, *, steps, latent_dim, rng, batch_size=64, eta_g=2e-3, eta
     series = ("d_loss", "g_loss", "d_real", "d_fake")
     hist = GANHistory(**{k: np.empty(steps) for k in series})
     sig = Sigmoid()
-    for t in tqdm(range(steps), desc="GAN steps", disable=not progress, mininterval=1.0):
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):   # caught below
+    for t in tqdm(
+        range(steps), desc="GAN steps", disable=not progress, mininterval=1.0
+    ):
+        with np.errstate(
+            over="ignore", invalid="ignore", divide="ignore"
+        ):  # caught below
             x = X[rng.integers(0, len(X), batch_size)]
             fake = G.forward(rng.normal(size=(batch_size, latent_dim)), train=True)
             hist.d_loss[t], s = _d_step(D, x, fake, opt=opt_d)
@@ -152,10 +186,16 @@ def train_gan(G, D, X, *, steps, latent_dim, rng, batch_size=64, eta_g=2e-3, eta
             hist.d_fake[t] = p[batch_size:].mean()
         hist.steps += 1
         if not (np.isfinite(hist.d_loss[t]) and np.isfinite(hist.g_loss[t])):
-            raise TrainingDiverged(f"the GAN losses became NaN or infinite at step {t + 1}: "
-                                   "lower eta_g and eta_d, standardise X, or use spectral "
-                                   "normalisation on D")
-        if record is not None and record_every and ((t + 1) % record_every == 0 or t + 1 == steps):
+            raise TrainingDiverged(
+                f"the GAN losses became NaN or infinite at step {t + 1}: "
+                "lower eta_g and eta_d, standardise X, or use spectral "
+                "normalisation on D"
+            )
+        if (
+            record is not None
+            and record_every
+            and ((t + 1) % record_every == 0 or t + 1 == steps)
+        ):
             hist.steps_recorded.append(t + 1)
             hist.records.append(record(G, D, t + 1))
     return hist
@@ -168,7 +208,7 @@ def _d_step(D, real, fake, *, opt):
     labels = np.concatenate([np.ones((n, 1)), np.zeros((n, 1))])
     s = D.forward(np.concatenate([real, fake]), train=True)
     d_loss, delta = BCEWithLogits().value_and_grad(s, labels)
-    D.backward(delta, need_input_grad=False)        # the samples' gradient is not used
+    D.backward(delta, need_input_grad=False)  # the samples' gradient is not used
     opt.step(D.params(), D.grads())
     return d_loss, s
 

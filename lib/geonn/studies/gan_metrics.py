@@ -9,34 +9,51 @@ these compares one aspect of a generated set Y (m, d) with a real set X (n, d).
 - :func:`dominant_frequency` and :func:`spread_ratio`: a property per trace, and
   std(property of Y) / std(property of X), below 1 when G covers too little.
 - :func:`one_nn_accuracy`: leave-one-out 1-nearest-neighbour two-sample test on X ∪ Y;
-  0.5 when the sets cannot be told apart, 1 when every sample's neighbour is its own kind.
+  0.5 when the sets cannot be told apart, 1 when every sample's neighbour is its own
+  kind.
 - :func:`memorisation`: does G copy its training set? The distance from each generated
   sample to its nearest training sample, d(y) = min_j ‖y − x_j‖, against the same for
   held-out real samples.
 - :func:`frechet_distance`: between Gaussians fitted to features (Heusel et al. 2017),
       FD = ‖μ_X − μ_Y‖² + Tr(C_X + C_Y − 2 (C_X C_Y)^{1/2}).
 """
+
 import numpy as np
 
 from geonn.core import _checks
 from geonn.domain.processing import amplitude_spectrum
 
-__all__ = ["wasserstein1", "spectrum_error", "dominant_frequency", "spread_ratio",
-           "one_nn_accuracy", "nearest_distance", "memorisation", "closer_to_train",
-           "frechet_distance",
-           "gaussian_baseline", "rms_amplitude", "report", "METRICS"]
+__all__ = [
+    "wasserstein1",
+    "spectrum_error",
+    "dominant_frequency",
+    "spread_ratio",
+    "one_nn_accuracy",
+    "nearest_distance",
+    "memorisation",
+    "closer_to_train",
+    "frechet_distance",
+    "gaussian_baseline",
+    "rms_amplitude",
+    "report",
+    "METRICS",
+]
 
 
 def _sets(X, Y, who, ndim=2):
     X = _checks.array(f"{who} X", X)
     Y = _checks.array(f"{who} Y", Y)
     if X.ndim != ndim or Y.ndim != ndim:
-        raise ValueError(f"{who}: X and Y must be {ndim}-D (samples, features); got shapes "
-                         f"{X.shape} and {Y.shape}")
+        raise ValueError(
+            f"{who}: X and Y must be {ndim}-D (samples, features); got shapes "
+            f"{X.shape} and {Y.shape}"
+        )
     if ndim == 2 and X.shape[1] != Y.shape[1]:
         raise ValueError(f"{who}: X has {X.shape[1]} features but Y has {Y.shape[1]}")
     if len(X) < 2 or len(Y) < 2:
-        raise ValueError(f"{who}: each set needs at least 2 samples; got {len(X)} and {len(Y)}")
+        raise ValueError(
+            f"{who}: each set needs at least 2 samples; got {len(X)} and {len(Y)}"
+        )
     if not (np.all(np.isfinite(X)) and np.all(np.isfinite(Y))):
         raise ValueError(f"{who}: X and Y must be finite (no NaN or inf)")
     return X, Y
@@ -49,8 +66,9 @@ def _spectrum(X, dt, nfft=None):
 
 
 def wasserstein1(a, b):
-    """W₁ between the empirical distributions of the values in ``a`` and ``b`` (any shapes,
-    flattened): the area between their CDFs. For equal sizes, mean |sort(a) − sort(b)|."""
+    """W₁ between the empirical distributions of the values in ``a`` and ``b``
+    (any shapes, flattened): the area between their CDFs. For equal sizes,
+    mean |sort(a) − sort(b)|."""
     a, b = _sets(np.ravel(a), np.ravel(b), "wasserstein1", ndim=1)
     a, b = np.sort(a), np.sort(b)
     v = np.sort(np.concatenate([a, b]))
@@ -69,8 +87,8 @@ def spectrum_error(X, Y, dt, nfft=None):
 
 
 def dominant_frequency(X, dt, nfft=256):
-    """(n,) Hz: the frequency of the largest amplitude-spectrum value of each trace (rows of X),
-    after zero padding to ``nfft`` samples (resolution 1/(nfft dt))."""
+    """(n,) Hz: the frequency of the largest amplitude-spectrum value of each trace
+    (rows of X), after zero padding to ``nfft`` samples (resolution 1/(nfft dt))."""
     X = _checks.array("dominant_frequency X", X, ndim=2)
     dt = _checks.positive("dominant_frequency dt (s)", dt)
     nfft = _checks.integer("dominant_frequency nfft", nfft, low=X.shape[1])
@@ -79,8 +97,8 @@ def dominant_frequency(X, dt, nfft=256):
 
 
 def spread_ratio(prop_y, prop_x):
-    """std(prop_y) / std(prop_x): 1 when the generated property varies as much as the real one,
-    well below 1 under mode collapse."""
+    """std(prop_y) / std(prop_x): 1 when the generated property varies as much as the
+    real one, well below 1 under mode collapse."""
     prop_y, prop_x = _sets(np.ravel(prop_y), np.ravel(prop_x), "spread_ratio", ndim=1)
     sx = np.std(prop_x)
     if sx == 0:
@@ -91,11 +109,11 @@ def spread_ratio(prop_y, prop_x):
 def one_nn_accuracy(X, Y):
     """Leave-one-out 1-NN accuracy on X ∪ Y with labels "real"/"generated" (Euclidean).
 
-    Each sample is given the label of its nearest other sample; the accuracy is the share
-    labelled correctly. ≈ 0.5 for two samples of one distribution; 1 for separated sets;
-    below 0.5 only when Y copies X itself (each fake's neighbour is its twin). With X held
-    out, a generator that copies its *training* set scores ≈ 0.5, like real vs real: use
-    :func:`memorisation` to look for copies."""
+    Each sample is given the label of its nearest other sample; the accuracy is the
+    share labelled correctly. ≈ 0.5 for two samples of one distribution; 1 for
+    separated sets; below 0.5 only when Y copies X itself (each fake's neighbour is its
+    twin). With X held out, a generator that copies its *training* set scores ≈ 0.5,
+    like real vs real: use :func:`memorisation` to look for copies."""
     X, Y = _sets(X, Y, "one_nn_accuracy")
     Z = np.concatenate([X, Y])
     sq = np.sum(Z * Z, axis=1)
@@ -110,55 +128,76 @@ def nearest_distance(Y, R):
     d_i = min_j ‖y_i − r_j‖.
 
     The nearest row is found with ‖y‖² + ‖r‖² − 2 y·r (one matrix product); the distance
-    to it is then computed directly, so that a copy is at distance 0, not at √(round-off)."""
+    to it is then computed directly, so that a copy is at distance 0, not at
+    √(round-off)."""
     Y, R = _sets(Y, R, "nearest_distance")
-    d2 = np.sum(R * R, axis=1)[None, :] - 2.0 * (Y @ R.T)      # + ‖y‖², the same in a row
+    d2 = np.sum(R * R, axis=1)[None, :] - 2.0 * (Y @ R.T)  # + ‖y‖², the same in a row
     nearest = R[np.argmin(d2, axis=1)]
     return np.linalg.norm(Y - nearest, axis=1)
 
 
 def memorisation(Y, X_train, X_held, q=0.05):
-    """Does a generator copy its training set X_train? Compares d(y) = min_j ‖y − x_j‖ over
-    the generated Y with the same for held-out real X_held (draws of p_data that the
-    generator never saw, so their distances are what "new" looks like):
+    """Does a generator copy its training set X_train? Compares d(y) = min_j ‖y − x_j‖
+    over the generated Y with the same for held-out real X_held (draws of p_data that
+    the generator never saw, so their distances are what "new" looks like):
 
-        ratio = median d(Y) / median d(X_held)   ≈ 1 (or above): no sign of copying; 0: copies
-        share = fraction of Y with d(y) below the q-quantile of d(X_held)   ≈ q; 1: copies
+        ratio = median d(Y) / median d(X_held)
+              ≈ 1 (or above): no sign of copying; 0: copies
+        share = fraction of Y with d(y) below the q-quantile of d(X_held)
+              ≈ q; 1: copies
 
-    ``share`` catches a generator that copies only some training samples, which the median
-    misses. Returns a dict with ``ratio``, ``share``, ``median_generated``, ``median_held_out``.
+    ``share`` catches a generator that copies only some training samples, which the
+    median misses. Returns a dict with ``ratio``, ``share``, ``median_generated``,
+    ``median_held_out``.
     """
-    q = _checks.number("memorisation q (a quantile)", q, low=0.0, high=1.0, low_open=True,
-                       high_open=True)
+    q = _checks.number(
+        "memorisation q (a quantile)",
+        q,
+        low=0.0,
+        high=1.0,
+        low_open=True,
+        high_open=True,
+    )
     d_gen = nearest_distance(Y, X_train)
     d_held = nearest_distance(X_held, X_train)
     med_gen, med_held = float(np.median(d_gen)), float(np.median(d_held))
     if med_held == 0:
-        raise ValueError("memorisation: the held-out samples are copies of training samples "
-                         "(median distance 0); X_held must be new draws")
-    return {"ratio": med_gen / med_held, "share": float(np.mean(d_gen < np.quantile(d_held, q))),
-            "median_generated": med_gen, "median_held_out": med_held}
+        raise ValueError(
+            "memorisation: the held-out samples are copies of training samples "
+            "(median distance 0); X_held must be new draws"
+        )
+    return {
+        "ratio": med_gen / med_held,
+        "share": float(np.mean(d_gen < np.quantile(d_held, q))),
+        "median_generated": med_gen,
+        "median_held_out": med_held,
+    }
 
 
 def closer_to_train(Y, X_train, X_held):
-    """Fraction of Y (m, d) whose nearest training sample is nearer than its nearest held-out
-    one, d(y, X_train) < d(y, X_held), for two real sets of the same size n.
+    """Fraction of Y (m, d) whose nearest training sample is nearer than its nearest
+    held-out one, d(y, X_train) < d(y, X_held), for two real sets of the same size n.
 
     ≈ 0.5 when G does not copy (the training set is then just another draw of p_data), 1
-    for a copier. Unlike :func:`memorisation` it compares each y with itself, so a generator
-    that makes too many weak (or strong) samples does not look like a copier."""
+    for a copier. Unlike :func:`memorisation` it compares each y with itself, so a
+    generator that makes too many weak (or strong) samples does not look like a
+    copier."""
     X_train, X_held = _sets(X_train, X_held, "closer_to_train")
     if len(X_train) != len(X_held):
-        raise ValueError(f"closer_to_train: X_train and X_held must have the same number of "
-                         f"samples (pass X_train[:{len(X_held)}]); got {len(X_train)} and "
-                         f"{len(X_held)}")
+        raise ValueError(
+            f"closer_to_train: X_train and X_held must have the same number of "
+            f"samples (pass X_train[:{len(X_held)}]); got {len(X_train)} and "
+            f"{len(X_held)}"
+        )
     return float(np.mean(nearest_distance(Y, X_train) < nearest_distance(Y, X_held)))
 
 
 def frechet_distance(F_x, F_y):
-    """Fréchet distance between Gaussians fitted to feature sets F_x (n, k) and F_y (m, k).
+    """Fréchet distance between Gaussians fitted to feature sets F_x (n, k) and F_y
+    (m, k).
 
-    Tr (C_x C_y)^{1/2} is computed as Σ √λ_i of the symmetric C_x^{1/2} C_y C_x^{1/2}."""
+    Tr (C_x C_y)^{1/2} is computed as Σ √λ_i of the symmetric C_x^{1/2} C_y
+    C_x^{1/2}."""
     F_x, F_y = _sets(F_x, F_y, "frechet_distance")
     mu_x, mu_y = F_x.mean(axis=0), F_y.mean(axis=0)
     C_x, C_y = np.cov(F_x, rowvar=False, ddof=1), np.cov(F_y, rowvar=False, ddof=1)
@@ -167,16 +206,20 @@ def frechet_distance(F_x, F_y):
     root = (V * np.sqrt(np.clip(lam, 0, None))) @ V.T
     mid = np.linalg.eigvalsh(root @ C_y @ root)
     cross = np.sum(np.sqrt(np.clip(mid, 0, None)))
-    return float(np.sum((mu_x - mu_y) ** 2) + np.trace(C_x) + np.trace(C_y) - 2.0 * cross)
+    return float(
+        np.sum((mu_x - mu_y) ** 2) + np.trace(C_x) + np.trace(C_y) - 2.0 * cross
+    )
 
 
 def gaussian_baseline(X, m, rng):
-    """m samples of N(mean of X, covariance of X): the best a Gaussian model of X can do."""
+    """m samples of N(mean of X, covariance of X): the best a Gaussian model of X can
+    do."""
     X = _checks.array("gaussian_baseline X", X, ndim=2)
     m = _checks.integer("gaussian_baseline m", m)
     rng = _checks.rng(rng, "gaussian_baseline")
-    return rng.multivariate_normal(X.mean(axis=0), np.cov(X, rowvar=False), size=m,
-                                   method="eigh")
+    return rng.multivariate_normal(
+        X.mean(axis=0), np.cov(X, rowvar=False), size=m, method="eigh"
+    )
 
 
 def rms_amplitude(X):
@@ -189,12 +232,18 @@ METRICS = ("W1", "spectrum", "spread f_dom", "spread RMS", "1-NN", "FD")
 
 
 def report(X, Y, dt, features):
-    """Every measure above for a generated set Y against a real set X, as a dict keyed by
-    :data:`METRICS`: W₁ of amplitudes, spectrum error, spread ratios of the dominant
+    """Every measure above for a generated set Y against a real set X, as a dict keyed
+    by :data:`METRICS`: W₁ of amplitudes, spectrum error, spread ratios of the dominant
     frequency and of the RMS amplitude, 1-NN accuracy, and the Fréchet distance of
     ``features(X)`` and ``features(Y)`` (e.g. an autoencoder's codes)."""
     X, Y = _sets(X, Y, "report")
-    return {"W1": wasserstein1(X, Y), "spectrum": spectrum_error(X, Y, dt),
-            "spread f_dom": spread_ratio(dominant_frequency(Y, dt), dominant_frequency(X, dt)),
-            "spread RMS": spread_ratio(rms_amplitude(Y), rms_amplitude(X)),
-            "1-NN": one_nn_accuracy(X, Y), "FD": frechet_distance(features(X), features(Y))}
+    return {
+        "W1": wasserstein1(X, Y),
+        "spectrum": spectrum_error(X, Y, dt),
+        "spread f_dom": spread_ratio(
+            dominant_frequency(Y, dt), dominant_frequency(X, dt)
+        ),
+        "spread RMS": spread_ratio(rms_amplitude(Y), rms_amplitude(X)),
+        "1-NN": one_nn_accuracy(X, Y),
+        "FD": frechet_distance(features(X), features(Y)),
+    }

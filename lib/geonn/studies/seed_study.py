@@ -11,6 +11,7 @@ The file: a header, ``seed`` first, then one column per number; one line per see
 floats as ``repr`` (the shortest string that reads back to the same float), so a
 stored study is exact and the same run writes the same bytes.
 """
+
 import csv
 import json
 import re
@@ -20,8 +21,16 @@ import numpy as np
 
 from geonn.domain.datasets.porosity import DATA_DIR
 
-__all__ = ["CH6B_SEEDS_CSV", "CH7_SEEDS_CSV", "grouped_seed_table", "parse_seed_rows",
-           "print_seed_row", "read_seed_study", "seed_table", "write_seed_study"]
+__all__ = [
+    "CH6B_SEEDS_CSV",
+    "CH7_SEEDS_CSV",
+    "grouped_seed_table",
+    "parse_seed_rows",
+    "print_seed_row",
+    "read_seed_study",
+    "seed_table",
+    "write_seed_study",
+]
 
 CH6B_SEEDS_CSV = Path(DATA_DIR) / "ch6b_seeds.csv"
 CH7_SEEDS_CSV = Path(DATA_DIR) / "ch7_seeds.csv"
@@ -37,8 +46,10 @@ def _study_path(path):
 def _as_row(row):
     """{"seed": int, column: float}, ``seed`` first; a ValueError names the problem."""
     if not isinstance(row, dict) or not row or list(row)[0] != "seed":
-        raise ValueError("a seed-study row must be a non-empty dict with 'seed' its "
-                         f"first key; got {row!r:.80}")
+        raise ValueError(
+            "a seed-study row must be a non-empty dict with 'seed' its "
+            f"first key; got {row!r:.80}"
+        )
     return {c: int(v) if c == "seed" else float(v) for c, v in row.items()}
 
 
@@ -56,8 +67,9 @@ def print_seed_row(name, row):
 def parse_seed_rows(text):
     """{name: row} of every row :func:`print_seed_row` printed in ``text``."""
     parts = _HEADER.split(text)
-    return {name: _as_row(json.loads(body))
-            for name, body in zip(parts[1::2], parts[2::2])}
+    return {
+        name: _as_row(json.loads(body)) for name, body in zip(parts[1::2], parts[2::2])
+    }
 
 
 def write_seed_study(path, rows):
@@ -103,15 +115,19 @@ def seed_table(study, formats):
     """
     missing = [c for c in formats if c not in study]
     if missing:
-        raise KeyError(f"formats names columns the study does not have: {missing}; "
-                       f"it has {list(study)}")
+        raise KeyError(
+            f"formats names columns the study does not have: {missing}; "
+            f"it has {list(study)}"
+        )
     columns = [["seed", *map(str, study["seed"]), "min", "max"]]
     for c, spec in formats.items():
         values = [*study[c], np.min(study[c]), np.max(study[c])]
         columns.append([c, *(format(v, spec) for v in values)])
     widths = [max(map(len, col)) + (2 if j else 0) for j, col in enumerate(columns)]
-    return "\n".join("".join(col[i].rjust(w) for col, w in zip(columns, widths))
-                     for i in range(len(columns[0])))
+    return "\n".join(
+        "".join(col[i].rjust(w) for col, w in zip(columns, widths))
+        for i in range(len(columns[0]))
+    )
 
 
 def grouped_seed_table(study, groups, fmt=".2f", width=8):
@@ -124,14 +140,22 @@ def grouped_seed_table(study, groups, fmt=".2f", width=8):
     columns = [c for _, cols in groups for c in cols.values()]
     missing = [c for c in columns if c not in study]
     if missing:
-        raise KeyError(f"groups name columns the study does not have: {missing}; "
-                       f"it has {list(study)}")
+        raise KeyError(
+            f"groups name columns the study does not have: {missing}; "
+            f"it has {list(study)}"
+        )
     labels = [label for _, cols in groups for label in cols]
-    lines = [" " * 4 + "".join(f"{title:^{width * len(cols)}}" for title, cols in groups),
-             f"{'seed':>4}" + "".join(f"{label:>{width}}" for label in labels)]
+    lines = [
+        " " * 4 + "".join(f"{title:^{width * len(cols)}}" for title, cols in groups),
+        f"{'seed':>4}" + "".join(f"{label:>{width}}" for label in labels),
+    ]
     rows = [(s, [study[c][k] for c in columns]) for k, s in enumerate(study["seed"])]
-    rows += [(name, [f(study[c]) for c in columns])
-             for name, f in (("min", np.min), ("max", np.max))]
-    lines += [f"{name:>4}" + "".join(f"{v:>{width}{fmt}}" for v in values)
-              for name, values in rows]
+    rows += [
+        (name, [f(study[c]) for c in columns])
+        for name, f in (("min", np.min), ("max", np.max))
+    ]
+    lines += [
+        f"{name:>4}" + "".join(f"{v:>{width}{fmt}}" for v in values)
+        for name, values in rows
+    ]
     return "\n".join(lines)

@@ -11,6 +11,7 @@ shape (..., 2), so the same call evaluates one point or a whole contour grid;
     >>> path.theta.shape, bool(path.loss[-1] < 1e-3)
     ((101, 2), True)
 """
+
 from typing import NamedTuple
 
 import numpy as np
@@ -20,14 +21,16 @@ from geonn.core.train import TrainingDiverged
 
 __all__ = ["Bowl", "Rosenbrock", "Trajectory", "descend"]
 
-EXPLODE = 1e6   # a loss this many times its starting value (or 1) counts as divergence
+EXPLODE = 1e6  # a loss this many times its starting value (or 1) counts as divergence
 
 
 def _point(theta):
     theta = np.asarray(theta, dtype=float)
     if theta.shape[-1:] != (2,):
-        raise ValueError(f"theta must have shape (..., 2), one (θ₁, θ₂) pair per point; "
-                         f"got shape {theta.shape}")
+        raise ValueError(
+            f"theta must have shape (..., 2), one (θ₁, θ₂) pair per point; "
+            f"got shape {theta.shape}"
+        )
     return theta
 
 
@@ -41,7 +44,9 @@ class Bowl:
 
     def __init__(self, a=1.0, b=10.0, angle=0.0):
         if not (a > 0 and b > 0):
-            raise ValueError(f"the curvatures a and b must be positive; got a={a}, b={b}")
+            raise ValueError(
+                f"the curvatures a and b must be positive; got a={a}, b={b}"
+            )
         c, s = np.cos(np.radians(angle)), np.sin(np.radians(angle))
         R = np.array([[c, -s], [s, c]])
         self.a, self.b, self.angle = float(a), float(b), float(angle)
@@ -53,7 +58,7 @@ class Bowl:
         return 0.5 * np.einsum("...i,ij,...j->...", theta, self.A, theta)
 
     def grad(self, theta):
-        return _point(theta) @ self.A      # A is symmetric
+        return _point(theta) @ self.A  # A is symmetric
 
     def hessian(self, theta):
         _point(theta)
@@ -64,10 +69,11 @@ class Bowl:
 
 
 class Rosenbrock:
-    """Rosenbrock's banana valley  f(θ) = (a − θ₁)² + b (θ₂ − θ₁²)²,  minimum 0 at (a, a²).
+    """Rosenbrock's banana valley  f(θ) = (a − θ₁)² + b (θ₂ − θ₁²)²,  minimum 0 at
+    (a, a²).
 
-        ∂f/∂θ₁ = −2(a − θ₁) − 4b θ₁ (θ₂ − θ₁²)        ∂f/∂θ₂ = 2b (θ₂ − θ₁²)
-        H = [[2 − 4b(θ₂ − θ₁²) + 8b θ₁²,  −4b θ₁], [−4b θ₁,  2b]]
+    ∂f/∂θ₁ = −2(a − θ₁) − 4b θ₁ (θ₂ − θ₁²)        ∂f/∂θ₂ = 2b (θ₂ − θ₁²)
+    H = [[2 − 4b(θ₂ − θ₁²) + 8b θ₁²,  −4b θ₁], [−4b θ₁,  2b]]
     """
 
     def __init__(self, a=1.0, b=100.0):
@@ -81,20 +87,25 @@ class Rosenbrock:
     def grad(self, theta):
         x, y = np.moveaxis(_point(theta), -1, 0)
         r = y - x * x
-        return np.stack([-2 * (self.a - x) - 4 * self.b * x * r, 2 * self.b * r], axis=-1)
+        return np.stack(
+            [-2 * (self.a - x) - 4 * self.b * x * r, 2 * self.b * r], axis=-1
+        )
 
     def hessian(self, theta):
         x, y = _point(theta)
         b = self.b
-        return np.array([[2 - 4 * b * (y - x * x) + 8 * b * x * x, -4 * b * x],
-                         [-4 * b * x, 2 * b]])
+        return np.array(
+            [[2 - 4 * b * (y - x * x) + 8 * b * x * x, -4 * b * x], [-4 * b * x, 2 * b]]
+        )
 
     def __repr__(self):
         return f"Rosenbrock(a={self.a:g}, b={self.b:g})"
 
 
 class Trajectory(NamedTuple):
-    """The iterates ``theta`` (steps + 1, 2), starting point first, and ``loss`` (steps + 1,)."""
+    """The iterates ``theta`` (steps + 1, 2), starting point first, and ``loss``
+    (steps + 1,)."""
+
     theta: np.ndarray
     loss: np.ndarray
 
@@ -112,7 +123,9 @@ def descend(opt, surface, start, steps):
     exceeds ``EXPLODE`` times max(f(start), 1).
     """
     if not isinstance(opt, Optimizer):
-        raise TypeError(f"opt must be a geonn Optimizer such as SGD(0.1); got {type(opt).__name__}")
+        raise TypeError(
+            f"opt must be a geonn Optimizer such as SGD(0.1); got {type(opt).__name__}"
+        )
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise ValueError(f"steps must be a non-negative integer; got {steps!r}")
     theta = _point(start).astype(float).copy()
@@ -126,7 +139,9 @@ def descend(opt, surface, start, steps):
             opt.set_epoch(k - 1)
             opt.step([theta], [surface.grad(theta)])
             path[k], loss[k] = theta, surface(theta)
-            if not (np.all(np.isfinite(theta)) and np.isfinite(loss[k]) and loss[k] <= limit):
+            if not (
+                np.all(np.isfinite(theta)) and np.isfinite(loss[k]) and loss[k] <= limit
+            ):
                 _diverged(opt, surface, path[0], k, loss[k], loss[0])
     return Trajectory(path, loss)
 
@@ -134,8 +149,12 @@ def descend(opt, surface, start, steps):
 def _diverged(opt, surface, start, k, value, value0):
     curvature = np.linalg.eigvalsh(surface.hessian(start)).max()
     # line breaks, so that the message stays readable in a notebook's error box
-    hint = (f"Hint: lower the learning rate (eta is {opt.eta:g}). The largest curvature at the\n"
-            f"start is {curvature:.4g}, and plain gradient descent there is stable only for "
-            f"eta < 2/{curvature:.4g} = {2 / curvature:.4g}")
-    raise TrainingDiverged(f"the loss grew from {value0:.4g} to {value:.4g} in {k} steps of {opt!r}\n"
-                           f"on {surface!r}: gradient descent diverged.\n{hint}")
+    hint = (
+        f"Hint: lower the learning rate (eta is {opt.eta:g}). The largest curvature at "
+        f"the\nstart is {curvature:.4g}, and plain gradient descent there is stable "
+        f"only for eta < 2/{curvature:.4g} = {2 / curvature:.4g}"
+    )
+    raise TrainingDiverged(
+        f"the loss grew from {value0:.4g} to {value:.4g} in {k} steps of {opt!r}\n"
+        f"on {surface!r}: gradient descent diverged.\n{hint}"
+    )

@@ -41,6 +41,7 @@ Design (fixed before any number was measured):
 
 :mod:`geonn.studies.transfer_run` draws the data and runs the grid.
 """
+
 import copy
 
 import numpy as np
@@ -52,22 +53,35 @@ from geonn.core.network import Sequential
 from geonn.core.optim import Adam, Optimizer
 from geonn.core.train import fit
 
-__all__ = ["METHODS", "VARIANTS", "RECIPES", "N_LABELS", "make_encoder", "make_head",
-           "make_autoencoder", "pretrain", "load_encoder", "make_picker", "SlowPart",
-           "train_picker"]
+__all__ = [
+    "METHODS",
+    "VARIANTS",
+    "RECIPES",
+    "N_LABELS",
+    "make_encoder",
+    "make_head",
+    "make_autoencoder",
+    "pretrain",
+    "load_encoder",
+    "make_picker",
+    "SlowPart",
+    "train_picker",
+]
 
 METHODS = ("frozen", "finetune", "scratch")
 VARIANTS = ("slow", "warmup", "bn_frozen", "bn_finetune", "bn_slow")
 # method → (which pretrained encoder, make_picker mode, train_picker schedule)
-RECIPES = {"frozen": ("plain", "frozen", "all"),
-           "finetune": ("plain", "finetune", "all"),
-           "scratch": ("plain", "scratch", "all"),
-           "slow": ("plain", "finetune", "slow"),
-           "warmup": ("plain", "finetune", "warmup"),
-           "bn_frozen": ("bottleneck", "frozen", "all"),
-           "bn_finetune": ("bottleneck", "finetune", "all"),
-           "bn_slow": ("bottleneck", "finetune", "slow")}
-SLOW = 0.1              # the "slow" encoder's learning rate, a fraction of the head's
+RECIPES = {
+    "frozen": ("plain", "frozen", "all"),
+    "finetune": ("plain", "finetune", "all"),
+    "scratch": ("plain", "scratch", "all"),
+    "slow": ("plain", "finetune", "slow"),
+    "warmup": ("plain", "finetune", "warmup"),
+    "bn_frozen": ("bottleneck", "frozen", "all"),
+    "bn_finetune": ("bottleneck", "finetune", "all"),
+    "bn_slow": ("bottleneck", "finetune", "slow"),
+}
+SLOW = 0.1  # the "slow" encoder's learning rate, a fraction of the head's
 N_LABELS = (10, 30, 100, 300)
 SIZES = dict(n_unlabelled=300, n_labelled=20, n_test=50, pretrain_epochs=5, steps=300)
 SMALL = dict(n_unlabelled=8, n_labelled=12, n_test=4, pretrain_epochs=1, steps=10)
@@ -79,8 +93,11 @@ def make_encoder(rng, in_channels=3, channels=(8, 16), kernel_size=9):
     _checks.rng(rng, "make_encoder")
     layers, c_in = [], _checks.integer("in_channels", in_channels)
     for c in channels:
-        layers += [Conv1D(c_in, c, kernel_size, rng=rng, init="he"), Activation("relu"),
-                   MaxPool1D(2)]
+        layers += [
+            Conv1D(c_in, c, kernel_size, rng=rng, init="he"),
+            Activation("relu"),
+            MaxPool1D(2),
+        ]
         c_in = c
     return Sequential(layers)
 
@@ -111,9 +128,11 @@ def make_autoencoder(encoder, rng, channels=(16, 8, 1), kernel_size=9, bottlenec
     narrow = []
     if bottleneck is not None:
         c = _checks.integer("bottleneck (code channels)", bottleneck)
-        narrow = [Conv1D(channels[0], c, kernel_size, rng=rng, init="he"),
-                  Conv1D(c, channels[0], kernel_size, rng=rng, init="he"),
-                  Activation("relu")]
+        narrow = [
+            Conv1D(channels[0], c, kernel_size, rng=rng, init="he"),
+            Conv1D(c, channels[0], kernel_size, rng=rng, init="he"),
+            Activation("relu"),
+        ]
     decoder = Sequential(narrow + _upsampler(rng, channels, kernel_size))
     return Sequential([encoder, decoder])
 
@@ -144,8 +163,9 @@ def make_picker(encoder, head, mode, *, rng=None):
     if mode not in METHODS:
         raise ValueError(f"unknown method {mode!r}; choose one of {', '.join(METHODS)}")
     if not isinstance(encoder, Sequential) or not isinstance(head, Sequential):
-        raise TypeError("make_picker needs the encoder and the head as geonn "
-                        "Sequentials")
+        raise TypeError(
+            "make_picker needs the encoder and the head as geonn Sequentials"
+        )
     encoder = copy.deepcopy(encoder)
     if mode == "scratch":
         _checks.rng(rng, "make_picker (mode='scratch' redraws the encoder)")
@@ -168,8 +188,9 @@ class SlowPart(Optimizer):
 
     def __init__(self, part, eta=ETA, ratio=SLOW):
         super().__init__(eta)
-        ratio = _checks.number("SlowPart ratio", ratio, low=0.0, high=1.0,
-                               low_open=True)
+        ratio = _checks.number(
+            "SlowPart ratio", ratio, low=0.0, high=1.0, low_open=True
+        )
         self._slow_ids = {id(p) for p in part.params()}
         self.fast, self.slow = Adam(eta=eta), Adam(eta=ratio * eta)
 
@@ -180,12 +201,16 @@ class SlowPart(Optimizer):
 
     def step(self, params, grads):
         if len(params) != len(grads):
-            raise ValueError(f"{len(params)} parameter arrays but {len(grads)} "
-                             "gradients")
+            raise ValueError(
+                f"{len(params)} parameter arrays but {len(grads)} gradients"
+            )
         self.t += 1
         for opt, slow in ((self.slow, True), (self.fast, False)):
-            pairs = [(p, g) for p, g in zip(params, grads)
-                     if (id(p) in self._slow_ids) == slow]
+            pairs = [
+                (p, g)
+                for p, g in zip(params, grads)
+                if (id(p) in self._slow_ids) == slow
+            ]
             if pairs:
                 opt.step(*map(list, zip(*pairs)))
 
@@ -198,17 +223,26 @@ def train_picker(net, X, Y, rng, steps=300, schedule="all"):
     encoder frozen for the first third of the steps, then everything (one Adam).
     """
     if schedule not in ("all", "slow", "warmup"):
-        raise ValueError(f"unknown schedule {schedule!r}; choose 'all', 'slow' or "
-                         "'warmup'")
+        raise ValueError(
+            f"unknown schedule {schedule!r}; choose 'all', 'slow' or 'warmup'"
+        )
     batch = min(len(X), BATCH)
     per_epoch = -(-len(X) // batch)
     opt = SlowPart(net[0]) if schedule == "slow" else Adam(eta=ETA)
     loss = SoftmaxCrossEntropy()
-    if schedule == "warmup":        # the head alone first; the same Adam goes on after
+    if schedule == "warmup":  # the head alone first; the same Adam goes on after
         warm = max(1, round(steps / 3 / per_epoch))
         net[0].freeze()
         fit(net, loss, opt, X, Y, epochs=warm, batch_size=batch, rng=rng)
         net[0].unfreeze()
         steps -= warm * per_epoch
-    return fit(net, loss, opt, X, Y, epochs=max(1, round(steps / per_epoch)),
-               batch_size=batch, rng=rng)
+    return fit(
+        net,
+        loss,
+        opt,
+        X,
+        Y,
+        epochs=max(1, round(steps / per_epoch)),
+        batch_size=batch,
+        rng=rng,
+    )

@@ -5,6 +5,7 @@ Inputs, one example per trace: (n, 3, nt) = the trace / its RMS, offset / max of
 and time t / t_max (:func:`transfer_inputs`). Errors are on the live traces of the
 seed's held-out test gathers.
 """
+
 import time
 
 import numpy as np
@@ -12,15 +13,31 @@ import numpy as np
 from geonn.core import _checks
 from geonn.core.network import Sequential
 from geonn.domain.datasets import make_gathers
-from geonn.domain.picking import (cnn_pick, gaussian_labels, median_abs_ms, picker_inputs,
-                                  rms_ms)
+from geonn.domain.picking import (
+    cnn_pick,
+    gaussian_labels,
+    median_abs_ms,
+    picker_inputs,
+    rms_ms,
+)
 
-from .transfer import (METHODS, N_LABELS, RECIPES, SIGMA_SAMPLES, SIZES, SMALL,
-                       load_encoder, make_encoder, make_head, make_picker, pretrain,
-                       train_picker)
+from .transfer import (
+    METHODS,
+    N_LABELS,
+    RECIPES,
+    SIGMA_SAMPLES,
+    SIZES,
+    SMALL,
+    load_encoder,
+    make_encoder,
+    make_head,
+    make_picker,
+    pretrain,
+    train_picker,
+)
 
 __all__ = ["transfer_inputs", "transfer_data", "run_transfer"]
-KINDS = ("plain", "bottleneck")         # the two pretraining autoencoders
+KINDS = ("plain", "bottleneck")  # the two pretraining autoencoders
 
 
 def transfer_inputs(g):
@@ -36,11 +53,15 @@ def transfer_data(seed, small=False, unlabelled=True):
     With ``unlabelled=False`` the first is None (not drawn: it has its own stream)."""
     s = SMALL if small else SIZES
     rng = np.random.default_rng([seed, 0])
-    unlabelled = (make_gathers(s["n_unlabelled"], rng, snr_db=10.0) if unlabelled
-                  else None)
+    unlabelled = (
+        make_gathers(s["n_unlabelled"], rng, snr_db=10.0) if unlabelled else None
+    )
     rng = np.random.default_rng([seed, 1])
-    return unlabelled, make_gathers(s["n_labelled"], rng, snr_db=10.0), \
-        make_gathers(s["n_test"], rng, snr_db=10.0)
+    return (
+        unlabelled,
+        make_gathers(s["n_labelled"], rng, snr_db=10.0),
+        make_gathers(s["n_test"], rng, snr_db=10.0),
+    )
 
 
 def _pretrained(kind, seed, unlabelled, s):
@@ -49,14 +70,19 @@ def _pretrained(kind, seed, unlabelled, s):
     rng = np.random.default_rng([seed, 2])
     encoder = make_encoder(rng)
     t0 = time.process_time()
-    ae, _ = pretrain(encoder, transfer_inputs(unlabelled), rng,
-                     epochs=s["pretrain_epochs"],
-                     bottleneck=1 if kind == "bottleneck" else None)
+    ae, _ = pretrain(
+        encoder,
+        transfer_inputs(unlabelled),
+        rng,
+        epochs=s["pretrain_epochs"],
+        bottleneck=1 if kind == "bottleneck" else None,
+    )
     return encoder, time.process_time() - t0, ae.n_params
 
 
-def run_transfer(seed, n_labels=N_LABELS, methods=METHODS, *, small=False,
-                 encoders=None):
+def run_transfer(
+    seed, n_labels=N_LABELS, methods=METHODS, *, small=False, encoders=None
+):
     """Pick errors (ms) of every (N, method) for one seed.
 
     n_labels: int or sequence of N (labelled traces); methods: names in RECIPES;
@@ -68,29 +94,35 @@ def run_transfer(seed, n_labels=N_LABELS, methods=METHODS, *, small=False,
     info has encoders, and pretrain_cpu_s and ae_params per encoder pretrained here.
     """
     seed = _checks.integer("seed", seed, low=0)
-    n_labels = [_checks.integer("n_labels", n)
-                for n in np.atleast_1d(n_labels).tolist()]
+    n_labels = [
+        _checks.integer("n_labels", n) for n in np.atleast_1d(n_labels).tolist()
+    ]
     methods = [methods] if isinstance(methods, str) else list(methods)
     for m in (m for m in methods if m not in RECIPES):
         raise ValueError(f"unknown method {m!r}; choose from {', '.join(RECIPES)}")
     kinds = list(dict.fromkeys(RECIPES[m][0] for m in methods))
     encoders = dict(encoders or {})
     for k in (k for k in encoders if k not in KINDS):
-        raise ValueError(f"encoders has an unknown key {k!r}; use 'plain' and "
-                         "'bottleneck'")
+        raise ValueError(
+            f"encoders has an unknown key {k!r}; use 'plain' and 'bottleneck'"
+        )
     s = SMALL if small else SIZES
     unlabelled, labelled, test = transfer_data(
-        seed, small, unlabelled=any(k not in encoders for k in kinds))
+        seed, small, unlabelled=any(k not in encoders for k in kinds)
+    )
     live = np.flatnonzero(~labelled.dead.ravel())
     if max(n_labels) > live.size:
-        raise ValueError(f"n_labels = {max(n_labels)} is more than the {live.size} "
-                         f"live labelled traces of the {s['n_labelled']} labelled "
-                         "gathers")
+        raise ValueError(
+            f"n_labels = {max(n_labels)} is more than the {live.size} "
+            f"live labelled traces of the {s['n_labelled']} labelled "
+            "gathers"
+        )
     info = dict(pretrain_cpu_s={}, ae_params={})
     for k in kinds:
         if k not in encoders:
-            encoders[k], info["pretrain_cpu_s"][k], info["ae_params"][k] = \
-                _pretrained(k, seed, unlabelled, s)
+            encoders[k], info["pretrain_cpu_s"][k], info["ae_params"][k] = _pretrained(
+                k, seed, unlabelled, s
+            )
         elif not isinstance(encoders[k], Sequential):
             encoders[k] = load_encoder(encoders[k])
     info["encoders"] = encoders
@@ -106,17 +138,25 @@ def run_transfer(seed, n_labels=N_LABELS, methods=METHODS, *, small=False,
             kind, mode, schedule = RECIPES[m]
             rng = np.random.default_rng([seed, n, 7])
             head = make_head(rng)
-            net = make_picker(encoders[kind], head, mode,
-                              rng=np.random.default_rng([seed, 2]))
+            net = make_picker(
+                encoders[kind], head, mode, rng=np.random.default_rng([seed, 2])
+            )
             t0 = time.process_time()
             train_picker(net, X, Y, rng, steps=s["steps"], schedule=schedule)
             cpu = time.process_time() - t0
             pick = cnn_pick(net, X_test, dt).reshape(test.first_break.shape)
             truth, dead = test.first_break, test.dead
-            rows.append(dict(seed=seed, n_labels=n,
-                             n_gathers=int(np.unique(idx // per_gather).size), method=m,
-                             rms_ms=rms_ms(pick, truth, dead),
-                             median_ms=median_abs_ms(pick, truth, dead),
-                             n_params=net.n_params, n_trainable=net.n_trainable,
-                             cpu_s=cpu))
+            rows.append(
+                dict(
+                    seed=seed,
+                    n_labels=n,
+                    n_gathers=int(np.unique(idx // per_gather).size),
+                    method=m,
+                    rms_ms=rms_ms(pick, truth, dead),
+                    median_ms=median_abs_ms(pick, truth, dead),
+                    n_params=net.n_params,
+                    n_trainable=net.n_trainable,
+                    cpu_s=cpu,
+                )
+            )
     return rows, info

@@ -12,6 +12,7 @@ and a standard deviation over members (or passes):
 Neither spread includes the noise in the data: add its variance to σ² before
 comparing intervals with observations (see :func:`coverage`).
 """
+
 import math
 
 import numpy as np
@@ -19,8 +20,13 @@ import numpy as np
 from geonn.core import _checks
 from geonn.core.layers import Dropout, Layer
 
-__all__ = ["ensemble_predict", "mc_dropout_predict", "coverage", "nominal_coverage",
-           "input_sensitivity"]
+__all__ = [
+    "ensemble_predict",
+    "mc_dropout_predict",
+    "coverage",
+    "nominal_coverage",
+    "input_sensitivity",
+]
 
 
 def _spread(samples):
@@ -30,8 +36,10 @@ def _spread(samples):
 
 def _net(net, who):
     if not isinstance(net, Layer):
-        raise TypeError(f"{who} needs a geonn network (a Sequential or Layer); "
-                        f"got {type(net).__name__}")
+        raise TypeError(
+            f"{who} needs a geonn network (a Sequential or Layer); "
+            f"got {type(net).__name__}"
+        )
     return net
 
 
@@ -56,8 +64,12 @@ def ensemble_predict(nets, X, transform=None):
     """
     nets = list(nets)
     if len(nets) < 2:
-        raise ValueError(f"an ensemble needs at least 2 networks to have a spread; got {len(nets)}")
-    preds = [_transformed(_net(m, "ensemble_predict").predict(X), transform) for m in nets]
+        raise ValueError(
+            f"an ensemble needs at least 2 networks to have a spread; got {len(nets)}"
+        )
+    preds = [
+        _transformed(_net(m, "ensemble_predict").predict(X), transform) for m in nets
+    ]
     shapes = {p.shape for p in preds}
     if len(shapes) > 1:
         raise ValueError(f"the networks' predictions differ in shape: {sorted(shapes)}")
@@ -77,10 +89,13 @@ def mc_dropout_predict(net, X, n_samples, transform=None):
     net = _net(net, "mc_dropout_predict")
     n_samples = _checks.integer("n_samples", n_samples, low=2)
     if not any(isinstance(leaf, Dropout) and leaf.p > 0 for leaf in net.leaves()):
-        raise ValueError("mc_dropout_predict needs a network with a Dropout layer of p > 0: "
-                         "without one every pass gives the same prediction")
-    samples = np.stack([_transformed(net.forward(X, train=True), transform)
-                        for _ in range(n_samples)])
+        raise ValueError(
+            "mc_dropout_predict needs a network with a Dropout layer of p > 0: "
+            "without one every pass gives the same prediction"
+        )
+    samples = np.stack(
+        [_transformed(net.forward(X, train=True), transform) for _ in range(n_samples)]
+    )
     return _spread(samples)
 
 
@@ -92,22 +107,27 @@ def coverage(y, mean, std, k=1.0, noise_std=0.0):
     :func:`nominal_coverage` (k): 68.3 % for k = 1, 95.4 % for k = 2.
     ``y``, ``mean`` and ``std`` must have the same shape; ``std`` ≥ 0.
     """
-    y, mean, std = (_checks.array(name, a) for name, a in (("y", y), ("mean", mean), ("std", std)))
+    y, mean, std = (
+        _checks.array(name, a) for name, a in (("y", y), ("mean", mean), ("std", std))
+    )
     if not (y.shape == mean.shape == std.shape):
-        raise ValueError(f"y, mean and std must have the same shape; got {y.shape}, "
-                         f"{mean.shape} and {std.shape}")
+        raise ValueError(
+            f"y, mean and std must have the same shape; got {y.shape}, "
+            f"{mean.shape} and {std.shape}"
+        )
     for name, a in (("y", y), ("mean", mean), ("std", std)):
         _checks.finite(name, a)
     if (std < 0).any():
         raise ValueError("std must be ≥ 0 (a standard deviation)")
     k = _checks.positive("k (the interval's half-width in σ)", k)
     noise_std = _checks.number("noise_std", noise_std, low=0.0)
-    sigma = np.sqrt(std ** 2 + noise_std ** 2)
+    sigma = np.sqrt(std**2 + noise_std**2)
     return float(np.mean(np.abs(y - mean) <= k * sigma))
 
 
 def nominal_coverage(k):
-    """P(|Z| ≤ k) for a standard normal Z: erf(k/√2); 0.6827 for k = 1, 0.9545 for k = 2."""
+    """P(|Z| ≤ k) for a standard normal Z: erf(k/√2); 0.6827 for k = 1, 0.9545 for
+    k = 2."""
     k = _checks.positive("k", k)
     return math.erf(k / math.sqrt(2.0))
 
@@ -124,6 +144,8 @@ def input_sensitivity(net, X):
     net = _net(net, "input_sensitivity")
     out = net.forward(X, train=False)
     if out.ndim != 2 or out.shape[1] != 1:
-        raise ValueError(f"input_sensitivity needs one output per row; the network gives shape "
-                         f"{out.shape}")
+        raise ValueError(
+            f"input_sensitivity needs one output per row; the network gives shape "
+            f"{out.shape}"
+        )
     return net.backward(np.ones_like(out))

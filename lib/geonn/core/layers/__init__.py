@@ -3,6 +3,7 @@
 need_input_grad=True)`` returning ∂L/∂(input), ``params()``, ``grads()``, one
 ``trainable`` flag.
 """
+
 from .base import Layer
 from .check import check_layer
 from .conv import AvgPool1D, Conv1D, MaxPool1D, Upsample1D
@@ -10,6 +11,18 @@ from .dense import Dense
 from .simple import Activation, Dropout, Flatten, Reshape
 from .spectral import SpectralNorm, spectral_norm
 
-__all__ = ["Layer", "Dense", "Activation", "Dropout", "Flatten", "Reshape", "Conv1D",
-           "MaxPool1D", "AvgPool1D", "Upsample1D", "SpectralNorm", "spectral_norm",
-           "check_layer"]
+__all__ = [
+    "Layer",
+    "Dense",
+    "Activation",
+    "Dropout",
+    "Flatten",
+    "Reshape",
+    "Conv1D",
+    "MaxPool1D",
+    "AvgPool1D",
+    "Upsample1D",
+    "SpectralNorm",
+    "spectral_norm",
+    "check_layer",
+]

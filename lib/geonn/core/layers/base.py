@@ -1,5 +1,4 @@
 """The ``Layer`` contract that every layer, and ``Sequential``, follows."""
-import numpy as np
 
 from .. import _checks
 
@@ -35,16 +34,21 @@ class Layer:
 
     ``geonn.core.layers.check_layer(layer, x)`` tests a layer against this contract.
     """
+
     trainable = True
     param_names = ()
-    decay_names = ()      # parameters that L2 weight decay acts on (weights, not biases)
+    decay_names = ()  # parameters that L2 weight decay acts on (weights, not biases)
 
     def forward(self, x, train=False):
-        raise NotImplementedError(f"{type(self).__name__} must implement forward(x, train)")
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement forward(x, train)"
+        )
 
     def backward(self, grad_out, need_input_grad=True):
-        raise NotImplementedError(f"{type(self).__name__} must implement "
-                                  "backward(grad_out, need_input_grad=True) -> grad_in")
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement "
+            "backward(grad_out, need_input_grad=True) -> grad_in"
+        )
 
     def params(self):
         """Trainable parameter arrays (updated in place by optimizers)."""

@@ -8,10 +8,12 @@ is either the same operation again (a full correlation of δ with the flipped
 kernels; stride 1 and C_out ≤ C_in) or the column gradients added back one
 kernel tap at a time (a loop over the k taps, never over samples or positions).
 """
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .. import _checks, init as _init
+from .. import _checks
+from .. import init as _init
 from .base import Layer, as_input
 from .spectral import WeightLayer
 
@@ -22,10 +24,14 @@ def _check_3d(x, who, channels=None):
     if not isinstance(x, np.ndarray):
         x = as_input(x, who)
     if x.ndim != 3:
-        raise ValueError(f"{who} needs 3-D input (batch, channels, length); got shape {x.shape}")
+        raise ValueError(
+            f"{who} needs 3-D input (batch, channels, length); got shape {x.shape}"
+        )
     if channels is not None and x.shape[1] != channels:
-        raise ValueError(f"{who} expects {channels} input channels; got {x.shape[1]} "
-                         f"(shape {x.shape})")
+        raise ValueError(
+            f"{who} expects {channels} input channels; got {x.shape[1]} "
+            f"(shape {x.shape})"
+        )
     return x
 
 
@@ -33,8 +39,8 @@ def _scatter_taps(cols, length, stride):
     """Sum window gradients (n, C, L_out, k) back onto the input (n, C, length)."""
     n, C, L_out, k = cols.shape
     dx = np.zeros((n, C, length), dtype=cols.dtype)
-    for j in range(k):                     # taps: window position l covers input l·s + j
-        dx[:, :, j:j + stride * (L_out - 1) + 1:stride] += cols[..., j]
+    for j in range(k):  # taps: window position l covers input l·s + j
+        dx[:, :, j : j + stride * (L_out - 1) + 1 : stride] += cols[..., j]
     return dx
 
 
@@ -48,17 +54,32 @@ class Conv1D(WeightLayer):
         ∂L/∂W = δᵀ X,  ∂L/∂b = Σ_{n,l} δ,  ∂L/∂x = the windows of δ W, added back.
     Weights are drawn like a Dense layer with fan-in p = C_in·k.
     """
+
     param_names = ("W", "b")
     decay_names = ("W",)
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding="same", *,
-                 rng=None, init="xavier", W=None, b=None, dtype=float):
+    def __init__(
+        self,
+        in_channels,
+        out_channels,
+        kernel_size,
+        stride=1,
+        padding="same",
+        *,
+        rng=None,
+        init="xavier",
+        W=None,
+        b=None,
+        dtype=float,
+    ):
         self.c_in = _checks.integer("Conv1D in_channels", in_channels)
         self.c_out = _checks.integer("Conv1D out_channels", out_channels)
         self.k = _checks.integer("Conv1D kernel_size", kernel_size)
         self.stride = _checks.integer("Conv1D stride", stride)
         if padding not in ("same", "valid"):
-            raise ValueError(f"Conv1D padding must be 'same' or 'valid'; got {padding!r}")
+            raise ValueError(
+                f"Conv1D padding must be 'same' or 'valid'; got {padding!r}"
+            )
         self.padding = padding
         dtype = _checks.float_dtype("Conv1D dtype", dtype)
         shape = (self.c_out, self.c_in, self.k)
@@ -68,8 +89,13 @@ class Conv1D(WeightLayer):
         W = _checks.finite("Conv1D W", _checks.array("Conv1D W", W).astype(dtype))
         if W.shape != shape:
             raise ValueError(f"Conv1D W has shape {W.shape}; expected {shape}")
-        b = np.zeros(self.c_out, dtype) if b is None else \
-            _checks.finite("Conv1D b", _checks.array("Conv1D b", b).astype(dtype).reshape(-1))
+        b = (
+            np.zeros(self.c_out, dtype)
+            if b is None
+            else _checks.finite(
+                "Conv1D b", _checks.array("Conv1D b", b).astype(dtype).reshape(-1)
+            )
+        )
         if b.shape != (self.c_out,):
             raise ValueError(f"Conv1D b has shape {b.shape}; expected ({self.c_out},)")
         self.W, self.b = W, b
@@ -91,9 +117,13 @@ class Conv1D(WeightLayer):
         if left or right:
             x = np.pad(x, ((0, 0), (0, 0), (left, right)))
         if x.shape[2] < self.k:
-            raise ValueError(f"{self!r}: traces of {x.shape[2]} samples are shorter than the "
-                             f"kernel ({self.k}); use padding='same' or a smaller kernel")
-        windows = sliding_window_view(x, self.k, axis=2)[:, :, ::self.stride]  # (n, C, L_out, k)
+            raise ValueError(
+                f"{self!r}: traces of {x.shape[2]} samples are shorter than the "
+                f"kernel ({self.k}); use padding='same' or a smaller kernel"
+            )
+        windows = sliding_window_view(x, self.k, axis=2)[
+            :, :, :: self.stride
+        ]  # (n, C, L_out, k)
         n, _, L_out, _ = windows.shape
         self.L_padded, self.pads = x.shape[2], (left, right)
         # (n, C_in·k, L_out), row c·k + j holding x[n, c, l·s + j]
@@ -104,11 +134,16 @@ class Conv1D(WeightLayer):
     def backward(self, grad_out, need_input_grad=True):
         if self.cols is None:
             raise RuntimeError("Conv1D.backward called before forward")
-        delta = grad_out.astype(self.W.dtype, copy=False)        # (n, C_out, L_out)
+        delta = grad_out.astype(self.W.dtype, copy=False)  # (n, C_out, L_out)
         if self.trainable:
             # ∂L/∂W[o, (c, j)] = Σ_n Σ_l δ[n, o, l] · cols[n, (c, j), l]
-            # (batched as cols · δᵀ, which BLAS runs about twice as fast as δ · colsᵀ here)
-            dW = (self.cols @ delta.transpose(0, 2, 1)).sum(axis=0).T.reshape(self.W.shape)
+            # (batched as cols · δᵀ, which BLAS runs about twice as fast as δ · colsᵀ
+            # here)
+            dW = (
+                (self.cols @ delta.transpose(0, 2, 1))
+                .sum(axis=0)
+                .T.reshape(self.W.shape)
+            )
             self.dW[...] = self.weight_grad(dW)
             self.db[...] = delta.sum(axis=(0, 2))
         if not need_input_grad:
@@ -116,7 +151,8 @@ class Conv1D(WeightLayer):
         n, _, L_out = delta.shape
         left, right = self.pads
         if self.stride == 1 and self.c_out <= self.c_in:
-            # full correlation of δ with the flipped kernels: the same im2col + one matmul
+            # full correlation of δ with the flipped kernels: the same im2col + one
+            # matmul
             # (its columns scale with C_out, the tap loop's with C_in: take the smaller)
             d = np.pad(delta, ((0, 0), (0, 0), (self.k - 1, self.k - 1)))
             cols = sliding_window_view(d, self.k, axis=2).transpose(0, 1, 3, 2)
@@ -124,9 +160,11 @@ class Conv1D(WeightLayer):
             W_flip = self._W[:, :, ::-1].transpose(1, 0, 2).reshape(self.c_in, -1)
             dx = W_flip @ cols
         else:
-            dcols = (self._W.reshape(self.c_out, -1).T @ delta).reshape(n, self.c_in, self.k, L_out)
+            dcols = (self._W.reshape(self.c_out, -1).T @ delta).reshape(
+                n, self.c_in, self.k, L_out
+            )
             dx = _scatter_taps(dcols.transpose(0, 1, 3, 2), self.L_padded, self.stride)
-        return dx[:, :, left:self.L_padded - right]
+        return dx[:, :, left : self.L_padded - right]
 
     def __repr__(self):
         s = f", stride={self.stride}" if self.stride != 1 else ""
@@ -136,16 +174,21 @@ class Conv1D(WeightLayer):
 class _Pool1D(Layer):
     def __init__(self, size, stride=None):
         self.size = _checks.integer(f"{type(self).__name__} size", size)
-        self.stride = self.size if stride is None else \
-            _checks.integer(f"{type(self).__name__} stride", stride)
+        self.stride = (
+            self.size
+            if stride is None
+            else _checks.integer(f"{type(self).__name__} stride", stride)
+        )
 
     def _windows(self, x):
         x = _check_3d(x, repr(self))
         if x.shape[2] < self.size:
-            raise ValueError(f"{self!r} needs traces of at least {self.size} samples; "
-                             f"got shape {x.shape}")
+            raise ValueError(
+                f"{self!r} needs traces of at least {self.size} samples; "
+                f"got shape {x.shape}"
+            )
         self.length = x.shape[2]
-        return sliding_window_view(x, self.size, axis=2)[:, :, ::self.stride]
+        return sliding_window_view(x, self.size, axis=2)[:, :, :: self.stride]
 
     def __repr__(self):
         s = f", stride={self.stride}" if self.stride != self.size else ""
@@ -163,7 +206,9 @@ class MaxPool1D(_Pool1D):
 
     def backward(self, grad_out, need_input_grad=True):
         taps = (self.arg[..., None] == np.arange(self.size)) * grad_out[..., None]
-        return _scatter_taps(taps.astype(grad_out.dtype, copy=False), self.length, self.stride)
+        return _scatter_taps(
+            taps.astype(grad_out.dtype, copy=False), self.length, self.stride
+        )
 
 
 class AvgPool1D(_Pool1D):
@@ -173,7 +218,9 @@ class AvgPool1D(_Pool1D):
         return self._windows(x).mean(axis=-1)
 
     def backward(self, grad_out, need_input_grad=True):
-        taps = np.broadcast_to((grad_out / self.size)[..., None], grad_out.shape + (self.size,))
+        taps = np.broadcast_to(
+            (grad_out / self.size)[..., None], grad_out.shape + (self.size,)
+        )
         return _scatter_taps(taps, self.length, self.stride)
 
 

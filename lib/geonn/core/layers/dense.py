@@ -1,7 +1,9 @@
 """``Dense``: the fully connected layer z = x W + b."""
+
 import numpy as np
 
-from .. import _checks, init as _init
+from .. import _checks
+from .. import init as _init
 from .base import as_input
 from .spectral import WeightLayer
 
@@ -24,10 +26,13 @@ class Dense(WeightLayer):
     ``weight(train)`` is the matrix the forward pass multiplies by: W itself,
     unless :func:`spectral_norm` is attached, in which case W is its raw parameter.
     """
+
     param_names = ("W", "b")
     decay_names = ("W",)
 
-    def __init__(self, n_in, n_out, *, rng=None, init="xavier", W=None, b=None, dtype=float):
+    def __init__(
+        self, n_in, n_out, *, rng=None, init="xavier", W=None, b=None, dtype=float
+    ):
         self.n_in = _checks.integer("Dense n_in", n_in)
         self.n_out = _checks.integer("Dense n_out", n_out)
         dtype = _checks.float_dtype("Dense dtype", dtype)
@@ -36,12 +41,21 @@ class Dense(WeightLayer):
             W = _init.get(init)(self.n_in, self.n_out, rng)
         W = _checks.finite("Dense W", _checks.array("Dense W", W).astype(dtype))
         if W.shape != (self.n_in, self.n_out):
-            raise ValueError(f"W has shape {W.shape} but Dense({n_in}→{n_out}) needs "
-                             f"({n_in}, {n_out})")
-        b = np.zeros(self.n_out, dtype=dtype) if b is None else \
-            _checks.finite("Dense b", _checks.array("Dense b", b).astype(dtype).reshape(-1))
+            raise ValueError(
+                f"W has shape {W.shape} but Dense({n_in}→{n_out}) needs "
+                f"({n_in}, {n_out})"
+            )
+        b = (
+            np.zeros(self.n_out, dtype=dtype)
+            if b is None
+            else _checks.finite(
+                "Dense b", _checks.array("Dense b", b).astype(dtype).reshape(-1)
+            )
+        )
         if b.shape != (self.n_out,):
-            raise ValueError(f"b has shape {b.shape} but Dense({n_in}→{n_out}) needs ({n_out},)")
+            raise ValueError(
+                f"b has shape {b.shape} but Dense({n_in}→{n_out}) needs ({n_out},)"
+            )
         self.W, self.b = W, b
         self.dW = np.zeros_like(W)
         self.db = np.zeros_like(b)
@@ -51,11 +65,15 @@ class Dense(WeightLayer):
         if not isinstance(x, np.ndarray):
             x = as_input(x, repr(self))
         if x.ndim != 2:
-            raise ValueError(f"Dense({self.n_in}→{self.n_out}) needs 2-D input (n, {self.n_in}); "
-                             f"got shape {x.shape}")
+            raise ValueError(
+                f"Dense({self.n_in}→{self.n_out}) needs 2-D input (n, {self.n_in}); "
+                f"got shape {x.shape}"
+            )
         if x.shape[1] != self.n_in:
-            raise ValueError(f"X has {x.shape[1]} features but Dense({self.n_in}→{self.n_out}) "
-                             f"expects {self.n_in}")
+            raise ValueError(
+                f"X has {x.shape[1]} features but Dense({self.n_in}→{self.n_out}) "
+                f"expects {self.n_in}"
+            )
         if x.dtype != self.W.dtype:
             # compute in the layer's dtype: a float32 layer fed float64 stays on the
             # fast float32 BLAS path instead of a slow mixed-type matmul

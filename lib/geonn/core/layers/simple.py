@@ -1,4 +1,5 @@
 """Layers without parameters: activations, dropout, and shape changes."""
+
 import numpy as np
 
 from .. import _checks, activations
@@ -8,7 +9,8 @@ __all__ = ["Activation", "Dropout", "Flatten", "Reshape"]
 
 
 def _array(x, layer):
-    """A NumPy array passes as it is (the fast path); anything else is converted or refused."""
+    """A NumPy array passes as it is (the fast path); anything else is converted or
+    refused."""
     return x if isinstance(x, np.ndarray) else as_input(x, repr(layer))
 
 
@@ -43,7 +45,9 @@ class Dropout(Layer):
     """
 
     def __init__(self, p, *, rng):
-        self.p = _checks.number("Dropout probability p", p, low=0.0, high=1.0, high_open=True)
+        self.p = _checks.number(
+            "Dropout probability p", p, low=0.0, high=1.0, high_open=True
+        )
         self.rng = _checks.rng(rng, "Dropout")
         self.mask = None
 
@@ -53,7 +57,9 @@ class Dropout(Layer):
             self.mask = None
             return x
         # the mask in x's dtype, so float32 stays float32
-        self.mask = ((self.rng.random(x.shape) >= self.p) / (1.0 - self.p)).astype(x.dtype)
+        self.mask = ((self.rng.random(x.shape) >= self.p) / (1.0 - self.p)).astype(
+            x.dtype
+        )
         return x * self.mask
 
     def backward(self, grad_out, need_input_grad=True):
@@ -87,8 +93,10 @@ class Reshape(Layer):
     def forward(self, x, train=False):
         x = _array(x, self)
         if int(np.prod(x.shape[1:])) != int(np.prod(self.target)):
-            raise ValueError(f"Reshape{self.target} needs {int(np.prod(self.target))} values per "
-                             f"sample; got shape {x.shape}")
+            raise ValueError(
+                f"Reshape{self.target} needs {int(np.prod(self.target))} values per "
+                f"sample; got shape {x.shape}"
+            )
         self.shape = x.shape
         return x.reshape((len(x),) + self.target)
 

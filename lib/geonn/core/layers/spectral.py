@@ -12,6 +12,7 @@ held fixed the gradient is exact:
 
     ∂L/∂W = (c/σ) [G − (⟨G, W⟩/σ) u vᵀ],   G = ∂L/∂W_sn.
 """
+
 import numpy as np
 
 from .. import _checks
@@ -21,7 +22,8 @@ __all__ = ["SpectralNorm", "spectral_norm", "WeightLayer"]
 
 
 class SpectralNorm:
-    """The reparametrisation W → c·W/σ(W) that :func:`spectral_norm` attaches to a layer."""
+    """The reparametrisation W → c·W/σ(W) that :func:`spectral_norm` attaches to a
+    layer."""
 
     def __init__(self, W, bound=1.0, *, rng):
         self.bound = _checks.positive("SpectralNorm bound", bound)
@@ -34,7 +36,7 @@ class SpectralNorm:
 
     def weight(self, W, train=False):
         M = W.reshape(len(W), -1)
-        if train:            # one power-iteration step, in place so u's array is kept
+        if train:  # one power-iteration step, in place so u's array is kept
             w = M @ (M.T @ self.u)
             self.u[...] = w / np.linalg.norm(w)
         v = M.T @ self.u
@@ -55,6 +57,7 @@ class SpectralNorm:
 class WeightLayer(Layer):
     """A layer whose weight ``W`` may be reparametrised (Dense, Conv1D): the one place
     where a layer meets :class:`SpectralNorm`, attached as ``self.reparam``."""
+
     reparam = None
 
     def weight(self, train=False):
@@ -77,6 +80,8 @@ def spectral_norm(layer, bound=1.0, *, rng):
     ``layer.weight()`` is the normalised one.
     """
     if not isinstance(layer, WeightLayer):
-        raise TypeError(f"spectral_norm needs a Dense or Conv1D layer; got {type(layer).__name__}")
+        raise TypeError(
+            f"spectral_norm needs a Dense or Conv1D layer; got {type(layer).__name__}"
+        )
     layer.reparam = SpectralNorm(layer.W, bound, rng=rng)
     return layer

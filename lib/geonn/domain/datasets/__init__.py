@@ -10,6 +10,7 @@ in ``data/``, and the loaders read them back, checking columns, dtype and NaN.
 - :mod:`.seismic`: traces of the convolutional model and shot gathers with exact
   first breaks (chapters 8–10); :mod:`.signals`: its Ricker wavelet, noise and SNR
 """
+
 from . import elastic, mantle, porosity, seismic
 from .elastic import *  # noqa: F401,F403  (each module lists its public names in __all__)
 from .mantle import *  # noqa: F401,F403

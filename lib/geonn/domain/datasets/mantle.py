@@ -11,11 +11,20 @@ draws the eight inputs of the DLiES lecture in consistent SI units, labels
 each sample from Ra > Ra_cr, and returns the inputs divided by the reference
 scales in :data:`MANTLE_SCALES`, i.e. as dimensionless numbers of order one.
 """
+
 import numpy as np
 
 # names carry a MANTLE_ prefix: geonn.domain.datasets star-imports every data module
-__all__ = ["MANTLE_FEATURES", "MANTLE_UNITS", "MANTLE_SCALES", "MANTLE_DEPTH", "MANTLE_CLASSES",
-           "critical_rayleigh", "rayleigh_number", "mantle_stability"]
+__all__ = [
+    "MANTLE_FEATURES",
+    "MANTLE_UNITS",
+    "MANTLE_SCALES",
+    "MANTLE_DEPTH",
+    "MANTLE_CLASSES",
+    "critical_rayleigh",
+    "rayleigh_number",
+    "mantle_stability",
+]
 
 #: column names of X, in order
 MANTLE_FEATURES = ("g", "alpha", "nu", "kappa", "depth", "b", "lambda", "dT")
@@ -39,17 +48,21 @@ def critical_rayleigh(lam_star):
     """
     lam_star = np.asarray(lam_star, dtype=float)
     if not np.all(np.isfinite(lam_star)) or np.any(lam_star <= 0):
-        raise ValueError("critical_rayleigh needs a finite wavelength ratio lambda/b > 0; "
-                         f"got values from {lam_star.min()} to {lam_star.max()}")
-    s = lam_star ** 2
-    return np.pi ** 4 * (4.0 + s) ** 3 / (4.0 * s ** 2)
+        raise ValueError(
+            "critical_rayleigh needs a finite wavelength ratio lambda/b > 0; "
+            f"got values from {lam_star.min()} to {lam_star.max()}"
+        )
+    s = lam_star**2
+    return np.pi**4 * (4.0 + s) ** 3 / (4.0 * s**2)
 
 
 def _check_X(X):
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[1] != len(MANTLE_FEATURES):
-        raise ValueError(f"X must have shape (n, {len(MANTLE_FEATURES)}) with columns "
-                         f"{MANTLE_FEATURES}; got shape {X.shape}")
+        raise ValueError(
+            f"X must have shape (n, {len(MANTLE_FEATURES)}) with columns "
+            f"{MANTLE_FEATURES}; got shape {X.shape}"
+        )
     return X
 
 
@@ -63,7 +76,7 @@ def rayleigh_number(X):
     Returns shape (n,).  The depth column does not enter.
     """
     g, alpha, nu, kappa, _, b, _, dT = (_check_X(X) * MANTLE_SCALES).T
-    return alpha * g * dT * b ** 3 / (nu * kappa)
+    return alpha * g * dT * b**3 / (nu * kappa)
 
 
 def _log_uniform(lo, hi, n, rng):
@@ -75,9 +88,9 @@ def mantle_stability(n, rng):
 
     Inputs, in SI units before scaling (U: uniform, logU: uniform in the logarithm):
 
-    ====  ===================================  ==========================  ==============
+    ====  ===================================  ==========================  ===========
     col   quantity                             distribution                scale
-    ====  ===================================  ==========================  ==============
+    ====  ===================================  ==========================  ===========
     0     gravitational acceleration g         U[8, 11] m s⁻²              10 m s⁻²
     1     volume expansion coefficient α       U[1, 5]·10⁻⁵ K⁻¹            10⁻⁵ K⁻¹
     2     kinematic viscosity ν                logU[10¹⁶, 10²¹] m² s⁻¹     10¹⁸ m² s⁻¹
@@ -86,7 +99,7 @@ def mantle_stability(n, rng):
     5     thickness b                          logU[100, 2890] km          1000 km
     6     wavelength λ = λ* b                  λ* logU[0.5, 8]             1000 km
     7     temperature difference ΔT            logU[10, 3000] K            1000 K
-    ====  ===================================  ==========================  ==============
+    ====  ===================================  ==========================  ===========
 
     ν = η/ρ covers dynamic viscosities η ≈ 4·10¹⁹–4·10²⁴ Pa s at ρ ≈ 4000 kg m⁻³;
     every layer fits inside a 2890 km mantle.  The depth does not enter the
@@ -107,8 +120,10 @@ def mantle_stability(n, rng):
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive integer number of samples; got {n!r}")
     if not isinstance(rng, np.random.Generator):
-        raise TypeError("mantle_stability needs rng=np.random.default_rng(seed); "
-                        f"got {type(rng).__name__}")
+        raise TypeError(
+            "mantle_stability needs rng=np.random.default_rng(seed); "
+            f"got {type(rng).__name__}"
+        )
     n = int(n)
     km = 1e3
     g = rng.uniform(8.0, 11.0, n)

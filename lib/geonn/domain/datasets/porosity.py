@@ -9,17 +9,34 @@ Units: X, Y and depth in m; porosity as a fraction (v/v); AI in
 (m/s)·(g/cm³) = 10³ kg/(m²·s).  Maps are indexed ``map[iy, ix]`` with cell
 centres at X = 5 + 10·ix, Y = 5 + 10·iy (plot with ``origin="lower"``).
 """
+
 from pathlib import Path
 
 import numpy as np
 
 from ._files import check_range, load_map, read_csv
 
-__all__ = ["DATA_DIR", "CELL", "SHAPE", "AI_NOISE_SIGMA", "PHI_NOISE_SIGMA_1D",
-           "gaussian_random_field", "porosity_from_field", "ai_from_porosity",
-           "porosity_from_ai", "make_porosity_maps", "sample_wells",
-           "porosity_depth_trend", "make_porosity_depth", "generate_porosity_data", "map_extent",
-           "load_porosity_wells", "load_ai_map", "load_porosity_map", "load_porosity_depth"]
+__all__ = [
+    "DATA_DIR",
+    "CELL",
+    "SHAPE",
+    "AI_NOISE_SIGMA",
+    "PHI_NOISE_SIGMA_1D",
+    "gaussian_random_field",
+    "porosity_from_field",
+    "ai_from_porosity",
+    "porosity_from_ai",
+    "make_porosity_maps",
+    "sample_wells",
+    "porosity_depth_trend",
+    "make_porosity_depth",
+    "generate_porosity_data",
+    "map_extent",
+    "load_porosity_wells",
+    "load_ai_map",
+    "load_porosity_map",
+    "load_porosity_depth",
+]
 
 
 def _data_dir():
@@ -27,25 +44,26 @@ def _data_dir():
     otherwise the same files installed with geonn as the package ``geonn.data``
     (pyproject.toml maps it onto data/), so ``pip install .`` finds them too."""
     here = Path(__file__).resolve().parent
-    source = here.parents[3] / "data"            # lib/geonn/domain/datasets/ → data/
+    source = here.parents[3] / "data"  # lib/geonn/domain/datasets/ → data/
     if (source / "make_data.py").is_file():
         return source
-    return here.parents[1] / "data"              # site-packages/geonn/data/
+    return here.parents[1] / "data"  # site-packages/geonn/data/
 
 
 DATA_DIR = _data_dir()
-CELL = 10.0                 # m, grid spacing
-SHAPE = (100, 100)          # (ny, nx): 1 km × 1 km
-AI_NOISE_SIGMA = 150.0      # (m/s)·(g/cm³), Gaussian noise added to the AI map
+CELL = 10.0  # m, grid spacing
+SHAPE = (100, 100)  # (ny, nx): 1 km × 1 km
+AI_NOISE_SIGMA = 150.0  # (m/s)·(g/cm³), Gaussian noise added to the AI map
 PHI_NOISE_SIGMA_1D = 0.008  # porosity noise of the 1-D series
 
 # Rock physics: Wyllie time average (velocity) and linear density mixing
-V_MATRIX, V_FLUID = 6000.0, 400.0      # m/s: quartz-rich matrix; gas-charged pores
-RHO_MATRIX, RHO_FLUID = 2.65, 0.25     # g/cm³
+V_MATRIX, V_FLUID = 6000.0, 400.0  # m/s: quartz-rich matrix; gas-charged pores
+RHO_MATRIX, RHO_FLUID = 2.65, 0.25  # g/cm³
 
 
-def gaussian_random_field(rng, shape=SHAPE, cell=CELL, range_major=400.0, range_minor=150.0,
-                          azimuth=60.0):
+def gaussian_random_field(
+    rng, shape=SHAPE, cell=CELL, range_major=400.0, range_minor=150.0, azimuth=60.0
+):
     """Standard-normal field with a spherical variogram, by the spectral (FFT) method.
 
     γ(h) = 1.5 h − 0.5 h³ for h < 1, 1 beyond, with the anisotropic lag
@@ -55,12 +73,21 @@ def gaussian_random_field(rng, shape=SHAPE, cell=CELL, range_major=400.0, range_
     so the periodic wrap-around does not correlate opposite edges.  The
     result is standardised to mean 0, standard deviation 1 on ``shape``.
     """
-    for name, value in (("range_major", range_major), ("range_minor", range_minor),
-                        ("cell", cell)):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-                or not np.isfinite(value) or value <= 0:
-            raise ValueError(f"gaussian_random_field: {name} must be a positive length in m; "
-                             f"got {value!r}")
+    for name, value in (
+        ("range_major", range_major),
+        ("range_minor", range_minor),
+        ("cell", cell),
+    ):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float, np.integer, np.floating))
+            or not np.isfinite(value)
+            or value <= 0
+        ):
+            raise ValueError(
+                f"gaussian_random_field: {name} must be a positive length in m; "
+                f"got {value!r}"
+            )
     ny, nx = shape
     pad = int(np.ceil(range_major / cell))
     my, mx = ny + pad, nx + pad
@@ -71,8 +98,8 @@ def gaussian_random_field(rng, shape=SHAPE, cell=CELL, range_major=400.0, range_
     d_major = dx * np.sin(theta) + dy * np.cos(theta)
     d_minor = dx * np.cos(theta) - dy * np.sin(theta)
     h = np.minimum(np.hypot(d_major / range_major, d_minor / range_minor), 1.0)
-    cov = 1.0 - (1.5 * h - 0.5 * h ** 3)
-    S = np.maximum(np.fft.fft2(cov).real, 0.0)   # round-off can leave tiny negatives
+    cov = 1.0 - (1.5 * h - 0.5 * h**3)
+    S = np.maximum(np.fft.fft2(cov).real, 0.0)  # round-off can leave tiny negatives
     noise = rng.standard_normal((my, mx))
     field = np.fft.ifft2(np.sqrt(S) * np.fft.fft2(noise)).real[:ny, :nx]
     return (field - field.mean()) / field.std()
@@ -124,8 +151,13 @@ def sample_wells(phi, ai, rng, n=180, cell=CELL, threshold=0.18):
     flat = rng.choice(phi.size, size=n, replace=False)
     iy, ix = np.unravel_index(flat, phi.shape)
     porosity = phi[iy, ix]
-    return {"X": (ix + 0.5) * cell, "Y": (iy + 0.5) * cell, "porosity": porosity,
-            "AI": ai[iy, ix], "facies": (porosity >= threshold).astype(float)}
+    return {
+        "X": (ix + 0.5) * cell,
+        "Y": (iy + 0.5) * cell,
+        "porosity": porosity,
+        "AI": ai[iy, ix],
+        "facies": (porosity >= threshold).astype(float),
+    }
 
 
 def porosity_depth_trend(depth):
@@ -140,7 +172,10 @@ def make_porosity_depth(rng, n=40, top=1000.0, step=25.0, sigma=PHI_NOISE_SIGMA_
     φ(z) + ε with ε ~ N(0, sigma²), at depths z = top, top + step, … (m).
     """
     depth = top + step * np.arange(n)
-    return {"depth": depth, "porosity": porosity_depth_trend(depth) + rng.normal(0.0, sigma, n)}
+    return {
+        "depth": depth,
+        "porosity": porosity_depth_trend(depth) + rng.normal(0.0, sigma, n),
+    }
 
 
 def generate_porosity_data(seed=6):
@@ -148,8 +183,12 @@ def generate_porosity_data(seed=6):
     rng = np.random.default_rng(seed)
     phi, ai = make_porosity_maps(rng)
     wells = sample_wells(phi, ai, rng)
-    return {"porosity_map": phi, "ai_map": ai, "wells": wells,
-            "depth": make_porosity_depth(rng)}
+    return {
+        "porosity_map": phi,
+        "ai_map": ai,
+        "wells": wells,
+        "depth": make_porosity_depth(rng),
+    }
 
 
 def map_extent(shape=SHAPE, cell=CELL):
@@ -159,15 +198,18 @@ def map_extent(shape=SHAPE, cell=CELL):
 
 # -- loaders -------------------------------------------------------------------
 def _check_porosity(path, name, values):
-    check_range(path, name, values, 0.0, 1.0, "porosity must be a fraction, not percent")
+    check_range(
+        path, name, values, 0.0, 1.0, "porosity must be a fraction, not percent"
+    )
 
 
 def load_porosity_wells(path=None):
     """The wells of chapter 6 as ``{"X", "Y", "porosity", "AI", "facies"}``,
     each a float64 array of shape (n_wells,).  Units: m, m, fraction,
     (m/s)·(g/cm³), 0/1.  Default file: ``data/porosity_wells.csv``."""
-    path, d = read_csv(path, ["X", "Y", "porosity", "AI", "facies"],
-                       DATA_DIR / "porosity_wells.csv")
+    path, d = read_csv(
+        path, ["X", "Y", "porosity", "AI", "facies"], DATA_DIR / "porosity_wells.csv"
+    )
     _check_porosity(path, "porosity", d["porosity"])
     check_range(path, "AI", d["AI"], 0.0, np.inf, "acoustic impedance must be positive")
     if not np.isin(d["facies"], (0.0, 1.0)).all():
@@ -187,7 +229,9 @@ def load_ai_map(path=None):
     """Acoustic-impedance map (ny, nx), (m/s)·(g/cm³), float64; ``data/ai_map.npy``."""
     path, a = load_map(path, DATA_DIR / "ai_map.npy", "AI")
     if a.min() <= 0:
-        raise ValueError(f"{path}: acoustic impedance must be positive; min is {a.min():g}")
+        raise ValueError(
+            f"{path}: acoustic impedance must be positive; min is {a.min():g}"
+        )
     return a
 
 
@@ -195,6 +239,8 @@ def load_porosity_map(path=None):
     """True porosity map (ny, nx), fraction, float64; ``data/porosity_map.npy``."""
     path, a = load_map(path, DATA_DIR / "porosity_map.npy", "porosity")
     if a.min() < 0 or a.max() > 1:
-        raise ValueError(f"{path}: porosity must be a fraction in [0, 1], not percent; "
-                         f"it spans {a.min():g} to {a.max():g}")
+        raise ValueError(
+            f"{path}: porosity must be a fraction in [0, 1], not percent; "
+            f"it spans {a.min():g} to {a.max():g}"
+        )
     return a

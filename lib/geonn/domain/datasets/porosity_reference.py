@@ -19,6 +19,7 @@ often near its mean, so its error is larger.
 Everything here is computed from the generator's stated distributions, by
 quadrature (deterministic) or by Monte Carlo (a check); nothing is fitted.
 """
+
 import numpy as np
 
 from geonn.core import _checks
@@ -33,7 +34,9 @@ __all__ = ["posterior_mean_porosity", "bayes_rmse", "bayes_rmse_monte_carlo"]
 _Z_GRID = np.linspace(-8.5, 8.5, 3401)
 
 
-def posterior_mean_porosity(ai, sigma=AI_NOISE_SIGMA, facies=None, threshold=0.18, chunk=4096):
+def posterior_mean_porosity(
+    ai, sigma=AI_NOISE_SIGMA, facies=None, threshold=0.18, chunk=4096
+):
     """E[φ | AI] under the generator, for an array ``ai`` of any shape.
 
     With ``facies`` (0/1, the shape of ``ai``) it returns E[φ | AI, facies]
@@ -53,21 +56,23 @@ def posterior_mean_porosity(ai, sigma=AI_NOISE_SIGMA, facies=None, threshold=0.1
     if facies is not None:
         facies = np.asarray(facies, dtype=float)
         if facies.shape != a.shape or not np.isin(facies, (0.0, 1.0)).all():
-            raise ValueError(f"facies must be 0 or 1 with the shape of ai {a.shape}; "
-                             f"got shape {facies.shape}")
+            raise ValueError(
+                f"facies must be 0 or 1 with the shape of ai {a.shape}; "
+                f"got shape {facies.shape}"
+            )
     phi = porosity_from_field(_Z_GRID)
     ai_grid = ai_from_porosity(phi)
-    log_prior = -0.5 * _Z_GRID ** 2
+    log_prior = -0.5 * _Z_GRID**2
     flat = a.ravel()
     out = np.empty_like(flat)
     for start in range(0, flat.size, chunk):
-        block = flat[start:start + chunk, None]
+        block = flat[start : start + chunk, None]
         log_w = log_prior - 0.5 * ((block - ai_grid) / sigma) ** 2
         if facies is not None:
-            sand = facies.ravel()[start:start + chunk, None] == 1.0
+            sand = facies.ravel()[start : start + chunk, None] == 1.0
             log_w = np.where((phi >= threshold) == sand, log_w, -np.inf)
-        w = np.exp(log_w - log_w.max(axis=1, keepdims=True))   # stable for any AI
-        out[start:start + chunk] = (w @ phi) / w.sum(axis=1)
+        w = np.exp(log_w - log_w.max(axis=1, keepdims=True))  # stable for any AI
+        out[start : start + chunk] = (w @ phi) / w.sum(axis=1)
     return out.reshape(a.shape)
 
 

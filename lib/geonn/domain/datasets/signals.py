@@ -3,6 +3,7 @@
 Helpers of :mod:`.seismic` (which re-exports the public ones). Times in s,
 frequencies in Hz.
 """
+
 import numpy as np
 
 from geonn.core import _checks
@@ -21,20 +22,30 @@ def _ricker_at(tau, f):
 def _check_dt_f(dt, f_range):
     dt = _checks.positive("dt", dt)
     if not (isinstance(f_range, (tuple, list)) and len(f_range) == 2):
-        raise ValueError(f"f_range must be a pair (f_low, f_high) in Hz; got {f_range!r}")
+        raise ValueError(
+            f"f_range must be a pair (f_low, f_high) in Hz; got {f_range!r}"
+        )
     f_lo = _checks.positive("f_range[0]", f_range[0])
     f_hi = _checks.positive("f_range[1]", f_range[1])
     if f_lo > f_hi:
-        raise ValueError(f"f_range must be (low, high) with low ≤ high; got {f_range!r}")
+        raise ValueError(
+            f"f_range must be (low, high) with low ≤ high; got {f_range!r}"
+        )
     # a Ricker carries energy up to about 2.5 f_peak: keep it below Nyquist = 1/(2 dt)
     if f_hi > 1.0 / (5.0 * dt):
-        raise ValueError(f"f_range[1] = {f_hi:g} Hz would alias at dt = {dt:g} s: a Ricker "
-                         f"needs f_peak ≤ 1/(5 dt) = {1 / (5 * dt):g} Hz")
+        raise ValueError(
+            f"f_range[1] = {f_hi:g} Hz would alias at dt = {dt:g} s: a Ricker "
+            f"needs f_peak ≤ 1/(5 dt) = {1 / (5 * dt):g} Hz"
+        )
     return dt, f_lo, f_hi
 
 
 def _check_snr(snr_db):
-    return None if snr_db is None else _checks.number("snr_db", snr_db, low=-40.0, high=80.0)
+    return (
+        None
+        if snr_db is None
+        else _checks.number("snr_db", snr_db, low=-40.0, high=80.0)
+    )
 
 
 def ricker(f_peak, dt=0.002, duration=0.128):
@@ -49,9 +60,13 @@ def ricker(f_peak, dt=0.002, duration=0.128):
     if not np.all(np.isfinite(f)) or np.any(f <= 0):
         raise ValueError(f"f_peak must be positive and finite (Hz); got {f_peak!r}")
     if np.any(f > 1.0 / (5.0 * dt)):
-        raise ValueError(f"f_peak above 1/(5 dt) = {1 / (5 * dt):g} Hz would alias at dt = {dt:g} s")
+        raise ValueError(
+            f"f_peak above 1/(5 dt) = {1 / (5 * dt):g} Hz would alias at dt = {dt:g} s"
+        )
     if duration < 2 * dt:
-        raise ValueError(f"duration = {duration:g} s is shorter than two samples of dt = {dt:g} s")
+        raise ValueError(
+            f"duration = {duration:g} s is shorter than two samples of dt = {dt:g} s"
+        )
     w, t = _import_bruges().filters.ricker(duration, dt, f, return_t=True)
     return t, w
 
@@ -72,15 +87,20 @@ def band_limited_noise(shape, rng, dt=0.002, band=None):
         band = (2.0, 0.4 / dt)
     if not (isinstance(band, (tuple, list)) and len(band) == 2):
         raise ValueError(f"band must be a pair (f_low, f_high) in Hz; got {band!r}")
-    lo, hi = (_checks.number(f"band[{i}]", b, low=0.0, high=0.5 / dt) for i, b in enumerate(band))
+    lo, hi = (
+        _checks.number(f"band[{i}]", b, low=0.0, high=0.5 / dt)
+        for i, b in enumerate(band)
+    )
     f = np.fft.rfftfreq(nt, dt)
     keep = (f >= lo) & (f <= hi)
     if lo >= hi or keep.sum() < 2:
-        raise ValueError(f"band = {band!r} Hz holds fewer than two frequencies of a "
-                         f"{nt}-sample trace at dt = {dt:g} s")
+        raise ValueError(
+            f"band = {band!r} Hz holds fewer than two frequencies of a "
+            f"{nt}-sample trace at dt = {dt:g} s"
+        )
     spectrum = np.fft.rfft(rng.standard_normal(shape), axis=-1) * keep
     n = np.fft.irfft(spectrum, nt, axis=-1)
-    return n / np.sqrt(np.mean(n ** 2, axis=-1, keepdims=True))
+    return n / np.sqrt(np.mean(n**2, axis=-1, keepdims=True))
 
 
 def snr_db(clean, noisy):
@@ -91,18 +111,25 @@ def snr_db(clean, noisy):
     clean = _checks.array("clean", clean)
     noisy = _checks.array("noisy", noisy)
     if clean.shape != noisy.shape:
-        raise ValueError(f"clean and noisy must have the same shape; got {clean.shape} "
-                         f"and {noisy.shape}")
+        raise ValueError(
+            f"clean and noisy must have the same shape; got {clean.shape} "
+            f"and {noisy.shape}"
+        )
     noise = np.sum((noisy - clean) ** 2, axis=-1)
-    with np.errstate(divide="ignore"):   # a noise-free trace has an infinite SNR
-        return 10.0 * np.log10(np.sum(clean ** 2, axis=-1) / noise)
+    with np.errstate(divide="ignore"):  # a noise-free trace has an infinite SNR
+        return 10.0 * np.log10(np.sum(clean**2, axis=-1) / noise)
 
 
 def _add_noise(clean, rng, dt, snr_db, live=None):
-    """clean + noise whose power is Σclean²/10^(snr/10) over the (live) traces of axis -2."""
+    """clean + noise whose power is Σclean²/10^(snr/10) over the (live) traces of
+    axis -2."""
     noise = band_limited_noise(clean.shape, rng, dt)
-    power = clean ** 2 if live is None else clean ** 2 * live[..., None]
-    count = clean.shape[-1] if live is None else clean.shape[-1] * np.maximum(live.sum(-1), 1)
+    power = clean**2 if live is None else clean**2 * live[..., None]
+    count = (
+        clean.shape[-1]
+        if live is None
+        else clean.shape[-1] * np.maximum(live.sum(-1), 1)
+    )
     axes = -1 if live is None else (-2, -1)
     sigma = np.sqrt(power.sum(axis=axes) / count / 10.0 ** (snr_db / 10.0))
     return noise * (sigma[..., None] if live is None else sigma[..., None, None])
@@ -119,11 +146,15 @@ def add_noise(clean, snr_db, rng, dt=0.002):
     clean = _checks.traces("clean", clean, min_length=2)
     snr = np.broadcast_to(np.asarray(snr_db, dtype=float), clean.shape[:-1])
     if not np.all(np.isfinite(snr)) or snr.min() < -40.0 or snr.max() > 80.0:
-        raise ValueError(f"snr_db must be finite and between -40 and 80 dB; got "
-                         f"{snr.min():g} to {snr.max():g}")
-    rms = np.sqrt(np.mean(clean ** 2, axis=-1))
+        raise ValueError(
+            f"snr_db must be finite and between -40 and 80 dB; got "
+            f"{snr.min():g} to {snr.max():g}"
+        )
+    rms = np.sqrt(np.mean(clean**2, axis=-1))
     if np.any(rms == 0):
-        raise ValueError(f"{int(np.sum(rms == 0))} trace(s) of clean are all zero: an SNR needs "
-                         f"signal (drop dead traces first)")
+        raise ValueError(
+            f"{int(np.sum(rms == 0))} trace(s) of clean are all zero: an SNR needs "
+            f"signal (drop dead traces first)"
+        )
     noise = band_limited_noise(clean.shape, rng, dt)
     return clean + (rms * 10.0 ** (-snr / 20.0))[..., None] * noise

@@ -1,4 +1,5 @@
-"""First-break picking: classical pickers, pick errors and a small 1-D CNN picker (chapter 8).
+"""First-break picking: classical pickers, pick errors and a small 1-D CNN picker
+(chapter 8).
 
 Traces are arrays (..., nt) with the time axis last, sampled every ``dt``
 seconds; picks are times in seconds, shaped like the traces without their
@@ -13,13 +14,14 @@ last axis, NaN where a trace holds nothing to pick (all zeros: a dead trace).
 - :func:`rms_ms`, :func:`median_abs_ms`: pick errors in milliseconds;
   :func:`calibrate`: a picker's setting and bias from labelled traces.
 - :func:`normalise_traces`: per-trace scaling to unit RMS.
-- :func:`picker_inputs`, :func:`cnn_picker`, :func:`gaussian_labels`, :func:`pick_from_logits`,
-  :func:`cnn_pick`: the network treats picking as classification over the nt
-  samples of a trace.
+- :func:`picker_inputs`, :func:`cnn_picker`, :func:`gaussian_labels`,
+  :func:`pick_from_logits`, :func:`cnn_pick`: the network treats picking as
+  classification over the nt samples of a trace.
 """
+
+from . import classical, cnn, window
 from .classical import *  # noqa: F401,F403  (each module lists its names in __all__)
 from .cnn import *  # noqa: F401,F403
 from .window import *  # noqa: F401,F403
-from . import classical, cnn, window
 
 __all__ = classical.__all__ + window.__all__ + cnn.__all__

@@ -1,17 +1,27 @@
 """Classical first-break pickers and pick errors: STA/LTA (Allen 1978), the energy ratio
-(Coppens 1985), per-trace normalisation, a grid-search calibration, RMS and median errors (ms).
+(Coppens 1985), per-trace normalisation, a grid-search calibration, RMS and median
+errors (ms).
 
 Traces are (..., nt), time last, sampled every ``dt`` s; picks are times in s shaped
 like the traces without their last axis, NaN on an all-zero (dead) trace.
 """
+
 import numpy as np
 
 from geonn.core import _checks
 
 from .window import _search
 
-__all__ = ["normalise_traces", "sta_lta", "pick_sta_lta", "energy_ratio", "pick_energy_ratio",
-           "calibrate", "rms_ms", "median_abs_ms"]
+__all__ = [
+    "normalise_traces",
+    "sta_lta",
+    "pick_sta_lta",
+    "energy_ratio",
+    "pick_energy_ratio",
+    "calibrate",
+    "rms_ms",
+    "median_abs_ms",
+]
 
 
 def _traces(x, who):
@@ -22,13 +32,16 @@ def _samples(name, seconds, dt, nt):
     """A window length in seconds → a whole number of samples in 1..nt."""
     n = int(round(_checks.positive(name, seconds) / dt))
     if not 1 <= n <= nt:
-        raise ValueError(f"{name} = {seconds:g} s is {n} samples at dt = {dt:g} s; it must be "
-                         f"between 1 sample and the trace length ({nt} samples)")
+        raise ValueError(
+            f"{name} = {seconds:g} s is {n} samples at dt = {dt:g} s; it must be "
+            f"between 1 sample and the trace length ({nt} samples)"
+        )
     return n
 
 
 def _trailing_sum(e, n):
-    """Σ e over the n samples ending at each sample (fewer at the start), along the last axis."""
+    """Σ e over the n samples ending at each sample (fewer at the start), along the
+    last axis."""
     c = np.cumsum(e, axis=-1)
     out = c.copy()
     out[..., n:] -= c[..., :-n]
@@ -46,15 +59,15 @@ def normalise_traces(x):
     shape of an arrival, not the gain of the trace or its distance from the source.
     """
     x = _traces(x, "normalise_traces")
-    rms = np.sqrt(np.mean(x ** 2, axis=-1, keepdims=True))
+    rms = np.sqrt(np.mean(x**2, axis=-1, keepdims=True))
     return np.divide(x, rms, out=np.zeros_like(x), where=rms > 0)
 
 
 def sta_lta(x, dt, sta, lta):
     """Allen's (1978) ratio of short-term to long-term average energy, per sample.
 
-    R[i] = (1/n_s Σ_{j=i−n_s+1..i} x_j²) / (1/n_l Σ_{j=i−n_l+1..i} x_j²), with n_s = sta/dt
-    and n_l = lta/dt samples: both windows end at sample i (causal, as on a
+    R[i] = (1/n_s Σ_{j=i−n_s+1..i} x_j²) / (1/n_l Σ_{j=i−n_l+1..i} x_j²), with
+    n_s = sta/dt and n_l = lta/dt samples: both windows end at sample i (causal, as on a
     recorder), and both are shorter at the start of the trace, where they hold
     only the samples recorded so far.  x (..., nt) → R (..., nt), dimensionless;
     R = 0 where the long window holds no energy (a dead trace).  Allen's
@@ -66,11 +79,13 @@ def sta_lta(x, dt, sta, lta):
     n_s, n_l = _samples("sta", sta, dt, nt), _samples("lta", lta, dt, nt)
     if n_s >= n_l:
         raise ValueError(f"sta ({sta:g} s) must be shorter than lta ({lta:g} s)")
-    e = x ** 2
+    e = x**2
     count = np.arange(1, nt + 1)
     short = _trailing_sum(e, n_s) / np.minimum(count, n_s)
     long_ = _trailing_sum(e, n_l) / np.minimum(count, n_l)
-    return np.divide(short, long_, out=np.zeros_like(short), where=long_ > 1e-30 * e.max(initial=0))
+    return np.divide(
+        short, long_, out=np.zeros_like(short), where=long_ > 1e-30 * e.max(initial=0)
+    )
 
 
 def pick_sta_lta(x, dt, sta, lta, threshold, search=None):
@@ -108,7 +123,7 @@ def energy_ratio(x, dt, window, beta=0.01):
     dt = _checks.positive("dt", dt)
     beta = _checks.number("beta", beta, low=0.0, low_open=True)
     n = _samples("window", window, dt, x.shape[-1])
-    e = x ** 2
+    e = x**2
     E2 = np.cumsum(e, axis=-1)
     denom = E2 + beta * E2[..., -1:]
     return np.divide(_trailing_sum(e, n), denom, out=np.zeros_like(e), where=denom > 0)
@@ -120,14 +135,17 @@ def pick_energy_ratio(x, dt, window, beta=0.01, search=None):
     x (..., nt) → picks (...); NaN for a dead trace. The ratio climbs while the
     window fills with the first arrival and drifts down in later energy, since
     E₂ only grows, so its steepest rise marks the onset of the first arrival;
-    its maximum would sit about one window later. ``search``: as in :func:`pick_sta_lta`,
-    the samples i where the rise may be picked (i ≥ 1).
+    its maximum would sit about one window later. ``search``: as in
+    :func:`pick_sta_lta`, the samples i where the rise may be picked (i ≥ 1).
     """
     x = _traces(x, "pick_energy_ratio")
     rise = np.diff(energy_ratio(x, dt, window, beta), axis=-1)
     if search is not None:
-        rise = np.where(_search(search, x.shape, "pick_energy_ratio", first=1)[..., 1:], rise,
-                        -np.inf)
+        rise = np.where(
+            _search(search, x.shape, "pick_energy_ratio", first=1)[..., 1:],
+            rise,
+            -np.inf,
+        )
     return np.where(_dead(x), np.nan, (np.argmax(rise, axis=-1) + 1) * dt)
 
 
@@ -159,25 +177,32 @@ def _errors_ms(pick, truth, mask, who):
     pick = _checks.array(f"{who}: pick", pick)
     truth = _checks.finite(f"{who}: truth", _checks.array(f"{who}: truth", truth))
     if pick.shape != truth.shape:
-        raise ValueError(f"{who}: pick has shape {pick.shape} but truth has shape {truth.shape}")
+        raise ValueError(
+            f"{who}: pick has shape {pick.shape} but truth has shape {truth.shape}"
+        )
     keep = np.ones(pick.shape, bool)
     if mask is not None:
         mask = np.asarray(mask)
         if mask.dtype != bool or mask.shape != pick.shape:
-            raise ValueError(f"{who}: mask must be a boolean array of shape {pick.shape} (True = "
-                             f"leave the trace out); got {mask.dtype} of shape {mask.shape}")
+            raise ValueError(
+                f"{who}: mask must be a boolean array of shape {pick.shape} (True = "
+                f"leave the trace out); got {mask.dtype} of shape {mask.shape}"
+            )
         keep = ~mask
     if not keep.any():
         raise ValueError(f"{who}: every trace is masked; there is no pick to score")
     err = (pick - truth)[keep]
     if not np.all(np.isfinite(err)):
-        raise ValueError(f"{who}: {int(np.sum(~np.isfinite(err)))} unmasked pick(s) are NaN or "
-                         f"inf (dead traces?); pass mask=dead to leave them out")
+        raise ValueError(
+            f"{who}: {int(np.sum(~np.isfinite(err)))} unmasked pick(s) are NaN or "
+            f"inf (dead traces?); pass mask=dead to leave them out"
+        )
     return 1e3 * err
 
 
 def rms_ms(pick, truth, mask=None):
-    """RMS pick error √(mean (pick − truth)²) in ms, over the traces where ``mask`` is False.
+    """RMS pick error √(mean (pick − truth)²) in ms, over the traces where ``mask`` is
+    False.
 
     pick, truth: times in s, same shape; mask: bool, same shape, True for a
     trace to leave out (a dead trace, as in ``numpy.ma``).
@@ -186,5 +211,6 @@ def rms_ms(pick, truth, mask=None):
 
 
 def median_abs_ms(pick, truth, mask=None):
-    """Median of |pick − truth| in ms over the unmasked traces: a few wild picks barely move it."""
+    """Median of |pick − truth| in ms over the unmasked traces: a few wild picks barely
+    move it."""
     return float(np.median(np.abs(_errors_ms(pick, truth, mask, "median_abs_ms"))))

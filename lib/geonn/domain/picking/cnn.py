@@ -1,5 +1,6 @@
 """The CNN first-break picker: classification over the nt samples of a trace, with
 Gaussian soft labels, a softmax cross-entropy, and a parabola-refined argmax."""
+
 import numpy as np
 
 from geonn.core import _checks
@@ -8,7 +9,13 @@ from geonn.core.network import Sequential
 
 from .classical import _traces, normalise_traces
 
-__all__ = ["picker_inputs", "gaussian_labels", "pick_from_logits", "cnn_picker", "cnn_pick"]
+__all__ = [
+    "picker_inputs",
+    "gaussian_labels",
+    "pick_from_logits",
+    "cnn_picker",
+    "cnn_pick",
+]
 
 
 def picker_inputs(x, offset=None):
@@ -24,9 +31,13 @@ def picker_inputs(x, offset=None):
     if offset is not None:
         offset = _checks.array("picker_inputs: offset", offset, ndim=1)
         if offset.shape != (x.shape[1],) or not np.max(np.abs(offset)) > 0:
-            raise ValueError(f"picker_inputs: offset needs one non-zero distance per trace, shape "
-                             f"({x.shape[1]},); got {offset.shape}")
-        channels.append(np.broadcast_to((offset / np.max(np.abs(offset)))[:, None], x.shape))
+            raise ValueError(
+                f"picker_inputs: offset needs one non-zero distance per trace, shape "
+                f"({x.shape[1]},); got {offset.shape}"
+            )
+        channels.append(
+            np.broadcast_to((offset / np.max(np.abs(offset)))[:, None], x.shape)
+        )
     return np.stack(channels, axis=2).reshape(-1, len(channels), x.shape[-1])
 
 
@@ -41,8 +52,10 @@ def gaussian_labels(first_break, t, sigma):
     t = _checks.array("t", t, ndim=1)
     sigma = _checks.positive("sigma", sigma)
     if np.any(fb < t[0]) or np.any(fb > t[-1]):
-        raise ValueError(f"first_break must lie inside the trace ({t[0]:g}–{t[-1]:g} s); "
-                         f"got {fb.min():g}–{fb.max():g} s")
+        raise ValueError(
+            f"first_break must lie inside the trace ({t[0]:g}–{t[-1]:g} s); "
+            f"got {fb.min():g}–{fb.max():g} s"
+        )
     logits = -0.5 * ((t - fb[..., None]) / sigma) ** 2
     p = np.exp(logits - logits.max(axis=-1, keepdims=True))
     return p / p.sum(axis=-1, keepdims=True)
@@ -68,7 +81,8 @@ def pick_from_logits(z, dt):
 
 
 def cnn_picker(nt, rng, channels=(8, 16), kernel_size=9, in_channels=1, dtype=float):
-    """A 1-D CNN that scores every sample of a trace: (n, in_channels, nt) → logits (n, nt).
+    """A 1-D CNN that scores every sample of a trace: (n, in_channels, nt) → logits
+    (n, nt).
 
     Each stage is Conv1D (kernel_size, 'same') → ReLU → MaxPool1D(2), which finds
     wavelet-shaped energy and halves the length; a last Dense layer maps the
@@ -79,17 +93,26 @@ def cnn_picker(nt, rng, channels=(8, 16), kernel_size=9, in_channels=1, dtype=fl
     """
     nt = _checks.integer("nt", nt, low=2)
     _checks.rng(rng, "cnn_picker")
-    if not channels or any(isinstance(c, bool) or not isinstance(c, (int, np.integer)) or c < 1
-                           for c in channels):
-        raise ValueError(f"channels must be a non-empty sequence of positive integers; "
-                         f"got {channels!r}")
+    if not channels or any(
+        isinstance(c, bool) or not isinstance(c, (int, np.integer)) or c < 1
+        for c in channels
+    ):
+        raise ValueError(
+            f"channels must be a non-empty sequence of positive integers; "
+            f"got {channels!r}"
+        )
     if nt % 2 ** len(channels):
-        raise ValueError(f"nt = {nt} must be divisible by 2^{len(channels)} = {2 ** len(channels)} "
-                         f"(one pooling by 2 per stage)")
+        raise ValueError(
+            f"nt = {nt} must be divisible by 2^{len(channels)} = {2 ** len(channels)} "
+            f"(one pooling by 2 per stage)"
+        )
     layers, c_in = [], _checks.integer("in_channels", in_channels)
     for c in channels:
-        layers += [Conv1D(c_in, int(c), kernel_size, rng=rng, init="he", dtype=dtype),
-                   Activation("relu"), MaxPool1D(2)]
+        layers += [
+            Conv1D(c_in, int(c), kernel_size, rng=rng, init="he", dtype=dtype),
+            Activation("relu"),
+            MaxPool1D(2),
+        ]
         c_in = int(c)
     n_features = c_in * nt // 2 ** len(channels)
     layers += [Flatten(), Dense(n_features, nt, rng=rng, init="glorot", dtype=dtype)]
@@ -105,6 +128,7 @@ def cnn_pick(net, x, dt, batch_size=500):
     """
     x = _checks.array("cnn_pick: x", x, ndim=3)
     batch_size = _checks.integer("batch_size", batch_size)
-    logits = np.concatenate([net.predict(x[i:i + batch_size])
-                             for i in range(0, len(x), batch_size)])
+    logits = np.concatenate(
+        [net.predict(x[i : i + batch_size]) for i in range(0, len(x), batch_size)]
+    )
     return pick_from_logits(logits, dt)

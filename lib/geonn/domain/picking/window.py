@@ -9,6 +9,7 @@ too: the offset, and the labels.
 Times in s. A ``search`` mask is boolean, broadcastable to the traces (..., nt),
 True on the samples where a picker may pick.
 """
+
 import numpy as np
 
 from geonn.core import _checks
@@ -32,20 +33,25 @@ def expected_first_break(first_break, dead=None):
     if dead is not None:
         dead = np.asarray(dead)
         if dead.dtype != bool or dead.shape != fb.shape:
-            raise ValueError(f"expected_first_break: dead must be a boolean array of "
-                             f"shape {fb.shape} (True = dead trace); got {dead.dtype} "
-                             f"of shape {dead.shape}")
+            raise ValueError(
+                f"expected_first_break: dead must be a boolean array of "
+                f"shape {fb.shape} (True = dead trace); got {dead.dtype} "
+                f"of shape {dead.shape}"
+            )
         live = ~dead
     count = live.sum(axis=0)
     if np.any(count == 0):
-        raise ValueError(f"expected_first_break: trace(s) "
-                         f"{np.flatnonzero(count == 0).tolist()} are dead in every "
-                         f"gather, so they have no expected time")
+        raise ValueError(
+            f"expected_first_break: trace(s) "
+            f"{np.flatnonzero(count == 0).tolist()} are dead in every "
+            f"gather, so they have no expected time"
+        )
     return np.where(live, fb, 0.0).sum(axis=0) / count
 
 
 def search_window(t, centre, half_width):
-    """The samples within ± half_width of an expected time: W_i = |t_i − centre| ≤ half_width.
+    """The samples within ± half_width of an expected time:
+    W_i = |t_i − centre| ≤ half_width.
 
     t (nt,) s, the sample times; centre (...) s, e.g. :func:`expected_first_break`;
     half_width > 0 s. Returns a boolean mask (..., nt), to pass as ``search=`` to
@@ -54,16 +60,20 @@ def search_window(t, centre, half_width):
     """
     t = _checks.finite("search_window: t", _checks.array("search_window: t", t, ndim=1))
     if t.size < 2 or np.any(np.diff(t) <= 0):
-        raise ValueError(f"search_window: t must be the increasing sample times of a "
-                         f"trace (at least 2); got {t.size} value(s)")
+        raise ValueError(
+            f"search_window: t must be the increasing sample times of a "
+            f"trace (at least 2); got {t.size} value(s)"
+        )
     who = "search_window: centre"
     centre = _checks.finite(who, _checks.array(who, centre))
     half_width = _checks.positive("search_window: half_width (s)", half_width)
     mask = np.abs(t - centre[..., None]) <= half_width
     if not mask.any(axis=-1).all():
-        raise ValueError(f"search_window: a window of ± {half_width:g} s around "
-                         f"{centre.min():g}–{centre.max():g} s holds no sample of the "
-                         f"trace ({t[0]:g}–{t[-1]:g} s)")
+        raise ValueError(
+            f"search_window: a window of ± {half_width:g} s around "
+            f"{centre.min():g}–{centre.max():g} s holds no sample of the "
+            f"trace ({t[0]:g}–{t[-1]:g} s)"
+        )
     return mask
 
 
@@ -75,14 +85,20 @@ def _search(search, shape, who, first=0):
     """
     search = np.asarray(search)
     if search.dtype != bool:
-        raise TypeError(f"{who}: search must be a boolean mask (True = may pick here), "
-                        f"e.g. from search_window; got dtype {search.dtype}")
+        raise TypeError(
+            f"{who}: search must be a boolean mask (True = may pick here), "
+            f"e.g. from search_window; got dtype {search.dtype}"
+        )
     try:
         search = np.broadcast_to(search, shape)
     except ValueError as err:
-        raise ValueError(f"{who}: search of shape {search.shape} does not broadcast to "
-                         f"the traces' shape {shape}") from err
+        raise ValueError(
+            f"{who}: search of shape {search.shape} does not broadcast to "
+            f"the traces' shape {shape}"
+        ) from err
     if not search[..., first:].any(axis=-1).all():
-        raise ValueError(f"{who}: a trace's search window holds no sample it can pick "
-                         f"(from sample {first} on)")
+        raise ValueError(
+            f"{who}: a trace's search window holds no sample it can pick "
+            f"(from sample {first} on)"
+        )
     return search

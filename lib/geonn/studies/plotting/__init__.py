@@ -13,6 +13,8 @@ so a chapter can draw the same view statically for the HTML book.
 - :mod:`.conv`: traces side by side, convolution kernels and their spectra
 - :mod:`.gathers`: shot gathers with first-break picks
 """
+
+from . import classification, conv, curves, gathers, maps, networks, seismic
 from .classification import *  # noqa: F401,F403  (each module lists its names in __all__)
 from .conv import *  # noqa: F401,F403
 from .curves import *  # noqa: F401,F403
@@ -21,9 +23,16 @@ from .maps import *  # noqa: F401,F403
 from .networks import *  # noqa: F401,F403
 from .seismic import *  # noqa: F401,F403
 from .style import FIGSIZE, TEXT_WIDTH, WIDE, use_book_style
-from . import classification, conv, curves, gathers, maps, networks, seismic
 
-use_book_style()   # fonts >= 10 pt at page size; retina inline figures
+use_book_style()  # fonts >= 10 pt at page size; retina inline figures
 
-__all__ = (["FIGSIZE", "TEXT_WIDTH", "WIDE", "use_book_style"] + networks.__all__ + curves.__all__ + classification.__all__
-           + maps.__all__ + seismic.__all__ + conv.__all__ + gathers.__all__)
+__all__ = (
+    ["FIGSIZE", "TEXT_WIDTH", "WIDE", "use_book_style"]
+    + networks.__all__
+    + curves.__all__
+    + classification.__all__
+    + maps.__all__
+    + seismic.__all__
+    + conv.__all__
+    + gathers.__all__
+)

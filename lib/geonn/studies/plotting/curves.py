@@ -1,4 +1,5 @@
 """Curves: loss against epoch, activation functions and their derivatives."""
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -46,7 +47,9 @@ def plot_activation(activation, z=None, ax=None, derivative=True, **kwargs):
     ax.plot(z, a, lw=2, label=label)
     if derivative:
         ax.plot(z, da, lw=2, ls="--", label=r"$\alpha'(z)$")
-    ax.set(xlabel="pre-activation $z$", ylabel=r"$\alpha(z)$, $\alpha'(z)$", title=act.name)
+    ax.set(
+        xlabel="pre-activation $z$", ylabel=r"$\alpha(z)$, $\alpha'(z)$", title=act.name
+    )
     ax.legend(loc="upper left")
     ax.grid(alpha=0.3)
     return ax
@@ -66,12 +69,21 @@ def plot_activation_panels(activation, zmax=5.0, depth=5, axes=None, **kwargs):
     z = np.linspace(-zmax, zmax, 401)
     plot_activation(act, z, ax=ax0)
     if isinstance(act, activations.Softmax):
-        ax1.text(0.5, 0.5, "softmax is used at the output only", ha="center",
-                 transform=ax1.transAxes)
+        ax1.text(
+            0.5,
+            0.5,
+            "softmax is used at the output only",
+            ha="center",
+            transform=ax1.transAxes,
+        )
         ax1.axis("off")
         return axes
     ax1.semilogy(z, np.maximum(np.abs(act.grad(z)) ** depth, 1e-30))
-    ax1.set(xlabel="pre-activation $z$", ylabel=rf"$|\alpha'(z)|^{{{depth}}}$",
-            title=f"gradient factor through {depth} layers", ylim=(1e-30, 10))
+    ax1.set(
+        xlabel="pre-activation $z$",
+        ylabel=rf"$|\alpha'(z)|^{{{depth}}}$",
+        title=f"gradient factor through {depth} layers",
+        ylim=(1e-30, 10),
+    )
     ax1.grid(alpha=0.3)
     return axes

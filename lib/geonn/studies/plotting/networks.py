@@ -1,5 +1,6 @@
 """Network diagrams: the weights, forward values and backprop gradients of a
 fully connected network (chapters 1–3)."""
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -20,8 +21,18 @@ def network_weights(net):
     return sizes, [d.W for d in dense], [d.b for d in dense]
 
 
-def draw_network(sizes, weights=None, biases=None, labels=None, values=None,
-                 show_weights=False, ax=None, title=None, edge_grads=None, node_grads=None):
+def draw_network(
+    sizes,
+    weights=None,
+    biases=None,
+    labels=None,
+    values=None,
+    show_weights=False,
+    ax=None,
+    title=None,
+    edge_grads=None,
+    node_grads=None,
+):
     """Draw a fully connected feed-forward network.
 
     Parameters
@@ -60,32 +71,73 @@ def draw_network(sizes, weights=None, biases=None, labels=None, values=None,
                 t = 0.36  # past the node, before edges from neighbours cross
                 xt, yt = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
                 if edge_grads is not None:
-                    ax.text(xt, yt, f"{edge_grads[li][i, j]:+.3f}", fontsize=8, color=GRAD_COLOUR,
-                            ha="center", va="top" if show_weights else "center", zorder=3,
-                            bbox=label_box)
+                    ax.text(
+                        xt,
+                        yt,
+                        f"{edge_grads[li][i, j]:+.3f}",
+                        fontsize=8,
+                        color=GRAD_COLOUR,
+                        ha="center",
+                        va="top" if show_weights else "center",
+                        zorder=3,
+                        bbox=label_box,
+                    )
                 if weights is None:
                     ax.plot([x0, x1], [y0, y1], color="0.6", lw=1, zorder=1)
                     continue
                 w = weights[li][i, j]
-                ax.plot([x0, x1], [y0, y1], color="#2166ac" if w >= 0 else "#b2182b",
-                        lw=0.5 + 4.5 * abs(w) / wmax, alpha=0.8, zorder=1)
+                ax.plot(
+                    [x0, x1],
+                    [y0, y1],
+                    color="#2166ac" if w >= 0 else "#b2182b",
+                    lw=0.5 + 4.5 * abs(w) / wmax,
+                    alpha=0.8,
+                    zorder=1,
+                )
                 if show_weights:
-                    ax.text(xt, yt, f"{w:.2f}", fontsize=8, ha="center", zorder=3,
-                            va="bottom" if edge_grads is not None else "center", bbox=label_box)
+                    ax.text(
+                        xt,
+                        yt,
+                        f"{w:.2f}",
+                        fontsize=8,
+                        ha="center",
+                        zorder=3,
+                        va="bottom" if edge_grads is not None else "center",
+                        bbox=label_box,
+                    )
     for li, layer in enumerate(pos):
         kind = "input" if li == 0 else ("output" if li == len(sizes) - 1 else "hidden")
         for j, (x, y) in enumerate(layer):
-            ax.add_patch(plt.Circle((x, y), 0.22, fc=NODE_COLOURS[kind], ec="k", zorder=2))
+            ax.add_patch(
+                plt.Circle((x, y), 0.22, fc=NODE_COLOURS[kind], ec="k", zorder=2)
+            )
             text = labels[li][j]
             if values is not None:
                 text += f"\n{values[li][j]:.2f}"
             ax.text(x, y, text, ha="center", va="center", fontsize=9, zorder=4)
             if biases is not None and li > 0:
-                ax.text(x, y - 0.33, f"b={biases[li - 1][j]:.2f}", ha="center", va="top",
-                        fontsize=8, color="0.3", zorder=4)
+                ax.text(
+                    x,
+                    y - 0.33,
+                    f"b={biases[li - 1][j]:.2f}",
+                    ha="center",
+                    va="top",
+                    fontsize=8,
+                    color="0.3",
+                    zorder=4,
+                )
             if node_grads is not None:
-                ax.text(x, y + 0.27, f"δ={node_grads[li][j]:+.3f}", ha="center", va="bottom",
-                        fontsize=8, color=GRAD_COLOUR, zorder=4, bbox=label_box)
+                ax.text(
+                    x,
+                    y + 0.27,
+                    f"δ={node_grads[li][j]:+.3f}",
+                    ha="center",
+                    va="bottom",
+                    fontsize=8,
+                    color=GRAD_COLOUR,
+                    zorder=4,
+                    bbox=label_box,
+                )
     ax.set_xlim(-0.5, len(sizes) - 0.5)
     half = max(sizes) / 2
     ax.set_ylim(-half - 0.2, half + (0.25 if node_grads is not None else -0.1))
@@ -96,8 +148,9 @@ def draw_network(sizes, weights=None, biases=None, labels=None, values=None,
     return ax
 
 
-def plot_backprop(trace, epoch=0, show_weights=True, show_values=True, show_grads=True,
-                  axes=None):
+def plot_backprop(
+    trace, epoch=0, show_weights=True, show_values=True, show_grads=True, axes=None
+):
     """One epoch of a recorded training run: the network and the loss curve.
 
     Left, the diagram at epoch ℓ = ``epoch``: weights (edge width and colour,
@@ -112,30 +165,55 @@ def plot_backprop(trace, epoch=0, show_weights=True, show_values=True, show_grad
     chapter 3.
     """
     if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(WIDE[0], WIDE[1] + 2), width_ratios=[5, 2],
-                               layout="constrained")
+        _, axes = plt.subplots(
+            1,
+            2,
+            figsize=(WIDE[0], WIDE[1] + 2),
+            width_ratios=[5, 2],
+            layout="constrained",
+        )
     ax_net, ax_loss = axes
     loss = np.asarray(trace["loss"])
-    ell = min(int(epoch), len(loss) - 1)      # a diverged run stops early
+    ell = min(int(epoch), len(loss) - 1)  # a diverged run stops early
     at = lambda arrays: [a[ell] for a in arrays]  # noqa: E731
     title = f"epoch {ell}: loss {loss[ell]:.4g}"
     if ell < epoch:
         title += f" (diverged after epoch {ell})"
-    draw_network(trace["sizes"], weights=at(trace["W"]) if show_weights else None,
-                 biases=at(trace["b"]) if show_weights else None,
-                 values=at(trace["values"]) if show_values else None, show_weights=show_weights,
-                 edge_grads=at(trace["dW"]) if show_grads else None,
-                 node_grads=at(trace["delta"]) if show_grads else None, ax=ax_net, title=title)
-    ax_net.text(0.5, 0.0, "edges: blue λ > 0, red λ < 0, width ∝ |λ|;  purple: ∂L/∂λ on edges, "
-                "δ = ∂L/∂(node input) = ∂L/∂b on nodes", transform=ax_net.transAxes,
-                ha="center", va="top", fontsize=7, color="0.3")
+    draw_network(
+        trace["sizes"],
+        weights=at(trace["W"]) if show_weights else None,
+        biases=at(trace["b"]) if show_weights else None,
+        values=at(trace["values"]) if show_values else None,
+        show_weights=show_weights,
+        edge_grads=at(trace["dW"]) if show_grads else None,
+        node_grads=at(trace["delta"]) if show_grads else None,
+        ax=ax_net,
+        title=title,
+    )
+    ax_net.text(
+        0.5,
+        0.0,
+        "edges: blue λ > 0, red λ < 0, width ∝ |λ|;  purple: ∂L/∂λ on edges, "
+        "δ = ∂L/∂(node input) = ∂L/∂b on nodes",
+        transform=ax_net.transAxes,
+        ha="center",
+        va="top",
+        fontsize=7,
+        color="0.3",
+    )
     # exact convergence (0) or near-overflow (1e300) would break the log axis
     shown = np.clip(loss, 1e-16, 1e100)
     ax_loss.semilogy(np.arange(len(loss)), shown, color="0.3", lw=1.5)
-    ax_loss.plot([ell], [shown[ell]], "o", color=GRAD_COLOUR, ms=7, label=f"epoch {ell}")
-    ax_loss.set(xlabel="epoch ℓ", ylabel="loss L = ½ mean squared error", xlim=(0, trace["epochs"]),
-                title=f"η = {trace['eta']:.3g}" + ("" if trace.get("seed") is None
-                                                   else f", seed {trace['seed']}"))
+    ax_loss.plot(
+        [ell], [shown[ell]], "o", color=GRAD_COLOUR, ms=7, label=f"epoch {ell}"
+    )
+    ax_loss.set(
+        xlabel="epoch ℓ",
+        ylabel="loss L = ½ mean squared error",
+        xlim=(0, trace["epochs"]),
+        title=f"η = {trace['eta']:.3g}"
+        + ("" if trace.get("seed") is None else f", seed {trace['seed']}"),
+    )
     ax_loss.legend(loc="upper right")
     ax_loss.grid(alpha=0.3, which="both")
     return axes

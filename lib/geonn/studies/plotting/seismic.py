@@ -1,4 +1,5 @@
 """Seismic figures: elastic well logs and reflectivity against angle (chapter 7)."""
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -16,18 +17,30 @@ def plot_elastic_log(log, intervals=None, axes=None, title="Elastic well log"):
     drawn as a bracket on every track.
     """
     if axes is None:
-        _, axes = plt.subplots(1, 3, figsize=(TEXT_WIDTH, 5.6), sharey=True, layout="constrained")
+        _, axes = plt.subplots(
+            1, 3, figsize=(TEXT_WIDTH, 5.6), sharey=True, layout="constrained"
+        )
     ax_v, ax_r, ax_k = axes
     z = np.asarray(log.depth)
-    velocity_lines = ax_v.plot(log.vp, z, lw=0.8, label="$V_P$") + \
-        ax_v.plot(log.vs, z, lw=0.8, label="$V_S$")
+    velocity_lines = ax_v.plot(log.vp, z, lw=0.8, label="$V_P$") + ax_v.plot(
+        log.vs, z, lw=0.8, label="$V_S$"
+    )
     ax_r.plot(log.rho, z, lw=0.8, color="C2")
     ax_k.plot(np.asarray(log.vp) / np.asarray(log.vs), z, lw=0.8, color="C3")
     sand = getattr(log, "sand", None)
     for ax in axes:
         if sand is not None:
-            ax.fill_betweenx(z, 0, 1, where=np.asarray(sand), color="gold", alpha=0.4, lw=0,
-                             transform=ax.get_yaxis_transform(), label="sand")
+            ax.fill_betweenx(
+                z,
+                0,
+                1,
+                where=np.asarray(sand),
+                color="gold",
+                alpha=0.4,
+                lw=0,
+                transform=ax.get_yaxis_transform(),
+                label="sand",
+            )
         for k, (label, (top, base)) in enumerate((intervals or {}).items()):
             ax.axhspan(top, base, xmin=0.97, xmax=1.0, color=f"C{4 + k}", label=label)
         ax.grid(alpha=0.3)
@@ -42,8 +55,14 @@ def plot_elastic_log(log, intervals=None, axes=None, title="Elastic well log"):
     return axes
 
 
-def plot_reflectivity(theta, curves, ax=None, shade=None, shade_label="training angles",
-                      title="P–P reflectivity against angle"):
+def plot_reflectivity(
+    theta,
+    curves,
+    ax=None,
+    shade=None,
+    shade_label="training angles",
+    title="P–P reflectivity against angle",
+):
     """Reflection coefficient R(θ) curves against the angle of incidence.
 
     Parameters
@@ -62,11 +81,16 @@ def plot_reflectivity(theta, curves, ax=None, shade=None, shade_label="training 
         R, style = curve if isinstance(curve, tuple) else (curve, {})
         R = np.real(np.asarray(R)).ravel()
         if R.shape != theta.shape:
-            raise ValueError(f"curve {label!r} has {R.size} values but theta has {theta.size}")
+            raise ValueError(
+                f"curve {label!r} has {R.size} values but theta has {theta.size}"
+            )
         ax.plot(theta, R, label=label, **{"lw": 2, **style})
     ax.axhline(0, color="0.6", lw=0.8)
-    ax.set(xlabel=r"angle of incidence $\theta$ (°)", ylabel=r"reflection coefficient $R(\theta)$",
-           title=title)
+    ax.set(
+        xlabel=r"angle of incidence $\theta$ (°)",
+        ylabel=r"reflection coefficient $R(\theta)$",
+        title=title,
+    )
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     return ax

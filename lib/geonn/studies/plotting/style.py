@@ -7,12 +7,13 @@ its own size, so a 10 pt font stays 10 pt on the page; a wider one would be
 shrunk, fonts with it. Inline figures are stored at 2× resolution
 ("retina": sharp on HiDPI screens) and displayed at 1×.
 """
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 
-TEXT_WIDTH = 7.5                  # inches: the widest figure that is not shrunk
+TEXT_WIDTH = 7.5  # inches: the widest figure that is not shrunk
 FIGSIZE = (6.0, 4.0)
-WIDE = (TEXT_WIDTH, 3.4)          # two panels side by side
+WIDE = (TEXT_WIDTH, 3.4)  # two panels side by side
 NODE_COLOURS = {"input": "#9ecae1", "hidden": "#fdd49e", "output": "#a1d99b"}
 GRAD_COLOUR = "#762a83"  # gradients (purple), apart from the red/blue of the weights
 
@@ -20,9 +21,17 @@ GRAD_COLOUR = "#762a83"  # gradients (purple), apart from the red/blue of the we
 # MIN_FONT is the floor for text a figure sets itself (a crowded legend, labels
 # on a diagram's edges); tests/test_figure_style.py holds the chapters to it.
 MIN_FONT = 9
-RC = {"figure.dpi": 100, "savefig.dpi": 100, "font.size": 10, "axes.titlesize": 11,
-      "axes.labelsize": 10, "xtick.labelsize": 10, "ytick.labelsize": 10,
-      "legend.fontsize": 10, "figure.titlesize": 12}
+RC = {
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 10,
+    "figure.titlesize": 12,
+}
 
 
 def use_book_style():

@@ -8,6 +8,7 @@ run Python.
 - :func:`backprop_dashboard`, with :func:`trace_training` (chapter 3)
 - :func:`porosity_dashboard`, with :func:`porosity_fit` (chapter 6)
 """
+
 from . import backprop, explorer, porosity
 from .backprop import *  # noqa: F401,F403  (each module lists its names in __all__)
 from .explorer import *  # noqa: F401,F403

@@ -1,4 +1,5 @@
 """The one redraw step every dashboard shares."""
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -12,7 +13,7 @@ def redraw_in(out, box, draw):
     """
     with out:
         out.clear_output(wait=True)
-        if box.figure is not None:          # plt.close(None) would close some other figure
+        if box.figure is not None:  # plt.close(None) would close some other figure
             plt.close(box.figure)
         box.figure = np.ravel(draw())[0].figure
         plt.show()

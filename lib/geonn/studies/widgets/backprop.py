@@ -1,5 +1,6 @@
 """The backpropagation dashboard of chapter 3: a training run recorded once per
 (seed, η), so the sliders only redraw."""
+
 import ipywidgets as w
 import numpy as np
 
@@ -47,7 +48,11 @@ def trace_training(net, X, y, eta, epochs, loss=None, seed=None):
     dense = [layer for layer in getattr(net, "layers", []) if isinstance(layer, Dense)]
     if not dense:
         raise ValueError("trace_training needs a Sequential with Dense layers")
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
+    if (
+        isinstance(epochs, bool)
+        or not isinstance(epochs, (int, np.integer))
+        or epochs < 0
+    ):
         raise ValueError(f"epochs must be a non-negative integer; got {epochs!r}")
     opt = SGD(eta)
     params, grads = net.params(), net.grads()
@@ -71,13 +76,20 @@ def trace_training(net, X, y, eta, epochs, loss=None, seed=None):
             if ell < epochs:
                 opt.step(params, grads)
     trace = {k: [np.array(a) for a in zip(*v)] for k, v in rec.items() if k != "loss"}
-    trace.update(loss=np.array(rec["loss"]), sizes=[dense[0].n_in] + [d.n_out for d in dense],
-                 eta=float(eta), epochs=int(epochs), seed=seed, diverged=diverged)
+    trace.update(
+        loss=np.array(rec["loss"]),
+        sizes=[dense[0].n_in] + [d.n_out for d in dense],
+        eta=float(eta),
+        epochs=int(epochs),
+        seed=seed,
+        diverged=diverged,
+    )
     return trace
 
 
-def backprop_trace(seed=3, eta=0.1, X=None, y=None, sizes=(3, 2, 1), epochs=100,
-                   activation="sigmoid"):
+def backprop_trace(
+    seed=3, eta=0.1, X=None, y=None, sizes=(3, 2, 1), epochs=100, activation="sigmoid"
+):
     """The dashboard's training run: a ``sizes`` network (``activation`` in the
     hidden layers, identity output) with Xavier weights drawn from
     ``np.random.default_rng(seed)`` and zero biases, traced by
@@ -86,16 +98,31 @@ def backprop_trace(seed=3, eta=0.1, X=None, y=None, sizes=(3, 2, 1), epochs=100,
     X = LECTURE_X if X is None else np.asarray(X, dtype=float)
     y = LECTURE_Y if y is None else np.asarray(y, dtype=float)
     sizes = [int(s) for s in sizes]
-    if len(sizes) < 2 or X.ndim != 2 or y.ndim != 2 or X.shape[1] != sizes[0] \
-            or y.shape != (len(X), sizes[-1]):
-        raise ValueError(f"X {X.shape} and y {y.shape} do not fit a {'-'.join(map(str, sizes))} "
-                         f"network: expected X (n, {sizes[0]}) and y (n, {sizes[-1]})")
+    if (
+        len(sizes) < 2
+        or X.ndim != 2
+        or y.ndim != 2
+        or X.shape[1] != sizes[0]
+        or y.shape != (len(X), sizes[-1])
+    ):
+        raise ValueError(
+            f"X {X.shape} and y {y.shape} do not fit a {'-'.join(map(str, sizes))} "
+            f"network: expected X (n, {sizes[0]}) and y (n, {sizes[-1]})"
+        )
     net = mlp(sizes, activation, rng=np.random.default_rng(seed))
     return trace_training(net, X, y, eta, epochs, seed=seed)
 
 
-def backprop_dashboard(X=None, y=None, sizes=(3, 2, 1), seed=3, eta=0.1, epochs=100,
-                       max_seed=20, activation="sigmoid"):
+def backprop_dashboard(
+    X=None,
+    y=None,
+    sizes=(3, 2, 1),
+    seed=3,
+    eta=0.1,
+    epochs=100,
+    max_seed=20,
+    activation="sigmoid",
+):
     """Train a small network by gradient descent and watch backpropagation.
 
     Sliders: epoch (0 … ``epochs``), learning rate η (log scale, 0.01 … 1) and
@@ -110,25 +137,49 @@ def backprop_dashboard(X=None, y=None, sizes=(3, 2, 1), seed=3, eta=0.1, epochs=
     and ``widget.figure`` (the last figure drawn) are there for tests.
     """
     epoch_s = w.IntSlider(value=0, min=0, max=epochs, description="epoch")
-    eta_s = w.FloatLogSlider(value=eta, base=10, min=-2, max=0, step=0.1, description="η",
-                             readout_format=".3f")
+    eta_s = w.FloatLogSlider(
+        value=eta,
+        base=10,
+        min=-2,
+        max=0,
+        step=0.1,
+        description="η",
+        readout_format=".3f",
+    )
     seed_s = w.IntSlider(value=seed, min=0, max=max_seed, description="seed")
-    boxes = {k: w.Checkbox(value=True, description=k, indent=False)
-             for k in ("weights", "forward values", "gradients")}
+    boxes = {
+        k: w.Checkbox(value=True, description=k, indent=False)
+        for k in ("weights", "forward values", "gradients")
+    }
     out = w.Output()
     cache = {}
 
     def trace():
         key = (seed_s.value, round(eta_s.value, 12))
         if key not in cache:
-            cache[key] = backprop_trace(key[0], key[1], X=X, y=y, sizes=sizes, epochs=epochs,
-                                        activation=activation)
+            cache[key] = backprop_trace(
+                key[0],
+                key[1],
+                X=X,
+                y=y,
+                sizes=sizes,
+                epochs=epochs,
+                activation=activation,
+            )
         return cache[key]
 
     def redraw(*_):
-        redraw_in(out, box, lambda: plot_backprop(
-            trace(), epoch_s.value, show_weights=boxes["weights"].value,
-            show_values=boxes["forward values"].value, show_grads=boxes["gradients"].value))
+        redraw_in(
+            out,
+            box,
+            lambda: plot_backprop(
+                trace(),
+                epoch_s.value,
+                show_weights=boxes["weights"].value,
+                show_values=boxes["forward values"].value,
+                show_grads=boxes["gradients"].value,
+            ),
+        )
 
     box = w.VBox([w.HBox([epoch_s, eta_s, seed_s]), w.HBox(list(boxes.values())), out])
     box.controls = {"epoch": epoch_s, "eta": eta_s, "seed": seed_s, **boxes}
