@@ -25,7 +25,7 @@ NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-ti
 # what ruff checks: the library, tests, tools, benchmarks and the notebooks' code
 # the tests of the built HTML: they run after the build (job 3 below)
 BUILT_TESTS := tests/test_browser.py tests/test_chapter_labels.py tests/test_glossary.py
-LINTED := lib tests tools benchmarks conftest.py data/make_data.py \
+LINTED := lib tests tools benchmarks _ext conftest.py data/make_data.py \
           book/*.ipynb assignments/*.ipynb
 
 # One thread and no tqdm redraw noise: outputs must not depend on the machine.

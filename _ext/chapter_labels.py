@@ -19,6 +19,7 @@ a labelled chapter's number becomes its label, a later chapter's number drops by
 per labelled chapter before it. Every writer joins the parts with
 ``'.'.join(map(str, number))``, so a string part prints as it is.
 """
+
 from docutils import nodes
 from sphinx.util import logging
 
@@ -34,14 +35,20 @@ def _chapter_map(env, labels):
         number = env.toc_secnumbers.get(docname, {}).get("")
         if number:
             given[number[0]] = label
-        elif any(env.toc_secnumbers.values()):    # (not in a single-page build)
-            logger.warning(f"chapter_labels: {docname!r} is not a numbered chapter of "
-                           "the table of contents (list it at the top level of a "
-                           "numbered part)")
-    chapters = {n[0] for secnums in env.toc_secnumbers.values()
-                for n in secnums.values() if n}
-    return {c: given[c] if c in given else c - sum(g < c for g in given)
-            for c in chapters if isinstance(c, int)}
+        elif any(env.toc_secnumbers.values()):  # (not in a single-page build)
+            logger.warning(
+                f"chapter_labels: {docname!r} is not a numbered chapter of "
+                "the table of contents (list it at the top level of a "
+                "numbered part)"
+            )
+    chapters = {
+        n[0] for secnums in env.toc_secnumbers.values() for n in secnums.values() if n
+    }
+    return {
+        c: given[c] if c in given else c - sum(g < c for g in given)
+        for c in chapters
+        if isinstance(c, int)
+    }
 
 
 def _renumber(number, chapters):
@@ -61,7 +68,7 @@ def relabel_chapters(app, env):
         return []
     for docname, secnums in env.toc_secnumbers.items():
         if not secnums.get(""):
-            continue                                        # an unnumbered page
+            continue  # an unnumbered page
         for anchor, number in secnums.items():
             secnums[anchor] = _renumber(number, chapters)
         for reference in env.tocs[docname].findall(nodes.reference):

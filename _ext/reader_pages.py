@@ -16,6 +16,7 @@
 - **Only the MathJax that pages load.** sphinx-mathjax-offline copies all of MathJax
   (24 MB) into ``_static/mathjax``; ``SHIPPED`` is what pages use, see ``ship_mathjax``.
 """
+
 import re
 import shutil
 from pathlib import Path
@@ -24,16 +25,23 @@ from docutils import nodes
 
 __all__ = ["setup", "ship_mathjax", "SHIPPED"]
 
-NARROW = "(max-width: 576px)"        # as the phone rules in _static/book.css
+NARROW = "(max-width: 576px)"  # as the phone rules in _static/book.css
 SIZE_STYLE = re.compile(r' style="width: ([\d.]+)px; height: ([\d.]+)px;"')
 # relative to _static/mathjax: the component the pages load (Sphinx's mathjax_path),
 # the TeX fonts, the TeX packages its autoload fetches for a macro (\boldsymbol,
 # \cancel, ...), and what the MathJax menu's accessibility options fetch in English
 # (explorer, speech, collapsible math). Not shipped: the other combined components, the
 # SVG renderer, the speech rules of other languages.
-SHIPPED = ("tex-chtml.js", "output/chtml/fonts/woff-v2/*.woff",
-           "input/tex/extensions/**/*.js", "input/mml.js", "a11y/*.js",
-           "sre/mathmaps/base.json", "sre/mathmaps/en.json", "sre/mathmaps/nemeth.json")
+SHIPPED = (
+    "tex-chtml.js",
+    "output/chtml/fonts/woff-v2/*.woff",
+    "input/tex/extensions/**/*.js",
+    "input/mml.js",
+    "a11y/*.js",
+    "sre/mathmaps/base.json",
+    "sre/mathmaps/en.json",
+    "sre/mathmaps/nemeth.json",
+)
 
 
 def unique_content_ids(app, doctree, docname):
@@ -49,19 +57,34 @@ def rewrite_body(app, pagename, templatename, context, doctree):
     body = context.get("body")
     if not body:
         return
-    body = SIZE_STYLE.sub(lambda m: ' width="{}" height="{}"'.format(
-        *(round(float(v)) for v in m.groups())), body)
+    body = SIZE_STYLE.sub(
+        lambda m: ' width="{}" height="{}"'.format(
+            *(round(float(v)) for v in m.groups())
+        ),
+        body,
+    )
     first = body.find("<img ")
-    body = body[:first + 5] + body[first + 5:].replace("<img ", '<img loading="lazy" ')
+    body = body[: first + 5] + body[first + 5 :].replace(
+        "<img ", '<img loading="lazy" '
+    )
     for source, name in getattr(app.builder, "images", {}).items():
         narrow = Path(app.srcdir, source)
         narrow = narrow.with_name(narrow.stem + "_narrow.svg")
         if source.endswith(".svg") and narrow.is_file():
             target = Path(name).stem + "_narrow.svg"
-            shutil.copyfile(narrow, Path(app.outdir, app.builder.imagedir, target))
-            body = re.sub(rf'<img [^>]*src="([^"]*){re.escape(name)}"[^>]*>',
-                          lambda m: f'<picture><source media="{NARROW}" '
-                                    f'srcset="{m[1]}{target}">{m[0]}</picture>', body)
+            # pages are written before Sphinx copies the images: on a fresh build the
+            # image folder does not exist yet
+            images = Path(app.outdir, app.builder.imagedir)
+            images.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(narrow, images / target)
+            body = re.sub(
+                rf'<img [^>]*src="([^"]*){re.escape(name)}"[^>]*>',
+                lambda m: (
+                    f'<picture><source media="{NARROW}" '
+                    f'srcset="{m[1]}{target}">{m[0]}</picture>'
+                ),
+                body,
+            )
     context["body"] = body
 
 
@@ -69,7 +92,7 @@ def ship_mathjax(mathjax):
     """Delete every file of the MathJax directory ``mathjax`` that ``SHIPPED`` omits."""
     mathjax = Path(mathjax)
     keep = {p for pattern in SHIPPED for p in mathjax.glob(pattern)}
-    for path in sorted(mathjax.rglob("*"), reverse=True):   # files before their folders
+    for path in sorted(mathjax.rglob("*"), reverse=True):  # files before their folders
         if path.is_file() and path not in keep:
             path.unlink()
         elif path.is_dir() and not any(path.iterdir()):

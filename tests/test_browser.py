@@ -319,15 +319,20 @@ def fixture_site(tmp_path_factory):
 
 def fixture_problems(driver, fixture_site, name, notebook=None):
     site, server = fixture_site
-    return _browser.crawl(
-        driver,
-        server,
-        site,
-        start=name,
-        notebooks={name: notebook} if notebook else None,
-        repo="nn-subsurface/nn-subsurface",
-        report=lambda line: None,
-    )[name]
+    try:
+        return _browser.crawl(
+            driver,
+            server,
+            site,
+            start=name,
+            notebooks={name: notebook} if notebook else None,
+            repo="nn-subsurface/nn-subsurface",
+            report=lambda line: None,
+        )[name]
+    finally:
+        # MathJax keeps its menu settings in localStorage: a fixture that switches the
+        # renderer to SVG (not shipped) would otherwise hang every later fixture page
+        driver.execute_script("localStorage.clear(); sessionStorage.clear();")
 
 
 def test_a_good_fixture_page_passes(driver, fixture_site):
