@@ -5,7 +5,13 @@ It lives at the root because a conftest.py under tests/ would not apply to book/
 The per-notebook budget (60 s) is measured in CPU time of the notebook's kernel,
 not on the wall clock: on a busy machine the wall time of a notebook can double
 while its CPU time stays flat, and a busy machine must not fail the book. Wall
-time is reported beside it, for information only."""
+time is reported beside it, for information only.
+
+CPU time is not flat when more processes than cores compete (caches and memory are
+shared): under `make test`'s side-by-side jobs a 50 s chapter measured 66 s. So the
+budget is enforced in the pass that runs alone (the default BLAS kernel); the replay
+under a second kernel, which runs beside the book build, sets NOTEBOOK_BUDGET=report
+and only prints its times."""
 
 import os
 import time
@@ -13,6 +19,7 @@ import time
 import pytest
 
 NOTEBOOK_BUDGET_S = 60.0
+ENFORCE_BUDGET = os.environ.get("NOTEBOOK_BUDGET", "enforce") != "report"
 _nb_cpu = {}
 _nb_wall = {}
 
@@ -89,7 +96,8 @@ def pytest_sessionfinish(session, exitstatus):
     slow = {k: round(v, 1) for k, v in _nb_cpu.items() if v > NOTEBOOK_BUDGET_S}
     if slow:
         print(f"notebooks over the {NOTEBOOK_BUDGET_S:.0f} s CPU budget: {slow}")
-        session.exitstatus = 1
+        if ENFORCE_BUDGET:
+            session.exitstatus = 1
     if len(_nb_cpu) < len(_nb_wall):
         print(
             "kernel CPU time unavailable (no /proc) for some notebooks: "
