@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from _tools import fresh_venv
 
 ROOT = Path(__file__).resolve().parents[1]
 SLOW = bool(os.environ.get("CI") or os.environ.get("NN_SLOW"))
@@ -113,16 +114,8 @@ def binder(tmp_path_factory):
     """(venv, env): environment.yml's pins and postBuild in a fresh venv, as Binder
     builds it."""
     venv = tmp_path_factory.mktemp("binder") / "venv"
-    run([sys.executable, "-m", "venv", str(venv)])
+    env = fresh_venv(venv)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "-q"]
-    env = dict(
-        os.environ,
-        PATH=f"{venv / 'bin'}:{os.environ['PATH']}",
-        VIRTUAL_ENV=str(venv),
-        OPENBLAS_NUM_THREADS="1",
-        PYTHONNOUSERSITE="1",
-    )
-    env.pop("PYTHONPATH", None)
     run(
         pip + ["install", "--upgrade", "pip", "setuptools>=82"], env=env
     )  # a current image

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from _tools import fresh_venv
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -60,16 +61,8 @@ def test_masters_score_full_marks_in_the_zips_environment(tmp_path):
     )
 
     venv = tmp_path / "gradescope"
-    run([sys.executable, "-m", "venv", str(venv)])
+    env = fresh_venv(venv)
     py = str(venv / "bin" / "python")
-    env = dict(
-        os.environ,
-        PATH=f"{venv / 'bin'}:{os.environ['PATH']}",
-        VIRTUAL_ENV=str(venv),
-        OPENBLAS_NUM_THREADS="1",
-        PYTHONNOUSERSITE="1",
-    )
-    env.pop("PYTHONPATH", None)
     run([py, "-m", "pip", "install", "-q", "--upgrade", "pip"], env=env)
     run([py, "-m", "pip", "install", "-q", *pip, *conda], env=env)
     versions = json.loads(

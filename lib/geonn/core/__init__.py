@@ -24,31 +24,15 @@ from . import (  # noqa: F401
     train,
 )
 from .gradcheck import gradcheck as check_gradients
-from .layers import (
-    Activation,
-    AvgPool1D,
-    Conv1D,
-    Dense,
-    Dropout,
-    Flatten,
-    Layer,
-    MaxPool1D,
-    Reshape,
-    SpectralNorm,
-    Upsample1D,
-    check_layer,
-    spectral_norm,
-)
+from .layers import *  # noqa: F403  (layers.__all__: Dense, Conv1D, Layer, ...)
 from .losses import MSE, BCEWithLogits, SoftmaxCrossEntropy
 from .network import Sequential, mlp
 from .optim import SGD, Adam, Momentum
 from .train import History, TrainingDiverged, fit
 
+# the layers' names come from their own package's __all__, so a new layer is listed once
 __all__ = [
     "check_gradients",
-    "Activation",
-    "Dense",
-    "Dropout",
     "MSE",
     "BCEWithLogits",
     "SoftmaxCrossEntropy",
@@ -60,14 +44,4 @@ __all__ = [
     "History",
     "TrainingDiverged",
     "fit",
-    "Layer",
-    "Flatten",
-    "Reshape",
-    "Conv1D",
-    "MaxPool1D",
-    "AvgPool1D",
-    "Upsample1D",
-    "SpectralNorm",
-    "spectral_norm",
-    "check_layer",
-]
+] + layers.__all__

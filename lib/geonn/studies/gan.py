@@ -174,9 +174,8 @@ def train_gan(
     for t in tqdm(
         range(steps), desc="GAN steps", disable=not progress, mininterval=1.0
     ):
-        with np.errstate(
-            over="ignore", invalid="ignore", divide="ignore"
-        ):  # caught below
+        # an overflow shows as a non-finite loss, caught below
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             x = X[rng.integers(0, len(X), batch_size)]
             fake = G.forward(rng.normal(size=(batch_size, latent_dim)), train=True)
             hist.d_loss[t], s = _d_step(D, x, fake, opt=opt_d)
