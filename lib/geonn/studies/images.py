@@ -1,0 +1,192 @@
+"""Networks on seismic images (chapter 11): a first-break picker that sees the whole
+gather, and a small U-Net that segments faults on sections.
+
+Images are (n, channels, height, width). A gather image has the traces down its
+height and time along its width, (n, channels, n_traces, nt), so a kernel (3, 9)
+spans three neighbouring traces and nine samples; a section has time down its
+height and traces across, (n, 1, H, W), as it is drawn.
+
+- :func:`gather_inputs`, :func:`gather_picker`, :class:`TraceSoftmax`,
+  :func:`gather_pick`: picking as classification over the samples of every trace
+  of a gather at once, with chapter 8's Gaussian labels.
+- :func:`section_inputs`, :func:`fault_unet`, :func:`fault_probability`: fault
+  segmentation, one logit per pixel, trained with ``BCEWithLogits(pos_weight=…)``.
+"""
+
+import numpy as np
+
+from geonn.core import _checks
+from geonn.core.activations import Sigmoid
+from geonn.core.layers import (
+    Activation,
+    Concat,
+    Conv2D,
+    MaxPool2D,
+    Upsample2D,
+)
+from geonn.core.losses import Loss, SoftmaxCrossEntropy
+from geonn.core.network import Sequential
+from geonn.domain.picking import pick_from_logits, picker_inputs
+
+__all__ = [
+    "gather_inputs",
+    "gather_picker",
+    "TraceSoftmax",
+    "gather_pick",
+    "section_inputs",
+    "fault_unet",
+    "fault_probability",
+]
+
+
+def gather_inputs(x, offset, dtype=np.float32):
+    """Gathers x (n, n_traces, nt) → images (n, 2, n_traces, nt).
+
+    Channel 0 holds each trace divided by its RMS, channel 1 its offset / max offset,
+    constant along the trace: chapter 8's two inputs (``picker_inputs``), kept
+    side by side as an image instead of one example per trace.
+    """
+    x = _checks.array("gather_inputs: x", x, ndim=3)
+    n, n_traces, nt = x.shape
+    per_trace = picker_inputs(x, offset)  # (n·n_traces, 2, nt)
+    images = per_trace.reshape(n, n_traces, 2, nt).transpose(0, 2, 1, 3)
+    return np.ascontiguousarray(images, dtype=_checks.float_dtype("dtype", dtype))
+
+
+def _conv(c_in, c_out, kernel, rng, dtype):
+    return Conv2D(c_in, c_out, kernel, rng=rng, init="he", dtype=dtype)
+
+
+def gather_picker(rng, channels=(8, 16), kernel=(3, 9), in_channels=2, dtype=np.float32):
+    """A fully convolutional picker: (n, in_channels, n_traces, nt) → logits
+    (n, 1, n_traces, nt), one per sample of every trace.
+
+    Conv → ReLU at full resolution (c₀ channels), then a branch that halves the time
+    axis twice (MaxPool2D((1, 2))), convolves at each scale (c₁ channels) and
+    upsamples back by 4; the branch's output is stacked on its input (``Concat``, a
+    skip connection), so the last two convolutions see both the coarse context
+    (what came earlier on this and the neighbouring traces) and the full-resolution
+    wavelet. No pooling across traces: every trace keeps its own output row. nt must
+    be divisible by 4.
+    """
+    _checks.rng(rng, "gather_picker")
+    c0, c1 = (_checks.integer(f"channels[{i}]", c) for i, c in enumerate(channels))
+    c_in = _checks.integer("in_channels", in_channels)
+    coarse = Sequential(
+        [
+            MaxPool2D((1, 2)),
+            _conv(c0, c1, kernel, rng, dtype),
+            Activation("relu"),
+            MaxPool2D((1, 2)),
+            _conv(c1, c1, kernel, rng, dtype),
+            Activation("relu"),
+            Upsample2D((1, 4)),
+        ]
+    )
+    return Sequential(
+        [
+            _conv(c_in, c0, kernel, rng, dtype),
+            Activation("relu"),
+            Concat(coarse),
+            _conv(c0 + c1, c0, kernel, rng, dtype),
+            Activation("relu"),
+            Conv2D(c0, 1, kernel, rng=rng, init="glorot", dtype=dtype),
+        ]
+    )
+
+
+class TraceSoftmax(Loss):
+    """Softmax cross-entropy over the time axis (the last) of every trace of an image.
+
+    z, y (n, ..., nt) → L = −1/N Σ_traces Σ_j y_j log softmax(z)_j, N = the number
+    of traces (all axes but the last); ∂L/∂z = (softmax(z) − y)/N. Each target trace
+    is a probability vector over its nt samples (``gaussian_labels``).
+    """
+
+    _inner = SoftmaxCrossEntropy()
+
+    @staticmethod
+    def _flat(pred, target):
+        pred, target = np.asarray(pred), np.asarray(target)
+        if pred.shape != target.shape or pred.ndim < 2:
+            raise ValueError(
+                f"TraceSoftmax: prediction and target must have the same shape "
+                f"(n, ..., nt); got {pred.shape} and {target.shape}"
+            )
+        nt = pred.shape[-1]
+        return pred.reshape(-1, nt), target.reshape(-1, nt)
+
+    def value(self, pred, target):
+        return self._inner.value(*self._flat(pred, target))
+
+    def grad(self, pred, target):
+        return self._inner.grad(*self._flat(pred, target)).reshape(np.shape(pred))
+
+
+def gather_pick(net, images, dt, batch_size=50):
+    """Picks (s) of a trained :func:`gather_picker`: images (n, c, n_traces, nt) →
+    (n, n_traces), the parabola-refined argmax of each trace's logits
+    (``pick_from_logits``), ``batch_size`` gathers at a time to bound the memory."""
+    images = _checks.array("gather_pick: images", images, ndim=4)
+    return pick_from_logits(net.predict(images, batch_size=batch_size)[:, 0], dt)
+
+
+def section_inputs(x, dtype=np.float32):
+    """Sections x (n, H, W) → images (n, 1, H, W), each divided by its RMS (so a
+    network sees shapes, not the gain of a survey)."""
+    x = _checks.finite("section_inputs: x", _checks.array("section_inputs: x", x, ndim=3))
+    rms = np.sqrt(np.mean(x**2, axis=(1, 2), keepdims=True))
+    if np.any(rms == 0):
+        raise ValueError("section_inputs: a section is all zeros; it has no RMS")
+    return (x / rms)[:, None].astype(_checks.float_dtype("dtype", dtype))
+
+
+def fault_unet(rng, channels=(8, 16, 32), dtype=np.float32):
+    """A small U-Net (Ronneberger et al. 2015): (n, 1, H, W) → fault logits
+    (n, 1, H, W); H and W divisible by 4.
+
+    Encoder: at each of three scales a 3×3 Conv → ReLU, MaxPool2D(2) between scales;
+    decoder: Upsample2D(2), and a ``Concat`` skip connection stacks the encoder's
+    features of the same scale on the upsampled ones before the next 3×3 Conv, so the
+    decoder gets back the detail pooling threw away. A last 3×3 Conv gives one logit
+    per pixel.
+    """
+    _checks.rng(rng, "fault_unet")
+    c1, c2, c3 = (_checks.integer(f"channels[{i}]", c) for i, c in enumerate(channels))
+    relu = "relu"
+    bottom = Sequential(
+        [
+            MaxPool2D(2),
+            _conv(c2, c3, 3, rng, dtype),
+            Activation(relu),
+            Upsample2D(2),
+        ]
+    )
+    middle = Sequential(
+        [
+            MaxPool2D(2),
+            _conv(c1, c2, 3, rng, dtype),
+            Activation(relu),
+            Concat(bottom),
+            _conv(c2 + c3, c2, 3, rng, dtype),
+            Activation(relu),
+            Upsample2D(2),
+        ]
+    )
+    return Sequential(
+        [
+            _conv(1, c1, 3, rng, dtype),
+            Activation(relu),
+            Concat(middle),
+            _conv(c1 + c2, c1, 3, rng, dtype),
+            Activation(relu),
+            Conv2D(c1, 1, 3, rng=rng, init="glorot", dtype=dtype),
+        ]
+    )
+
+
+def fault_probability(net, images, batch_size=50):
+    """σ(logit) per pixel of a trained :func:`fault_unet`: images (n, 1, H, W) →
+    probabilities (n, H, W), ``batch_size`` sections at a time."""
+    images = _checks.array("fault_probability: images", images, ndim=4)
+    return Sigmoid().forward(net.predict(images, batch_size=batch_size)[:, 0])
