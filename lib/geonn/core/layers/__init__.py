@@ -7,8 +7,11 @@ need_input_grad=True)`` returning ∂L/∂(input), ``params()``, ``grads()``, on
 from .base import Layer
 from .check import check_layer
 from .conv import AvgPool1D, Conv1D, MaxPool1D, Upsample1D
+from .conv2d import Conv2D
 from .dense import Dense
+from .pool2d import AvgPool2D, MaxPool2D, Upsample2D
 from .simple import Activation, Dropout, Flatten, Reshape
+from .skip import Concat, Residual
 from .spectral import SpectralNorm, spectral_norm
 
 __all__ = [
@@ -22,6 +25,12 @@ __all__ = [
     "MaxPool1D",
     "AvgPool1D",
     "Upsample1D",
+    "Conv2D",
+    "MaxPool2D",
+    "AvgPool2D",
+    "Upsample2D",
+    "Concat",
+    "Residual",
     "SpectralNorm",
     "spectral_norm",
     "check_layer",
