@@ -19,9 +19,11 @@ from geonn.core import _checks
 from geonn.core.activations import Sigmoid
 from geonn.core.layers import (
     Activation,
+    AvgPool2D,
     Concat,
     Conv2D,
     MaxPool2D,
+    Residual,
     Upsample2D,
 )
 from geonn.core.losses import Loss, SoftmaxCrossEntropy
@@ -36,6 +38,7 @@ __all__ = [
     "section_inputs",
     "fault_unet",
     "fault_probability",
+    "receptive_field",
 ]
 
 
@@ -88,9 +91,7 @@ def gather_picker(rng, channels=(8, 16), kernel=(3, 9), in_channels=2, dtype=np.
             _conv(c_in, c0, kernel, rng, dtype),
             Activation("relu"),
             Concat(coarse),
-            _conv(c0 + c1, c0, kernel, rng, dtype),
-            Activation("relu"),
-            Conv2D(c0, 1, kernel, rng=rng, init="glorot", dtype=dtype),
+            Conv2D(c0 + c1, 1, kernel, rng=rng, init="glorot", dtype=dtype),
         ]
     )
 
@@ -190,3 +191,34 @@ def fault_probability(net, images, batch_size=50):
     probabilities (n, H, W), ``batch_size`` sections at a time."""
     images = _checks.array("fault_probability: images", images, ndim=4)
     return Sigmoid().forward(net.predict(images, batch_size=batch_size)[:, 0])
+
+
+def receptive_field(net):
+    """(rows, columns) of input pixels that reach one output pixel of ``net``.
+
+    Per axis, layer by layer: field += (k − 1) · jump for a kernel or pooling window
+    of k, then jump *= its stride (the input pixels between neighbouring outputs);
+    an upsampling by f divides the jump by f and leaves the field. Through a skip
+    connection the widest path counts: the inner one. With stride 1 throughout this
+    is 1 + Σ (k − 1), chapter 8's formula, on each axis.
+    """
+    field, jump = np.ones(2), np.ones(2)
+
+    def walk(layer):
+        nonlocal field, jump
+        if isinstance(layer, Conv2D):
+            field = field + (np.array(layer.k) - 1) * jump
+            jump = jump * np.array(layer.stride)
+        elif isinstance(layer, (MaxPool2D, AvgPool2D)):
+            field = field + (np.array(layer.size) - 1) * jump
+            jump = jump * np.array(layer.stride)
+        elif isinstance(layer, Upsample2D):
+            jump = jump / np.array(layer.factor)
+        elif isinstance(layer, (Sequential, Concat, Residual)):
+            for inner in layer.layers:
+                walk(inner)
+        elif not isinstance(layer, Activation):
+            raise TypeError(f"receptive_field: cannot follow {layer!r}")
+
+    walk(net)
+    return tuple(int(round(f)) for f in field)
