@@ -60,7 +60,9 @@ def _conv(c_in, c_out, kernel, rng, dtype):
     return Conv2D(c_in, c_out, kernel, rng=rng, init="he", dtype=dtype)
 
 
-def gather_picker(rng, channels=(8, 16), kernel=(3, 9), in_channels=2, dtype=np.float32):
+def gather_picker(
+    rng, channels=(8, 16), kernel=(3, 9), in_channels=2, dtype=np.float32
+):
     """A fully convolutional picker: (n, in_channels, n_traces, nt) → logits
     (n, 1, n_traces, nt), one per sample of every trace.
 
@@ -135,7 +137,9 @@ def gather_pick(net, images, dt, batch_size=50):
 def section_inputs(x, dtype=np.float32):
     """Sections x (n, H, W) → images (n, 1, H, W), each divided by its RMS (so a
     network sees shapes, not the gain of a survey)."""
-    x = _checks.finite("section_inputs: x", _checks.array("section_inputs: x", x, ndim=3))
+    x = _checks.finite(
+        "section_inputs: x", _checks.array("section_inputs: x", x, ndim=3)
+    )
     rms = np.sqrt(np.mean(x**2, axis=(1, 2), keepdims=True))
     if np.any(rms == 0):
         raise ValueError("section_inputs: a section is all zeros; it has no RMS")

@@ -37,7 +37,9 @@ STA_GRID = [
     for sta, lta in ((0.01, 0.04), (0.01, 0.06), (0.02, 0.08))
     for threshold in (2.0, 3.0, 4.0, 5.0)
 ]
-ER_GRID = [(window, beta) for window in (0.006, 0.01, 0.02) for beta in (0.05, 0.2, 0.5)]
+ER_GRID = [
+    (window, beta) for window in (0.006, 0.01, 0.02) for beta in (0.05, 0.2, 0.5)
+]
 HALF_WIDTHS = (0.02, 0.03, 0.04, 0.05)
 
 
@@ -128,7 +130,8 @@ def score_table(scores, column=0, fmt=".1f", width=10):
         lines.append(
             f"{method:<{name_width}}"
             + "".join(
-                f"{'–':>{width}}" if np.isnan(v) else f"{v:>{width}{fmt}}" for v in cells
+                f"{'–':>{width}}" if np.isnan(v) else f"{v:>{width}{fmt}}"
+                for v in cells
             )
         )
     return "\n".join(lines)
