@@ -1,7 +1,8 @@
 """The geoscience domain, built on :mod:`geonn.core` (never on :mod:`geonn.studies`).
 
 - :mod:`.datasets`: seeded generators and validating loaders of the course's data
-  (mantle stability, porosity, elastic logs, seismic traces and gathers)
+  (mantle stability, porosity, elastic logs, seismic traces, gathers and sections)
+- :mod:`.faults`: faults on sections, classically: coherence, thresholds, scores
 - :mod:`.processing`: classical trace processing (Wiener deconvolution and
   denoising, spectra, band-pass)
 - :mod:`.picking`: first-break picking, classical and with a CNN
@@ -12,7 +13,7 @@ Each module is imported on first use (``geonn.domain.processing``).
 
 import importlib
 
-_LAZY = ("datasets", "picking", "processing", "validation")
+_LAZY = ("datasets", "faults", "picking", "processing", "validation")
 
 
 def __getattr__(name):

@@ -17,11 +17,14 @@ last axis, NaN where a trace holds nothing to pick (all zeros: a dead trace).
 - :func:`picker_inputs`, :func:`cnn_picker`, :func:`gaussian_labels`,
   :func:`pick_from_logits`, :func:`cnn_pick`: the network treats picking as
   classification over the nt samples of a trace.
+- :func:`fit_linear_moveout`: a robust line t₀ + offset/v through the picks of each
+  gather (chapter 11).
 """
 
-from . import classical, cnn, window
+from . import classical, cnn, moveout, window
 from .classical import *  # noqa: F401,F403  (each module lists its names in __all__)
 from .cnn import *  # noqa: F401,F403
+from .moveout import *  # noqa: F401,F403
 from .window import *  # noqa: F401,F403
 
-__all__ = classical.__all__ + window.__all__ + cnn.__all__
+__all__ = classical.__all__ + window.__all__ + cnn.__all__ + moveout.__all__
