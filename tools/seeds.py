@@ -37,6 +37,7 @@ STUDIES = {
     "08": ("08_convolution", (0, 1, 2, 3, 4, 8)),
     "09": ("09_autoencoders", (0, 1, 2, 3, 4, 9)),
     "10": ("10_gans", (0, 1, 2, 3, 4)),
+    "11": ("11_seismic_images", (0, 1, 2, 3, 4, 8)),
 }
 SEED_LINE = re.compile(r"^SEED = \d+", re.MULTILINE)
 
