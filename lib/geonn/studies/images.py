@@ -61,18 +61,18 @@ def _conv(c_in, c_out, kernel, rng, dtype):
 
 
 def gather_picker(
-    rng, channels=(8, 16), kernel=(3, 9), in_channels=2, dtype=np.float32
+    rng, channels=(8, 16), kernel=(3, 5), in_channels=2, dtype=np.float32
 ):
     """A fully convolutional picker: (n, in_channels, n_traces, nt) → logits
     (n, 1, n_traces, nt), one per sample of every trace.
 
-    Conv → ReLU at full resolution (c₀ channels), then a branch that halves the time
-    axis twice (MaxPool2D((1, 2))), convolves at each scale (c₁ channels) and
-    upsamples back by 4; the branch's output is stacked on its input (``Concat``, a
-    skip connection), so the last two convolutions see both the coarse context
-    (what came earlier on this and the neighbouring traces) and the full-resolution
-    wavelet. No pooling across traces: every trace keeps its own output row. nt must
-    be divisible by 4.
+    Conv → ReLU at full resolution (c₀ = channels[0]), then a branch that halves the
+    time axis twice (MaxPool2D((1, 2))), convolves at each scale (c₁ channels) and
+    upsamples back by 4. A ``Concat`` skip connection stacks the branch's output on
+    its input, so the last convolution, c₀ + c₁ → 1, sees both the coarse context
+    (what came earlier on this trace and its neighbours) and the full-resolution
+    wavelet. Nothing pools across traces: every trace keeps its own row of logits.
+    Every kernel is ``kernel`` = (traces, samples); nt must be divisible by 4.
     """
     _checks.rng(rng, "gather_picker")
     c0, c1 = (_checks.integer(f"channels[{i}]", c) for i, c in enumerate(channels))
