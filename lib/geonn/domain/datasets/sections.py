@@ -47,6 +47,7 @@ from .signals import _add_noise, _check_dt_f, _check_snr, _ricker_at
 __all__ = ["Sections", "make_sections"]
 
 _STEPS = 8  # interfaces on a grid of τ every 1/8 sample
+_CHUNK = 128  # sections drawn at a time
 
 
 class Sections(NamedTuple):
@@ -113,8 +114,20 @@ def make_sections(
     ``p_reverse``. ``snr_db``: a number, a pair (low, high) drawn per section, or
     None (no noise). The equations and the label are in the module docstring.
     """
+    kw = {k: v for k, v in locals().items() if k not in ("n", "rng")}
     n = _checks.integer("n", n)
     rng = _checks.rng(rng, "make_sections")
+    if n > _CHUNK:  # in chunks, so that the work arrays (~0.5 MB a section) stay small
+        parts = [
+            make_sections(min(_CHUNK, n - i), rng, **kw) for i in range(0, n, _CHUNK)
+        ]
+
+        def join(name, values):  # t, dt (and snr_db = None) are the same in all
+            shared = name in ("t", "dt") or values[0] is None
+            return values[0] if shared else np.concatenate(values)
+
+        columns = zip(Sections._fields, zip(*parts, strict=True), strict=True)
+        return Sections(*(join(name, values) for name, values in columns))
     H = _checks.integer("height", height, low=8)
     W = _checks.integer("width", width, low=8)
     dt, f_lo, f_hi = _check_dt_f(dt, f_range)
