@@ -137,8 +137,8 @@ def test_bad_arguments_name_themselves(kw, err, words):
 
 
 def test_many_sections_are_drawn_in_chunks_alike():
-    s = make_sections(300, np.random.default_rng(9), height=16, width=16)
-    assert s.x.shape == (300, 16, 16) and s.t.shape == (16,) and s.dt == 0.002
+    s = make_sections(300, np.random.default_rng(9), height=32, width=16)
+    assert s.x.shape == (300, 32, 16) and s.t.shape == (32,) and s.dt == 0.002
     assert s.dip.shape == (300, 3) and s.snr_db.shape == (300,)
     assert len({a.tobytes() for a in s.x}) == 300  # no chunk repeats another
     flat = (s.clean.reshape(300, -1), s.x.reshape(300, -1))
