@@ -146,8 +146,9 @@ def make_sections(
     min_throw = _checks.number("min_throw", min_throw, low=0.0)
     p_bed = 1.0 / _checks.number("bed_samples", bed_samples, low=1.0 / _STEPS)
     sigma = _checks.positive("sigma_log_z", sigma_log_z)
-    # ∂τ/∂z = 1 − g/H stays positive: time keeps increasing downwards
-    fold_amp = _checks.number("fold_amp", fold_amp, low=0.0, high=H / 2)
+    # |g| ≤ 3 fold_amp keeps ∂τ/∂z = 1 − g/(2H) within (0.5, 1.5): time increases
+    # downwards, and no fold is mistaken for a fault by _reflectivity
+    fold_amp = _checks.number("fold_amp", fold_amp, low=0.0, high=H / 4)
     tilt = _checks.number("tilt", tilt, low=0.0, high=1.0)
 
     F = max(m_hi, 1)
@@ -156,7 +157,7 @@ def make_sections(
     exists = np.arange(F) < m[:, None]
     # one fault per slot of the middle 70 % of the traces, so that they rarely merge
     slot = (np.arange(F) + rng.uniform(0.15, 0.85, (n, F))) / np.maximum(m, 1)[:, None]
-    x0 = 0.15 * W + 0.7 * W * slot - 0.5
+    x0 = (W - 1) * (0.15 + 0.7 * slot)
     dip = rng.uniform(dip_lo, dip_hi, (n, F))
     direction = rng.choice([-1.0, 1.0], (n, F))
     sign = np.where(rng.random((n, F)) < p_reverse, -1.0, 1.0)
