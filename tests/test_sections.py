@@ -134,3 +134,13 @@ def test_bad_arguments_name_themselves(kw, err, words):
     args.update(kw)
     with pytest.raises(err, match=words.replace("[", r"\[").replace("]", r"\]")):
         make_sections(args.pop("n"), args.pop("rng"), **args)
+
+
+def test_many_sections_are_drawn_in_chunks_alike():
+    s = make_sections(300, np.random.default_rng(9), height=32, width=16)
+    assert s.x.shape == (300, 32, 16) and s.t.shape == (32,) and s.dt == 0.002
+    assert s.dip.shape == (300, 3) and s.snr_db.shape == (300,)
+    assert len({a.tobytes() for a in s.x}) == 300  # no chunk repeats another
+    flat = (s.clean.reshape(300, -1), s.x.reshape(300, -1))
+    np.testing.assert_allclose(snr_db(*flat), 10.0, atol=1e-9)
+    assert make_sections(200, np.random.default_rng(9), snr_db=None).snr_db is None

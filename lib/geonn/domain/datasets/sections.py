@@ -47,6 +47,7 @@ from .signals import _add_noise, _check_dt_f, _check_snr, _ricker_at
 __all__ = ["Sections", "make_sections"]
 
 _STEPS = 8  # interfaces on a grid of τ every 1/8 sample
+_CHUNK = 128  # sections drawn at a time
 
 
 class Sections(NamedTuple):
@@ -113,8 +114,20 @@ def make_sections(
     ``p_reverse``. ``snr_db``: a number, a pair (low, high) drawn per section, or
     None (no noise). The equations and the label are in the module docstring.
     """
+    kw = {k: v for k, v in locals().items() if k not in ("n", "rng")}
     n = _checks.integer("n", n)
     rng = _checks.rng(rng, "make_sections")
+    if n > _CHUNK:  # in chunks, so that the work arrays (~0.5 MB a section) stay small
+        parts = [
+            make_sections(min(_CHUNK, n - i), rng, **kw) for i in range(0, n, _CHUNK)
+        ]
+
+        def join(name, values):  # t, dt (and snr_db = None) are the same in all
+            shared = name in ("t", "dt") or values[0] is None
+            return values[0] if shared else np.concatenate(values)
+
+        columns = zip(Sections._fields, zip(*parts, strict=True), strict=True)
+        return Sections(*(join(name, values) for name, values in columns))
     H = _checks.integer("height", height, low=8)
     W = _checks.integer("width", width, low=8)
     dt, f_lo, f_hi = _check_dt_f(dt, f_range)
@@ -133,8 +146,9 @@ def make_sections(
     min_throw = _checks.number("min_throw", min_throw, low=0.0)
     p_bed = 1.0 / _checks.number("bed_samples", bed_samples, low=1.0 / _STEPS)
     sigma = _checks.positive("sigma_log_z", sigma_log_z)
-    # ∂τ/∂z = 1 − g/H stays positive: time keeps increasing downwards
-    fold_amp = _checks.number("fold_amp", fold_amp, low=0.0, high=H / 2)
+    # |g| ≤ 3 fold_amp keeps ∂τ/∂z = 1 − g/(2H) within (0.5, 1.5): time increases
+    # downwards, and no fold is mistaken for a fault by _reflectivity
+    fold_amp = _checks.number("fold_amp", fold_amp, low=0.0, high=H / 4)
     tilt = _checks.number("tilt", tilt, low=0.0, high=1.0)
 
     F = max(m_hi, 1)
@@ -143,7 +157,7 @@ def make_sections(
     exists = np.arange(F) < m[:, None]
     # one fault per slot of the middle 70 % of the traces, so that they rarely merge
     slot = (np.arange(F) + rng.uniform(0.15, 0.85, (n, F))) / np.maximum(m, 1)[:, None]
-    x0 = 0.15 * W + 0.7 * W * slot - 0.5
+    x0 = (W - 1) * (0.15 + 0.7 * slot)
     dip = rng.uniform(dip_lo, dip_hi, (n, F))
     direction = rng.choice([-1.0, 1.0], (n, F))
     sign = np.where(rng.random((n, F)) < p_reverse, -1.0, 1.0)
