@@ -62,12 +62,13 @@ def picker_data(g):
     return X, Y
 
 
-def test_gather_inputs_are_chapter_8s_channels_as_an_image(gathers):
+def test_gather_inputs_are_chapter_8s_channels_and_the_time_as_an_image(gathers):
     X = gather_inputs(gathers.x, gathers.offset)
-    assert X.shape == (8, 2, 8, 64) and X.dtype == np.float32
+    assert X.shape == (8, 3, 8, 64) and X.dtype == np.float32
     np.testing.assert_allclose(X[:, 0], normalise_traces(gathers.x), atol=1e-6)
     ramp = gathers.offset / gathers.offset.max()
     np.testing.assert_allclose(X[3, 1], np.broadcast_to(ramp[:, None], (8, 64)))
+    np.testing.assert_allclose(X[5, 2, 4], np.arange(64) / 64)
     with pytest.raises(ValueError, match="x"):
         gather_inputs(gathers.x[0], gathers.offset)
 
@@ -80,8 +81,8 @@ def test_gather_picker_scores_every_sample_of_every_trace(gathers):
     picks = gather_pick(net, X, gathers.dt, batch_size=3)
     assert picks.shape == (8, 8)
     assert np.all((picks >= 0) & (picks <= gathers.t[-1]))
-    with pytest.raises(ValueError):  # two poolings by 2 along time need nt % 4 == 0
-        net.predict(X[..., :62])
+    with pytest.raises(ValueError):  # three poolings by 2 along time: nt % 8 == 0
+        net.predict(X[..., :60])
 
 
 def test_same_seed_same_network(gathers):
@@ -154,7 +155,8 @@ def test_receptive_field_per_axis():
         [Conv2D(1, 1, 3, rng=rng), MaxPool2D(2), Conv2D(1, 1, 3, rng=rng)]
     )
     assert receptive_field(pooled) == (3 + 1 + 2 * 2,) * 2
-    assert receptive_field(gather_picker(rng)) == (9, 36)
+    assert receptive_field(gather_picker(rng)) == (11, 72)
+    assert receptive_field(gather_picker(rng, kernel=(1, 5), levels=2)) == (1, 36)
     assert receptive_field(fault_unet(rng)) == (26, 26)
     with pytest.raises(TypeError, match="cannot follow"):
         receptive_field(Sequential([Dense(2, 2, rng=rng), Activation("relu")]))

@@ -43,17 +43,22 @@ __all__ = [
 
 
 def gather_inputs(x, offset, dtype=np.float32):
-    """Gathers x (n, n_traces, nt) → images (n, 2, n_traces, nt).
+    """Gathers x (n, n_traces, nt) → images (n, 3, n_traces, nt).
 
     Channel 0 holds each trace divided by its RMS, channel 1 its offset / max offset,
-    constant along the trace: chapter 8's two inputs (``picker_inputs``), kept
-    side by side as an image instead of one example per trace.
+    constant along the trace: chapter 8's two inputs (``picker_inputs``), kept side by
+    side as an image instead of one example per trace. Channel 2 holds the time of
+    each sample / the trace's length, the same on every trace: a convolution is blind
+    to where along the trace it is, and "when to expect the arrival at this offset"
+    needs both (chapter 8's picker knows the time through its Dense layer).
     """
     x = _checks.array("gather_inputs: x", x, ndim=3)
     n, n_traces, nt = x.shape
     per_trace = picker_inputs(x, offset)  # (n·n_traces, 2, nt)
-    images = per_trace.reshape(n, n_traces, 2, nt).transpose(0, 2, 1, 3)
-    return np.ascontiguousarray(images, dtype=_checks.float_dtype("dtype", dtype))
+    images = np.empty((n, 3, n_traces, nt), _checks.float_dtype("dtype", dtype))
+    images[:, :2] = per_trace.reshape(n, n_traces, 2, nt).transpose(0, 2, 1, 3)
+    images[:, 2] = np.arange(nt) / nt
+    return images
 
 
 def _conv(c_in, c_out, kernel, rng, dtype):
@@ -61,38 +66,37 @@ def _conv(c_in, c_out, kernel, rng, dtype):
 
 
 def gather_picker(
-    rng, channels=(8, 16), kernel=(3, 5), in_channels=2, dtype=np.float32
+    rng, channels=(8, 16), kernel=(3, 5), levels=3, in_channels=3, dtype=np.float32
 ):
     """A fully convolutional picker: (n, in_channels, n_traces, nt) → logits
     (n, 1, n_traces, nt), one per sample of every trace.
 
     Conv → ReLU at full resolution (c₀ = channels[0]), then a branch that halves the
-    time axis twice (MaxPool2D((1, 2))), convolves at each scale (c₁ channels) and
-    upsamples back by 4. A ``Concat`` skip connection stacks the branch's output on
-    its input, so the last convolution, c₀ + c₁ → 1, sees both the coarse context
-    (what came earlier on this trace and its neighbours) and the full-resolution
-    wavelet. Nothing pools across traces: every trace keeps its own row of logits.
-    Every kernel is ``kernel`` = (traces, samples); nt must be divisible by 4.
+    time axis ``levels`` times (MaxPool2D((1, 2))), each time followed by Conv → ReLU
+    (c₁ channels), so its kernels reach 2, 4, 8… times further back along the
+    trace, and upsamples back by 2^levels. A ``Concat`` skip connection stacks the
+    branch's output on its input, so the last convolution, c₀ + c₁ → 1, sees both
+    the coarse context (what came earlier on this trace and its neighbours) and the
+    full-resolution wavelet. Nothing pools across traces: every trace keeps its own
+    row of logits. Every kernel is ``kernel`` = (traces, samples); nt must be
+    divisible by 2^levels.
     """
     _checks.rng(rng, "gather_picker")
     c0, c1 = (_checks.integer(f"channels[{i}]", c) for i, c in enumerate(channels))
     c_in = _checks.integer("in_channels", in_channels)
-    coarse = Sequential(
-        [
+    levels = _checks.integer("levels", levels)
+    branch = []
+    for level in range(levels):
+        branch += [
             MaxPool2D((1, 2)),
-            _conv(c0, c1, kernel, rng, dtype),
+            _conv(c0 if level == 0 else c1, c1, kernel, rng, dtype),
             Activation("relu"),
-            MaxPool2D((1, 2)),
-            _conv(c1, c1, kernel, rng, dtype),
-            Activation("relu"),
-            Upsample2D((1, 4)),
         ]
-    )
     return Sequential(
         [
             _conv(c_in, c0, kernel, rng, dtype),
             Activation("relu"),
-            Concat(coarse),
+            Concat(Sequential([*branch, Upsample2D((1, 2**levels))])),
             Conv2D(c0 + c1, 1, kernel, rng=rng, init="glorot", dtype=dtype),
         ]
     )
