@@ -8,6 +8,8 @@
   for first breaks (chapter 9)
 - :mod:`.gan`, :mod:`.gan_nets`, :mod:`.gan_metrics`, :mod:`.gan_report`: generative
   adversarial networks and measures of sample quality (chapter 10)
+- :mod:`.images`, :mod:`.images_report`: a first-break picker of whole gathers, a
+  U-Net for faults, and their comparisons (chapter 11)
 - :mod:`.plotting`, :mod:`.widgets`: the book's figures and its dashboards
 
 Each module is imported on first use (``geonn.studies.gan``), so that a chapter
@@ -22,6 +24,8 @@ _LAZY = (
     "gan_metrics",
     "gan_nets",
     "gan_report",
+    "images",
+    "images_report",
     "plotting",
     "seed_study",
     "surfaces",
