@@ -59,6 +59,19 @@ def _sets(X, Y, who, ndim=2):
     return X, Y
 
 
+def _unit_scale(*arrays):
+    """(arrays, e): the arrays times 2⁻ᵉ, with e chosen so that their largest |value|
+    is about 1, when it lies beyond 2^±100 (e = 0 otherwise: data of ordinary scale are
+    left as they are).  A power of two only shifts exponents, so sums, products and
+    comparisons are exact multiples of the data's: ‖x‖² no longer overflows at 1e200
+    or underflows at 1e-200; a distance d of the scaled arrays is d · 2ᵉ."""
+    top = max(float(np.max(np.abs(a))) for a in arrays)
+    if top == 0 or 2.0**-100 < top < 2.0**100:
+        return arrays, 0
+    e = int(np.frexp(top)[1])
+    return tuple(np.ldexp(a, -e) for a in arrays), e
+
+
 def _spectrum(X, dt, nfft=None):
     """processing.amplitude_spectrum of the rows of X, zero-padded to ``nfft`` samples
     (None: not padded, the traces' own frequencies)."""
@@ -78,9 +91,18 @@ def wasserstein1(a, b):
 
 
 def spectrum_error(X, Y, dt, nfft=None):
-    """‖Ā_Y − Ā_X‖ / ‖Ā_X‖, with Ā the mean amplitude spectrum of the traces (rows)."""
+    """‖Ā_Y − Ā_X‖ / ‖Ā_X‖, with Ā the mean amplitude spectrum of the traces (rows).
+
+    The real traces X must hold some signal (Ā_X ≠ 0); the ratio does not depend on
+    the scale of the data."""
     X, Y = _sets(X, Y, "spectrum_error")
     dt = _checks.positive("spectrum_error dt (s)", dt)
+    if not np.any(X):
+        raise ValueError(
+            "spectrum_error: the real traces X are all zero, so the error relative "
+            "to their spectrum is undefined"
+        )
+    (X, Y), _ = _unit_scale(X, Y)
     A_x = _spectrum(X, dt, nfft)[1].mean(axis=0)
     A_y = _spectrum(Y, dt, nfft)[1].mean(axis=0)
     return float(np.linalg.norm(A_y - A_x) / np.linalg.norm(A_x))
@@ -88,8 +110,16 @@ def spectrum_error(X, Y, dt, nfft=None):
 
 def dominant_frequency(X, dt, nfft=256):
     """(n,) Hz: the frequency of the largest amplitude-spectrum value of each trace
-    (rows of X), after zero padding to ``nfft`` samples (resolution 1/(nfft dt))."""
+    (rows of X), after zero padding to ``nfft`` samples (resolution 1/(nfft dt)).
+    An all-zero trace has no dominant frequency and is refused."""
     X = _checks.array("dominant_frequency X", X, ndim=2)
+    X = _checks.finite("dominant_frequency X", X)
+    zero = np.flatnonzero(~np.any(X, axis=1))
+    if zero.size:
+        raise ValueError(
+            f"dominant_frequency: trace(s) {zero[:5].tolist()} of X are all zero "
+            f"({zero.size} in all): a zero trace has no dominant frequency"
+        )
     dt = _checks.positive("dominant_frequency dt (s)", dt)
     nfft = _checks.integer("dominant_frequency nfft", nfft, low=X.shape[1])
     f, A = _spectrum(X, dt, nfft)
@@ -115,6 +145,7 @@ def one_nn_accuracy(X, Y):
     twin). With X held out, a generator that copies its *training* set scores ≈ 0.5,
     like real vs real: use :func:`memorisation` to look for copies."""
     X, Y = _sets(X, Y, "one_nn_accuracy")
+    (X, Y), _ = _unit_scale(X, Y)  # ‖z‖² would overflow at 1e200
     Z = np.concatenate([X, Y])
     sq = np.sum(Z * Z, axis=1)
     d2 = sq[:, None] + sq[None, :] - 2.0 * (Z @ Z.T)
@@ -131,9 +162,10 @@ def nearest_distance(Y, R):
     to it is then computed directly, so that a copy is at distance 0, not at
     √(round-off)."""
     Y, R = _sets(Y, R, "nearest_distance")
+    (Y, R), e = _unit_scale(Y, R)  # ‖r‖² would overflow at 1e200
     d2 = np.sum(R * R, axis=1)[None, :] - 2.0 * (Y @ R.T)  # + ‖y‖², the same in a row
     nearest = R[np.argmin(d2, axis=1)]
-    return np.linalg.norm(Y - nearest, axis=1)
+    return np.ldexp(np.linalg.norm(Y - nearest, axis=1), e)
 
 
 def memorisation(Y, X_train, X_held, q=0.05):
@@ -197,8 +229,9 @@ def frechet_distance(F_x, F_y):
     (m, k).
 
     Tr (C_x C_y)^{1/2} is computed as Σ √λ_i of the symmetric C_x^{1/2} C_y
-    C_x^{1/2}."""
+    C_x^{1/2}. FD ≥ 0: round-off below 0 (FD(X, X) ≈ −1e-7) is returned as 0."""
     F_x, F_y = _sets(F_x, F_y, "frechet_distance")
+    (F_x, F_y), e = _unit_scale(F_x, F_y)  # the covariances would overflow at 1e200
     mu_x, mu_y = F_x.mean(axis=0), F_y.mean(axis=0)
     C_x, C_y = np.cov(F_x, rowvar=False, ddof=1), np.cov(F_y, rowvar=False, ddof=1)
     C_x, C_y = np.atleast_2d(C_x), np.atleast_2d(C_y)
@@ -206,26 +239,33 @@ def frechet_distance(F_x, F_y):
     root = (V * np.sqrt(np.clip(lam, 0, None))) @ V.T
     mid = np.linalg.eigvalsh(root @ C_y @ root)
     cross = np.sum(np.sqrt(np.clip(mid, 0, None)))
-    return float(
-        np.sum((mu_x - mu_y) ** 2) + np.trace(C_x) + np.trace(C_y) - 2.0 * cross
-    )
+    fd = np.sum((mu_x - mu_y) ** 2) + np.trace(C_x) + np.trace(C_y) - 2.0 * cross
+    with np.errstate(over="ignore"):
+        fd = np.ldexp(max(float(fd), 0.0), 2 * e)  # FD scales as a squared distance
+    if not np.isfinite(fd):
+        raise ValueError(
+            "frechet_distance: the distance overflows float64 at the scale of these "
+            "features; standardise them first"
+        )
+    return float(fd)
 
 
 def gaussian_baseline(X, m, rng):
     """m samples of N(mean of X, covariance of X): the best a Gaussian model of X can
     do."""
     X = _checks.array("gaussian_baseline X", X, ndim=2)
+    X = _checks.finite("gaussian_baseline X", _checks.rows("gaussian_baseline X", X, 2))
     m = _checks.integer("gaussian_baseline m", m)
     rng = _checks.rng(rng, "gaussian_baseline")
-    return rng.multivariate_normal(
-        X.mean(axis=0), np.cov(X, rowvar=False), size=m, method="eigh"
-    )
+    cov = np.atleast_2d(np.cov(X, rowvar=False))  # (1, 1) for one column, not 0-D
+    return rng.multivariate_normal(X.mean(axis=0), cov, size=m, method="eigh")
 
 
 def rms_amplitude(X):
     """(n,) root-mean-square amplitude of each trace (row of X)."""
-    X = _checks.array("rms_amplitude X", X, ndim=2)
-    return np.sqrt(np.mean(X * X, axis=1))
+    X = _checks.finite("rms_amplitude X", _checks.array("rms_amplitude X", X, ndim=2))
+    (X,), e = _unit_scale(X)  # X² would overflow at 1e200
+    return np.ldexp(np.sqrt(np.mean(X * X, axis=1)), e)
 
 
 METRICS = ("W1", "spectrum", "spread f_dom", "spread RMS", "1-NN", "FD")
@@ -237,6 +277,11 @@ def report(X, Y, dt, features):
     frequency and of the RMS amplitude, 1-NN accuracy, and the Fréchet distance of
     ``features(X)`` and ``features(Y)`` (e.g. an autoencoder's codes)."""
     X, Y = _sets(X, Y, "report")
+    if not callable(features):
+        raise TypeError(
+            f"report: features must be a function of a set of samples, e.g. an "
+            f"encoder's predict; got {type(features).__name__}"
+        )
     return {
         "W1": wasserstein1(X, Y),
         "spectrum": spectrum_error(X, Y, dt),

@@ -91,6 +91,7 @@ SIGMA_SAMPLES, ETA, BATCH = 1.5, 0.003, 32
 def make_encoder(rng, in_channels=3, channels=(8, 16), kernel_size=9):
     """(n, in_channels, L) → (n, channels[-1], L / 2^len(channels)); He-initialised."""
     _checks.rng(rng, "make_encoder")
+    channels = _checks.sizes("make_encoder channels", channels, min_len=1)
     layers, c_in = [], _checks.integer("in_channels", in_channels)
     for c in channels:
         layers += [
@@ -114,6 +115,7 @@ def _upsampler(rng, channels, kernel_size):
 def make_head(rng, channels=(16, 8, 1), kernel_size=5):
     """Picking head: (n, 16, L/4) → logits (n, L), Upsample1D(2) + Conv1D per stage."""
     _checks.rng(rng, "make_head")
+    channels = _checks.sizes("make_head channels", channels, min_len=2)
     return Sequential(_upsampler(rng, channels, kernel_size) + [Flatten()])
 
 
@@ -226,6 +228,13 @@ def train_picker(net, X, Y, rng, steps=300, schedule="all"):
         raise ValueError(
             f"unknown schedule {schedule!r}; choose 'all', 'slow' or 'warmup'"
         )
+    if not isinstance(net, Sequential):
+        raise TypeError(
+            f"train_picker needs the picker as a Sequential([encoder, head]) "
+            f"(make_picker); got {type(net).__name__}"
+        )
+    X = _checks.rows("train_picker: X", _checks.array("train_picker: X", X, ndim=3))
+    steps = _checks.integer("train_picker steps", steps)
     batch = min(len(X), BATCH)
     per_epoch = -(-len(X) // batch)
     opt = SlowPart(net[0]) if schedule == "slow" else Adam(eta=ETA)

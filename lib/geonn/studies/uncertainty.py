@@ -43,6 +43,12 @@ def _net(net, who):
     return net
 
 
+def _data(X, who):
+    """The inputs X (n, ...): numeric, finite, at least one row."""
+    X = _checks.array(f"{who} X", X, min_ndim=2)
+    return _checks.finite(f"{who} X", _checks.rows(f"{who} X", X))
+
+
 def _transformed(pred, transform):
     return pred if transform is None else np.asarray(transform(pred), dtype=float)
 
@@ -62,14 +68,25 @@ def ensemble_predict(nets, X, transform=None):
     -------
     mean, std : (n, k) arrays; std is the spread over members (ddof 0)
     """
+    # a Sequential is iterable (over its layers): name the mistake before list()
+    if isinstance(nets, Layer) or not hasattr(nets, "__iter__"):
+        raise TypeError(
+            f"ensemble_predict needs a list of networks, e.g. [net_1, net_2, ...]; "
+            f"got one {type(nets).__name__}"
+        )
     nets = list(nets)
     if len(nets) < 2:
         raise ValueError(
             f"an ensemble needs at least 2 networks to have a spread; got {len(nets)}"
         )
-    preds = [
-        _transformed(_net(m, "ensemble_predict").predict(X), transform) for m in nets
-    ]
+    for i, m in enumerate(nets):
+        if not hasattr(_net(m, "ensemble_predict"), "predict"):
+            raise TypeError(
+                f"ensemble_predict needs a list of networks (Sequential); nets[{i}] "
+                f"is a {type(m).__name__}"
+            )
+    X = _data(X, "ensemble_predict")
+    preds = [_transformed(m.predict(X), transform) for m in nets]
     shapes = {p.shape for p in preds}
     if len(shapes) > 1:
         raise ValueError(f"the networks' predictions differ in shape: {sorted(shapes)}")
@@ -87,6 +104,7 @@ def mc_dropout_predict(net, X, n_samples, transform=None):
     :func:`ensemble_predict`.  Returns (mean, std), each (n, k).
     """
     net = _net(net, "mc_dropout_predict")
+    X = _data(X, "mc_dropout_predict")
     n_samples = _checks.integer("n_samples", n_samples, low=2)
     if not any(isinstance(leaf, Dropout) and leaf.p > 0 for leaf in net.leaves()):
         raise ValueError(
@@ -115,6 +133,8 @@ def coverage(y, mean, std, k=1.0, noise_std=0.0):
             f"y, mean and std must have the same shape; got {y.shape}, "
             f"{mean.shape} and {std.shape}"
         )
+    if y.size == 0:
+        raise ValueError("y, mean and std are empty: a coverage needs values")
     for name, a in (("y", y), ("mean", mean), ("std", std)):
         _checks.finite(name, a)
     if (std < 0).any():
@@ -142,7 +162,7 @@ def input_sensitivity(net, X):
     overwrites anyway.
     """
     net = _net(net, "input_sensitivity")
-    out = net.forward(X, train=False)
+    out = net.forward(_data(X, "input_sensitivity"), train=False)
     if out.ndim != 2 or out.shape[1] != 1:
         raise ValueError(
             f"input_sensitivity needs one output per row; the network gives shape "

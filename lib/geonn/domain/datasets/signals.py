@@ -19,12 +19,16 @@ def _ricker_at(tau, f):
     return (1.0 - 2.0 * a) * np.exp(-a)
 
 
+def _pair(name, value, what):
+    """A (low, high) pair, as a tuple or list of two; ``what`` names its entries."""
+    if not (isinstance(value, (tuple, list)) and len(value) == 2):
+        raise ValueError(f"{name} must be a pair {what}; got {value!r}")
+    return value
+
+
 def _check_dt_f(dt, f_range):
     dt = _checks.positive("dt", dt)
-    if not (isinstance(f_range, (tuple, list)) and len(f_range) == 2):
-        raise ValueError(
-            f"f_range must be a pair (f_low, f_high) in Hz; got {f_range!r}"
-        )
+    _pair("f_range", f_range, "(f_low, f_high) in Hz")
     f_lo = _checks.positive("f_range[0]", f_range[0])
     f_hi = _checks.positive("f_range[1]", f_range[1])
     if f_lo > f_hi:
@@ -56,7 +60,12 @@ def ricker(f_peak, dt=0.002, duration=0.128):
     """
     dt = _checks.positive("dt", dt)
     duration = _checks.positive("duration", duration)
-    f = np.asarray(f_peak, dtype=float)
+    f = _checks.array("f_peak", f_peak)
+    if f.ndim > 1 or f.size == 0:
+        raise ValueError(
+            f"f_peak must be one frequency or a 1-D array of them (Hz); got shape "
+            f"{f.shape}"
+        )
     if not np.all(np.isfinite(f)) or np.any(f <= 0):
         raise ValueError(f"f_peak must be positive and finite (Hz); got {f_peak!r}")
     if np.any(f > 1.0 / (5.0 * dt)):
@@ -81,12 +90,11 @@ def band_limited_noise(shape, rng, dt=0.002, band=None):
     """
     rng = _checks.rng(rng, "band_limited_noise")
     dt = _checks.positive("dt", dt)
-    shape = tuple(shape)
+    shape = _checks.sizes("shape", shape, min_len=1)
     nt = _checks.integer("the trace length (last entry of shape)", shape[-1], low=2)
     if band is None:
         band = (2.0, 0.4 / dt)
-    if not (isinstance(band, (tuple, list)) and len(band) == 2):
-        raise ValueError(f"band must be a pair (f_low, f_high) in Hz; got {band!r}")
+    _pair("band", band, "(f_low, f_high) in Hz")
     lo, hi = (
         _checks.number(f"band[{i}]", b, low=0.0, high=0.5 / dt)
         for i, b in enumerate(band)
@@ -106,18 +114,26 @@ def band_limited_noise(shape, rng, dt=0.002, band=None):
 def snr_db(clean, noisy):
     """Signal-to-noise ratio per trace, 10 log10(Σ clean² / Σ (noisy − clean)²), in dB.
 
-    Shapes (..., nt) → (...): sums run over the last axis (time).
+    Shapes (..., nt) → (...): sums run over the last axis (time). A noise-free
+    trace (noisy = clean) has an SNR of +inf; an all-zero clean trace has no signal
+    to measure against, and is refused.
     """
-    clean = _checks.array("clean", clean)
-    noisy = _checks.array("noisy", noisy)
+    clean = _checks.traces("clean", clean)
+    noisy = _checks.traces("noisy", noisy)
     if clean.shape != noisy.shape:
         raise ValueError(
             f"clean and noisy must have the same shape; got {clean.shape} "
             f"and {noisy.shape}"
         )
+    signal = np.sum(clean**2, axis=-1)
+    if np.any(signal == 0):
+        raise ValueError(
+            f"{int(np.sum(signal == 0))} trace(s) of clean are all zero: an SNR "
+            f"needs signal (drop dead traces first)"
+        )
     noise = np.sum((noisy - clean) ** 2, axis=-1)
     with np.errstate(divide="ignore"):  # a noise-free trace has an infinite SNR
-        return 10.0 * np.log10(np.sum(clean**2, axis=-1) / noise)
+        return 10.0 * np.log10(signal / noise)
 
 
 def _add_noise(clean, rng, dt, snr_db, live=None):
@@ -144,7 +160,14 @@ def add_noise(clean, snr_db, rng, dt=0.002):
     :func:`snr_db` of the result gives back ``snr_db``.
     """
     clean = _checks.traces("clean", clean, min_length=2)
-    snr = np.broadcast_to(np.asarray(snr_db, dtype=float), clean.shape[:-1])
+    snr = _checks.array("snr_db", snr_db)
+    try:
+        snr = np.broadcast_to(snr, clean.shape[:-1])
+    except ValueError as err:
+        raise ValueError(
+            f"snr_db must be a number or one SNR per trace, shape {clean.shape[:-1]}; "
+            f"got shape {snr.shape}"
+        ) from err
     if not np.all(np.isfinite(snr)) or snr.min() < -40.0 or snr.max() > 80.0:
         raise ValueError(
             f"snr_db must be finite and between -40 and 80 dB; got "

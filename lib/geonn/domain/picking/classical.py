@@ -159,10 +159,31 @@ def calibrate(picker, settings, x, truth, mask=None):
     A picker of the onset of energy picks earlier than the peak of a
     zero-phase wavelet, by an amount the labels know and the picker does not.
     """
+    if not callable(picker):
+        raise TypeError(
+            f"calibrate: picker must be a function picker(x, *setting); got "
+            f"{type(picker).__name__}"
+        )
+    if isinstance(settings, str) or not hasattr(settings, "__iter__"):
+        raise TypeError(
+            f"calibrate: settings must be a list of tuples, e.g. [(0.01,), (0.02,)]; "
+            f"got {type(settings).__name__}"
+        )
     settings = list(settings)
     if not settings:
         raise ValueError("calibrate needs at least one setting to try")
-    keep = slice(None) if mask is None else ~np.asarray(mask, bool)
+    for s in settings:
+        if not isinstance(s, (tuple, list)):
+            raise TypeError(
+                f"calibrate: each setting is a tuple of the picker's arguments after "
+                f"x, e.g. ({s!r},) for one; got {type(s).__name__} {s!r}"
+            )
+    truth = _checks.finite("calibrate: truth", _checks.array("calibrate: truth", truth))
+    keep = np.ones(truth.shape, bool)
+    if mask is not None:
+        keep = ~_checks.bool_mask(
+            "calibrate: mask", mask, truth.shape, "True = leave the trace out"
+        )
     best = None
     for s in settings:
         p = np.asarray(picker(x, *s))
@@ -182,13 +203,9 @@ def _errors_ms(pick, truth, mask, who):
         )
     keep = np.ones(pick.shape, bool)
     if mask is not None:
-        mask = np.asarray(mask)
-        if mask.dtype != bool or mask.shape != pick.shape:
-            raise ValueError(
-                f"{who}: mask must be a boolean array of shape {pick.shape} (True = "
-                f"leave the trace out); got {mask.dtype} of shape {mask.shape}"
-            )
-        keep = ~mask
+        keep = ~_checks.bool_mask(
+            f"{who}: mask", mask, pick.shape, "True = leave the trace out"
+        )
     if not keep.any():
         raise ValueError(f"{who}: every trace is masked; there is no pick to score")
     err = (pick - truth)[keep]
