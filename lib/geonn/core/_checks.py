@@ -189,6 +189,22 @@ def grad_out(layer, grad, shape):
     return grad
 
 
+def unit_scale(*arrays):
+    """Not a check but a guard, for functions whose result does not depend on the
+    scale of the data (ratios, picks, nearest neighbours) or scales with it.
+
+    (arrays, e): the arrays times 2⁻ᵉ, with e chosen so that their largest |value|
+    is about 1, when it lies beyond 2^±100 (e = 0 otherwise: data of ordinary scale are
+    left as they are).  A power of two only shifts exponents, so sums, products and
+    comparisons are exact multiples of the data's: ‖x‖² no longer overflows at 1e200
+    or underflows at 1e-200; a distance d of the scaled arrays is d · 2ᵉ."""
+    top = max((float(np.max(np.abs(a))) for a in arrays if a.size), default=0.0)
+    if top == 0 or 2.0**-100 < top < 2.0**100:
+        return arrays, 0
+    e = int(np.frexp(top)[1])
+    return tuple(np.ldexp(a, -e) for a in arrays), e
+
+
 def finite(name, a):
     """Raise if ``a`` holds NaN or inf, naming the first bad position."""
     bad = ~np.isfinite(a)

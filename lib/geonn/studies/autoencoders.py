@@ -117,9 +117,13 @@ def unexplained_variance(x, x_hat):
         raise ValueError(
             f"x and x_hat must have the same shape; got {x.shape} and {x_hat.shape}"
         )
-    total = np.sum((x - x.mean(axis=0)) ** 2)
+    # both scaled by powers of two at 1e200 (exactly; e = 0 otherwise): no overflow
+    (spread,), e_s = _checks.unit_scale(x - x.mean(axis=0))
+    (miss,), e_m = _checks.unit_scale(x - x_hat)
+    total = np.sum(spread**2)
     if total == 0:
         raise ValueError(
             "x has no variance (all samples are equal): the share is undefined"
         )
-    return float(np.sum((x - x_hat) ** 2) / total)
+    with np.errstate(over="ignore"):  # a share beyond 1e308 is inf
+        return float(np.ldexp(np.sum(miss**2) / total, 2 * (e_m - e_s)))

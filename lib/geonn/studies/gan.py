@@ -51,7 +51,7 @@ class GeneratorLoss:
     KINDS = ("non_saturating", "saturating")
 
     def __init__(self, kind="non_saturating"):
-        if kind not in self.KINDS:
+        if not isinstance(kind, str) or kind not in self.KINDS:
             raise ValueError(
                 f"GeneratorLoss kind must be one of {self.KINDS}; got {kind!r}"
             )
@@ -187,8 +187,10 @@ def train_gan(
         )
     rng = _checks.rng(rng, "train_gan")
     g_loss = GeneratorLoss(loss)
-    opt_d = Adam(eta_d, beta1=beta1) if opt_d is None else opt_d
-    opt_g = Adam(eta_g, beta1=beta1) if opt_g is None else opt_g
+    if opt_d is None:
+        opt_d = Adam(_checks.positive("train_gan eta_d", eta_d), beta1=beta1)
+    if opt_g is None:
+        opt_g = Adam(_checks.positive("train_gan eta_g", eta_g), beta1=beta1)
     series = ("d_loss", "g_loss", "d_real", "d_fake")
     hist = GANHistory(**{k: np.empty(steps) for k in series})
     sig = Sigmoid()

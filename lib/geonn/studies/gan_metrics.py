@@ -40,36 +40,35 @@ __all__ = [
 ]
 
 
-def _sets(X, Y, who, ndim=2):
-    X = _checks.array(f"{who} X", X)
-    Y = _checks.array(f"{who} Y", Y)
+def _sets(X, Y, who, ndim=2, names=("X", "Y")):
+    """Two finite sets of samples, (n, d) and (m, d) (``ndim=1``: values), n, m ≥ 2;
+    ``names`` are the caller's names for them."""
+    nx, ny = names
+    X = _checks.array(f"{who} {nx}", X)
+    Y = _checks.array(f"{who} {ny}", Y)
     if X.ndim != ndim or Y.ndim != ndim:
+        what = "(samples, features)" if ndim == 2 else "(values)"
         raise ValueError(
-            f"{who}: X and Y must be {ndim}-D (samples, features); got shapes "
+            f"{who}: {nx} and {ny} must be {ndim}-D {what}; got shapes "
             f"{X.shape} and {Y.shape}"
         )
     if ndim == 2 and X.shape[1] != Y.shape[1]:
-        raise ValueError(f"{who}: X has {X.shape[1]} features but Y has {Y.shape[1]}")
+        raise ValueError(
+            f"{who}: {nx} has {X.shape[1]} features but {ny} has {Y.shape[1]}"
+        )
     if len(X) < 2 or len(Y) < 2:
         raise ValueError(
-            f"{who}: each set needs at least 2 samples; got {len(X)} and {len(Y)}"
+            f"{who}: {nx} and {ny} need at least 2 samples each; got {len(X)} and "
+            f"{len(Y)}"
         )
-    if not (np.all(np.isfinite(X)) and np.all(np.isfinite(Y))):
-        raise ValueError(f"{who}: X and Y must be finite (no NaN or inf)")
-    return X, Y
+    _checks.finite(f"{who} {nx}", X)
+    return X, _checks.finite(f"{who} {ny}", Y)
 
 
-def _unit_scale(*arrays):
-    """(arrays, e): the arrays times 2⁻ᵉ, with e chosen so that their largest |value|
-    is about 1, when it lies beyond 2^±100 (e = 0 otherwise: data of ordinary scale are
-    left as they are).  A power of two only shifts exponents, so sums, products and
-    comparisons are exact multiples of the data's: ‖x‖² no longer overflows at 1e200
-    or underflows at 1e-200; a distance d of the scaled arrays is d · 2ᵉ."""
-    top = max(float(np.max(np.abs(a))) for a in arrays)
-    if top == 0 or 2.0**-100 < top < 2.0**100:
-        return arrays, 0
-    e = int(np.frexp(top)[1])
-    return tuple(np.ldexp(a, -e) for a in arrays), e
+def _norm(v):
+    """‖v‖ without overflow or underflow in the squares (‖v‖ = m ‖v/m‖, m = max|v|)."""
+    m = float(np.max(np.abs(v)))
+    return m * float(np.linalg.norm(v / m)) if m > 0 else 0.0
 
 
 def _spectrum(X, dt, nfft=None):
@@ -82,7 +81,7 @@ def wasserstein1(a, b):
     """W₁ between the empirical distributions of the values in ``a`` and ``b``
     (any shapes, flattened): the area between their CDFs. For equal sizes,
     mean |sort(a) − sort(b)|."""
-    a, b = _sets(np.ravel(a), np.ravel(b), "wasserstein1", ndim=1)
+    a, b = _sets(np.ravel(a), np.ravel(b), "wasserstein1", ndim=1, names="ab")
     a, b = np.sort(a), np.sort(b)
     v = np.sort(np.concatenate([a, b]))
     Fa = np.searchsorted(a, v[:-1], side="right") / a.size
@@ -102,10 +101,11 @@ def spectrum_error(X, Y, dt, nfft=None):
             "spectrum_error: the real traces X are all zero, so the error relative "
             "to their spectrum is undefined"
         )
-    (X, Y), _ = _unit_scale(X, Y)
     A_x = _spectrum(X, dt, nfft)[1].mean(axis=0)
     A_y = _spectrum(Y, dt, nfft)[1].mean(axis=0)
-    return float(np.linalg.norm(A_y - A_x) / np.linalg.norm(A_x))
+    if 2.0**-100 < np.max(A_x) < 2.0**100 and np.max(A_y) < 2.0**100:
+        return float(np.linalg.norm(A_y - A_x) / np.linalg.norm(A_x))
+    return _norm(A_y - A_x) / _norm(A_x)  # (1e200: the squares would overflow)
 
 
 def dominant_frequency(X, dt, nfft=256):
@@ -129,11 +129,19 @@ def dominant_frequency(X, dt, nfft=256):
 def spread_ratio(prop_y, prop_x):
     """std(prop_y) / std(prop_x): 1 when the generated property varies as much as the
     real one, well below 1 under mode collapse."""
-    prop_y, prop_x = _sets(np.ravel(prop_y), np.ravel(prop_x), "spread_ratio", ndim=1)
+    prop_y, prop_x = _sets(
+        np.ravel(prop_y),
+        np.ravel(prop_x),
+        "spread_ratio",
+        ndim=1,
+        names=("prop_y", "prop_x"),
+    )
+    (prop_y,), e_y = _checks.unit_scale(prop_y)  # std squares: exact rescaling
+    (prop_x,), e_x = _checks.unit_scale(prop_x)
     sx = np.std(prop_x)
     if sx == 0:
-        raise ValueError("spread_ratio: the real property does not vary (std 0)")
-    return float(np.std(prop_y) / sx)
+        raise ValueError("spread_ratio: the real property prop_x does not vary (std 0)")
+    return float(np.ldexp(np.std(prop_y) / sx, e_y - e_x))
 
 
 def one_nn_accuracy(X, Y):
@@ -145,7 +153,7 @@ def one_nn_accuracy(X, Y):
     twin). With X held out, a generator that copies its *training* set scores ≈ 0.5,
     like real vs real: use :func:`memorisation` to look for copies."""
     X, Y = _sets(X, Y, "one_nn_accuracy")
-    (X, Y), _ = _unit_scale(X, Y)  # ‖z‖² would overflow at 1e200
+    (X, Y), _ = _checks.unit_scale(X, Y)  # ‖z‖² would overflow at 1e200
     Z = np.concatenate([X, Y])
     sq = np.sum(Z * Z, axis=1)
     d2 = sq[:, None] + sq[None, :] - 2.0 * (Z @ Z.T)
@@ -161,8 +169,8 @@ def nearest_distance(Y, R):
     The nearest row is found with ‖y‖² + ‖r‖² − 2 y·r (one matrix product); the distance
     to it is then computed directly, so that a copy is at distance 0, not at
     √(round-off)."""
-    Y, R = _sets(Y, R, "nearest_distance")
-    (Y, R), e = _unit_scale(Y, R)  # ‖r‖² would overflow at 1e200
+    Y, R = _sets(Y, R, "nearest_distance", names=("Y", "R"))
+    (Y, R), e = _checks.unit_scale(Y, R)  # ‖r‖² would overflow at 1e200
     d2 = np.sum(R * R, axis=1)[None, :] - 2.0 * (Y @ R.T)  # + ‖y‖², the same in a row
     nearest = R[np.argmin(d2, axis=1)]
     return np.ldexp(np.linalg.norm(Y - nearest, axis=1), e)
@@ -190,6 +198,8 @@ def memorisation(Y, X_train, X_held, q=0.05):
         low_open=True,
         high_open=True,
     )
+    _sets(Y, X_train, "memorisation", names=("Y", "X_train"))
+    _sets(X_held, X_train, "memorisation", names=("X_held", "X_train"))
     d_gen = nearest_distance(Y, X_train)
     d_held = nearest_distance(X_held, X_train)
     med_gen, med_held = float(np.median(d_gen)), float(np.median(d_held))
@@ -214,7 +224,10 @@ def closer_to_train(Y, X_train, X_held):
     for a copier. Unlike :func:`memorisation` it compares each y with itself, so a
     generator that makes too many weak (or strong) samples does not look like a
     copier."""
-    X_train, X_held = _sets(X_train, X_held, "closer_to_train")
+    X_train, X_held = _sets(
+        X_train, X_held, "closer_to_train", names=("X_train", "X_held")
+    )
+    _sets(Y, X_train, "closer_to_train", names=("Y", "X_train"))
     if len(X_train) != len(X_held):
         raise ValueError(
             f"closer_to_train: X_train and X_held must have the same number of "
@@ -230,8 +243,9 @@ def frechet_distance(F_x, F_y):
 
     Tr (C_x C_y)^{1/2} is computed as Σ √λ_i of the symmetric C_x^{1/2} C_y
     C_x^{1/2}. FD ≥ 0: round-off below 0 (FD(X, X) ≈ −1e-7) is returned as 0."""
-    F_x, F_y = _sets(F_x, F_y, "frechet_distance")
-    (F_x, F_y), e = _unit_scale(F_x, F_y)  # the covariances would overflow at 1e200
+    F_x, F_y = _sets(F_x, F_y, "frechet_distance", names=("F_x", "F_y"))
+    # exact power-of-two rescaling: the covariances would overflow at 1e200
+    (F_x, F_y), e = _checks.unit_scale(F_x, F_y)
     mu_x, mu_y = F_x.mean(axis=0), F_y.mean(axis=0)
     C_x, C_y = np.cov(F_x, rowvar=False, ddof=1), np.cov(F_y, rowvar=False, ddof=1)
     C_x, C_y = np.atleast_2d(C_x), np.atleast_2d(C_y)
@@ -257,14 +271,20 @@ def gaussian_baseline(X, m, rng):
     X = _checks.finite("gaussian_baseline X", _checks.rows("gaussian_baseline X", X, 2))
     m = _checks.integer("gaussian_baseline m", m)
     rng = _checks.rng(rng, "gaussian_baseline")
-    cov = np.atleast_2d(np.cov(X, rowvar=False))  # (1, 1) for one column, not 0-D
+    with np.errstate(over="ignore"):  # refused below, with a hint
+        cov = np.atleast_2d(np.cov(X, rowvar=False))  # (1, 1) for one column
+    if not np.all(np.isfinite(cov)):
+        raise ValueError(
+            "gaussian_baseline: the covariance of X overflows float64; standardise X "
+            "first"
+        )
     return rng.multivariate_normal(X.mean(axis=0), cov, size=m, method="eigh")
 
 
 def rms_amplitude(X):
     """(n,) root-mean-square amplitude of each trace (row of X)."""
     X = _checks.finite("rms_amplitude X", _checks.array("rms_amplitude X", X, ndim=2))
-    (X,), e = _unit_scale(X)  # X² would overflow at 1e200
+    (X,), e = _checks.unit_scale(X)  # X² would overflow at 1e200
     return np.ldexp(np.sqrt(np.mean(X * X, axis=1)), e)
 
 

@@ -131,6 +131,8 @@ def operator_norm(layer, in_shape):
     shape = tuple(
         _checks.integer("operator_norm in_shape", n) for n in np.atleast_1d(in_shape)
     )
+    if not shape:
+        raise ValueError("operator_norm in_shape must name at least one dimension")
     if not hasattr(layer, "forward") or not hasattr(layer, "W"):
         raise TypeError(
             f"operator_norm needs a Dense or Conv1D layer; got {type(layer).__name__}"

@@ -50,6 +50,11 @@ def _data(X, who):
 
 
 def _transformed(pred, transform):
+    if transform is not None and not callable(transform):
+        raise TypeError(
+            f"transform must be a function of the predictions (or None); got "
+            f"{type(transform).__name__}"
+        )
     return pred if transform is None else np.asarray(transform(pred), dtype=float)
 
 
@@ -141,7 +146,7 @@ def coverage(y, mean, std, k=1.0, noise_std=0.0):
         raise ValueError("std must be ≥ 0 (a standard deviation)")
     k = _checks.positive("k (the interval's half-width in σ)", k)
     noise_std = _checks.number("noise_std", noise_std, low=0.0)
-    sigma = np.sqrt(std**2 + noise_std**2)
+    sigma = np.hypot(std, noise_std)  # √(std² + noise_std²), without overflow
     return float(np.mean(np.abs(y - mean) <= k * sigma))
 
 

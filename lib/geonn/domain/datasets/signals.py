@@ -72,6 +72,10 @@ def ricker(f_peak, dt=0.002, duration=0.128):
         raise ValueError(
             f"f_peak above 1/(5 dt) = {1 / (5 * dt):g} Hz would alias at dt = {dt:g} s"
         )
+    if duration > 1e6 * dt:
+        raise ValueError(
+            f"duration = {duration:g} s is over a million samples of dt = {dt:g} s"
+        )
     if duration < 2 * dt:
         raise ValueError(
             f"duration = {duration:g} s is shorter than two samples of dt = {dt:g} s"
@@ -125,15 +129,18 @@ def snr_db(clean, noisy):
             f"clean and noisy must have the same shape; got {clean.shape} "
             f"and {noisy.shape}"
         )
-    signal = np.sum(clean**2, axis=-1)
+    # each scaled by a power of two at 1e200 (exactly; e = 0 otherwise), so that the
+    # squares cannot overflow: the exponents come back as 20 log10(2) per step
+    (signal,), e_s = _checks.unit_scale(clean)
+    (noise,), e_n = _checks.unit_scale(noisy - clean)
+    signal, noise = np.sum(signal**2, axis=-1), np.sum(noise**2, axis=-1)
     if np.any(signal == 0):
         raise ValueError(
             f"{int(np.sum(signal == 0))} trace(s) of clean are all zero: an SNR "
             f"needs signal (drop dead traces first)"
         )
-    noise = np.sum((noisy - clean) ** 2, axis=-1)
     with np.errstate(divide="ignore"):  # a noise-free trace has an infinite SNR
-        return 10.0 * np.log10(signal / noise)
+        return 10.0 * np.log10(signal / noise) + 20.0 * np.log10(2.0) * (e_s - e_n)
 
 
 def _add_noise(clean, rng, dt, snr_db, live=None):
@@ -160,6 +167,8 @@ def add_noise(clean, snr_db, rng, dt=0.002):
     :func:`snr_db` of the result gives back ``snr_db``.
     """
     clean = _checks.traces("clean", clean, min_length=2)
+    if clean.size == 0:
+        raise ValueError(f"clean holds no traces; got shape {clean.shape}")
     snr = _checks.array("snr_db", snr_db)
     try:
         snr = np.broadcast_to(snr, clean.shape[:-1])
@@ -173,7 +182,8 @@ def add_noise(clean, snr_db, rng, dt=0.002):
             f"snr_db must be finite and between -40 and 80 dB; got "
             f"{snr.min():g} to {snr.max():g}"
         )
-    rms = np.sqrt(np.mean(clean**2, axis=-1))
+    (scaled,), e = _checks.unit_scale(clean)  # clean² would overflow at 1e200
+    rms = np.ldexp(np.sqrt(np.mean(scaled**2, axis=-1)), e)
     if np.any(rms == 0):
         raise ValueError(
             f"{int(np.sum(rms == 0))} trace(s) of clean are all zero: an SNR needs "

@@ -24,8 +24,11 @@ __all__ = [
 ]
 
 
-def _traces(x, who):
-    return _checks.traces(f"{who}: x", x, min_length=2)
+def _traces(x, who, name="x"):
+    """Finite traces (..., nt ≥ 2); at an extreme scale (1e200) divided by a power of
+    two, exactly, since every function here is blind to the traces' gain."""
+    (x,), _ = _checks.unit_scale(_checks.traces(f"{who}: {name}", x, min_length=2))
+    return x
 
 
 def _samples(name, seconds, dt, nt):
@@ -187,6 +190,16 @@ def calibrate(picker, settings, x, truth, mask=None):
     best = None
     for s in settings:
         p = np.asarray(picker(x, *s))
+        if p.shape != truth.shape:
+            raise ValueError(
+                f"calibrate: picker(x, *{s!r}) returned picks of shape {p.shape} but "
+                f"truth has shape {truth.shape}"
+            )
+        if not np.isfinite((truth - p)[keep]).any():
+            raise ValueError(
+                f"calibrate: picker(x, *{s!r}) picked no unmasked trace (all NaN: "
+                f"dead traces? pass mask=dead)"
+            )
         shift = float(np.nanmedian((truth - p)[keep]))
         score = rms_ms(p + shift, truth, mask)
         if best is None or score < best[0]:

@@ -50,7 +50,7 @@ def gaussian_labels(first_break, t, sigma):
     pick one sample off costs little and a pick between samples is possible.
     """
     fb = _checks.finite("first_break", _checks.array("first_break", first_break))
-    t = _checks.finite("t", _checks.array("t", t, ndim=1))
+    t = _checks.finite("t", _checks.rows("t", _checks.array("t", t, ndim=1), 2))
     sigma = _checks.positive("sigma", sigma)
     if np.any(fb < t[0]) or np.any(fb > t[-1]):
         raise ValueError(
@@ -70,7 +70,7 @@ def pick_from_logits(z, dt):
     constant, and the log of a Gaussian is a parabola, so for a Gaussian-shaped
     output the refinement is exact. At the first or last sample, k itself.
     """
-    z = _traces(z, "pick_from_logits")
+    z = _traces(z, "pick_from_logits", "z")
     dt = _checks.positive("dt", dt)
     k = np.argmax(z, axis=-1)
     inner = np.clip(k, 1, z.shape[-1] - 2)[..., None]
