@@ -125,5 +125,11 @@ def unexplained_variance(x, x_hat):
         raise ValueError(
             "x has no variance (all samples are equal): the share is undefined"
         )
-    with np.errstate(over="ignore"):  # a share beyond 1e308 is inf
-        return float(np.ldexp(np.sum(miss**2) / total, 2 * (e_m - e_s)))
+    with np.errstate(over="ignore"):  # refused below
+        share = float(np.ldexp(np.sum(miss**2) / total, 2 * (e_m - e_s)))
+    if not np.isfinite(share):
+        raise ValueError(
+            "unexplained_variance: the share overflows float64: x_hat is off x by "
+            "more than 1e154 times x's spread"
+        )
+    return share

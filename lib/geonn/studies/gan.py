@@ -186,6 +186,10 @@ def train_gan(
             f"{type(record).__name__}"
         )
     rng = _checks.rng(rng, "train_gan")
+    if not isinstance(loss, str) or loss not in GeneratorLoss.KINDS:
+        raise ValueError(
+            f"train_gan loss must be one of {GeneratorLoss.KINDS}; got {loss!r}"
+        )
     g_loss = GeneratorLoss(loss)
     if opt_d is None:
         opt_d = Adam(_checks.positive("train_gan eta_d", eta_d), beta1=beta1)

@@ -258,8 +258,8 @@ def frechet_distance(F_x, F_y):
         fd = np.ldexp(max(float(fd), 0.0), 2 * e)  # FD scales as a squared distance
     if not np.isfinite(fd):
         raise ValueError(
-            "frechet_distance: the distance overflows float64 at the scale of these "
-            "features; standardise them first"
+            "frechet_distance: the distance overflows float64 at the scale of F_x "
+            "and F_y; standardise the features first"
         )
     return float(fd)
 

@@ -109,7 +109,7 @@ def add_spectral_norm(net, rng, bound=1.0):
     """
     if not hasattr(net, "leaves"):
         raise TypeError(
-            f"add_spectral_norm needs a geonn network; got {type(net).__name__}"
+            f"add_spectral_norm needs net as a geonn network; got {type(net).__name__}"
         )
     for layer in net.leaves():
         if isinstance(layer, (Dense, Conv1D)):

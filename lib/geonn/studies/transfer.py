@@ -182,7 +182,10 @@ def make_picker(encoder, head, mode, *, rng=None):
     serves every picker.
     """
     if not isinstance(mode, str) or mode not in METHODS:
-        raise ValueError(f"unknown method {mode!r}; choose one of {', '.join(METHODS)}")
+        raise ValueError(
+            f"unknown method {mode!r}: make_picker mode must be one of "
+            f"{', '.join(METHODS)}"
+        )
     if not isinstance(encoder, Sequential) or not isinstance(head, Sequential):
         raise TypeError(
             "make_picker needs the encoder and the head as geonn Sequentials"
@@ -250,7 +253,7 @@ def train_picker(net, X, Y, rng, steps=300, schedule="all"):
         )
     if not isinstance(net, Sequential):
         raise TypeError(
-            f"train_picker needs the picker as a Sequential([encoder, head]) "
+            f"train_picker needs net, the picker, as a Sequential([encoder, head]) "
             f"(make_picker); got {type(net).__name__}"
         )
     X = _checks.rows("train_picker: X", _checks.array("train_picker: X", X, ndim=3))

@@ -34,10 +34,10 @@ def _spread(samples):
     return samples.mean(axis=0), samples.std(axis=0)
 
 
-def _net(net, who):
+def _net(net, who, name="net"):
     if not isinstance(net, Layer):
         raise TypeError(
-            f"{who} needs a geonn network (a Sequential or Layer); "
+            f"{who} needs {name} as a geonn network (a Sequential or Layer); "
             f"got {type(net).__name__}"
         )
     return net
@@ -74,18 +74,19 @@ def ensemble_predict(nets, X, transform=None):
     mean, std : (n, k) arrays; std is the spread over members (ddof 0)
     """
     # a Sequential is iterable (over its layers): name the mistake before list()
-    if isinstance(nets, Layer) or not hasattr(nets, "__iter__"):
+    if isinstance(nets, (Layer, str)) or not hasattr(nets, "__iter__"):
         raise TypeError(
-            f"ensemble_predict needs a list of networks, e.g. [net_1, net_2, ...]; "
-            f"got one {type(nets).__name__}"
+            f"ensemble_predict needs nets as a list of networks, e.g. [net_1, "
+            f"net_2, ...]; got one {type(nets).__name__}"
         )
     nets = list(nets)
     if len(nets) < 2:
         raise ValueError(
-            f"an ensemble needs at least 2 networks to have a spread; got {len(nets)}"
+            f"an ensemble needs at least 2 networks in nets to have a spread; got "
+            f"{len(nets)}"
         )
     for i, m in enumerate(nets):
-        if not hasattr(_net(m, "ensemble_predict"), "predict"):
+        if not hasattr(_net(m, "ensemble_predict", f"nets[{i}]"), "predict"):
             raise TypeError(
                 f"ensemble_predict needs a list of networks (Sequential); nets[{i}] "
                 f"is a {type(m).__name__}"

@@ -107,8 +107,8 @@ class Reshape(Layer):
         x = _array(x, self)
         if int(np.prod(x.shape[1:])) != int(np.prod(self.target)):
             raise ValueError(
-                f"Reshape{self.target} needs {int(np.prod(self.target))} values per "
-                f"sample; got shape {x.shape}"
+                f"the input of Reshape{self.target} needs {int(np.prod(self.target))} "
+                f"values per sample; got shape {x.shape}"
             )
         self.shape = x.shape
         return x.reshape((len(x),) + self.target)

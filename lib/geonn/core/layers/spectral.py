@@ -27,6 +27,7 @@ class SpectralNorm:
 
     def __init__(self, W, bound=1.0, *, rng):
         self.bound = _checks.positive("SpectralNorm bound", bound)
+        W = _checks.array("SpectralNorm W", W, min_ndim=2)
         _checks.rng(rng, "SpectralNorm (to draw the power-iteration vector u)")
         u = rng.normal(size=W.shape[0]).astype(W.dtype)
         self.u = u / np.linalg.norm(u)

@@ -206,9 +206,9 @@ def make_gathers(
     earliest, latest = t_lo - s, t_hi + offset[-1] / v_lo + s
     if earliest < 0 or latest > t[-1]:
         raise ValueError(
-            f"first breaks would span {earliest * 1e3:.0f}–{latest * 1e3:.0f} ms, "
+            f"first breaks would span {earliest * 1e3:.4g}–{latest * 1e3:.4g} ms, "
             f"outside the trace (0–{t[-1] * 1e3:.0f} ms): raise nt or v_range, "
-            f"or shrink the offsets, t0_range or static_ms"
+            f"or shrink the offsets (offset0, d_offset), t0_range or static_ms"
         )
 
     v_near = rng.uniform(v_lo, v_hi, n)

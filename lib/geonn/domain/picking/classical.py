@@ -174,18 +174,21 @@ def calibrate(picker, settings, x, truth, mask=None):
         )
     settings = list(settings)
     if not settings:
-        raise ValueError("calibrate needs at least one setting to try")
+        raise ValueError(
+            "calibrate: settings is empty; give at least one setting to try"
+        )
     for s in settings:
         if not isinstance(s, (tuple, list)):
             raise TypeError(
-                f"calibrate: each setting is a tuple of the picker's arguments after "
-                f"x, e.g. ({s!r},) for one; got {type(s).__name__} {s!r}"
+                f"calibrate: each setting in settings is a tuple of the picker's "
+                f"arguments after x, e.g. ({s!r},) for one; got {type(s).__name__}"
             )
-    truth = _checks.finite("calibrate: truth", _checks.array("calibrate: truth", truth))
+    truth = _checks.array("calibrate: truth", truth, min_ndim=1)
+    truth = _checks.finite("calibrate: truth", truth)
     keep = np.ones(truth.shape, bool)
     if mask is not None:
         keep = ~_checks.bool_mask(
-            "calibrate: mask", mask, truth.shape, "True = leave the trace out"
+            "calibrate: mask", mask, truth.shape, "like truth; True = leave out"
         )
     best = None
     for s in settings:

@@ -51,14 +51,22 @@ def gaussian_labels(first_break, t, sigma):
     """
     fb = _checks.finite("first_break", _checks.array("first_break", first_break))
     t = _checks.finite("t", _checks.rows("t", _checks.array("t", t, ndim=1), 2))
+    if np.any(np.diff(t) <= 0):
+        raise ValueError("t must be the increasing sample times of the trace (s)")
     sigma = _checks.positive("sigma", sigma)
     if np.any(fb < t[0]) or np.any(fb > t[-1]):
         raise ValueError(
-            f"first_break must lie inside the trace ({t[0]:g}–{t[-1]:g} s); "
+            f"first_break must lie inside the trace, t = {t[0]:g}–{t[-1]:g} s; "
             f"got {fb.min():g}–{fb.max():g} s"
         )
-    logits = -0.5 * ((t - fb[..., None]) / sigma) ** 2
-    p = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    with np.errstate(over="ignore", invalid="ignore"):  # refused below
+        logits = -0.5 * ((t - fb[..., None]) / sigma) ** 2
+        p = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    if not np.all(np.isfinite(p)):
+        raise ValueError(
+            f"gaussian_labels: (t − first_break)/sigma overflows: t spans "
+            f"{t[0]:g}–{t[-1]:g} s but sigma is {sigma:g} s"
+        )
     return p / p.sum(axis=-1, keepdims=True)
 
 
@@ -136,8 +144,8 @@ def _check_fits(net, x):
     for, naming that shape, before a layer deep inside fails on it."""
     if not isinstance(net, Sequential):
         raise TypeError(
-            f"cnn_pick needs a picker network (a Sequential, e.g. from cnn_picker); "
-            f"got {type(net).__name__}"
+            f"cnn_pick needs net, a picker network (a Sequential, e.g. from "
+            f"cnn_picker); got {type(net).__name__}"
         )
     leaves = net.leaves()
     first = next((leaf for leaf in leaves if isinstance(leaf, Conv1D)), None)

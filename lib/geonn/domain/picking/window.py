@@ -32,7 +32,10 @@ def expected_first_break(first_break, dead=None):
     live = np.ones(fb.shape, bool)
     if dead is not None:
         live = ~_checks.bool_mask(
-            "expected_first_break: dead", dead, fb.shape, "True = dead trace"
+            "expected_first_break: dead",
+            dead,
+            fb.shape,
+            "like first_break; True = dead trace",
         )
     count = live.sum(axis=0)
     if np.any(count == 0):
@@ -65,9 +68,9 @@ def search_window(t, centre, half_width):
     mask = np.abs(t - centre[..., None]) <= half_width
     if not mask.any(axis=-1).all():
         raise ValueError(
-            f"search_window: a window of ± {half_width:g} s around "
+            f"search_window: a window of ± {half_width:g} s around centre = "
             f"{centre.min():g}–{centre.max():g} s holds no sample of the "
-            f"trace ({t[0]:g}–{t[-1]:g} s)"
+            f"trace, t = {t[0]:g}–{t[-1]:g} s"
         )
     return mask
 
