@@ -40,23 +40,35 @@ __all__ = [
 ]
 
 
-def _sets(X, Y, who, ndim=2):
-    X = _checks.array(f"{who} X", X)
-    Y = _checks.array(f"{who} Y", Y)
+def _sets(X, Y, who, ndim=2, names=("X", "Y")):
+    """Two finite sets of samples, (n, d) and (m, d) (``ndim=1``: values), n, m ≥ 2;
+    ``names`` are the caller's names for them."""
+    nx, ny = names
+    X = _checks.array(f"{who} {nx}", X)
+    Y = _checks.array(f"{who} {ny}", Y)
     if X.ndim != ndim or Y.ndim != ndim:
+        what = "(samples, features)" if ndim == 2 else "(values)"
         raise ValueError(
-            f"{who}: X and Y must be {ndim}-D (samples, features); got shapes "
+            f"{who}: {nx} and {ny} must be {ndim}-D {what}; got shapes "
             f"{X.shape} and {Y.shape}"
         )
     if ndim == 2 and X.shape[1] != Y.shape[1]:
-        raise ValueError(f"{who}: X has {X.shape[1]} features but Y has {Y.shape[1]}")
+        raise ValueError(
+            f"{who}: {nx} has {X.shape[1]} features but {ny} has {Y.shape[1]}"
+        )
     if len(X) < 2 or len(Y) < 2:
         raise ValueError(
-            f"{who}: each set needs at least 2 samples; got {len(X)} and {len(Y)}"
+            f"{who}: {nx} and {ny} need at least 2 samples each; got {len(X)} and "
+            f"{len(Y)}"
         )
-    if not (np.all(np.isfinite(X)) and np.all(np.isfinite(Y))):
-        raise ValueError(f"{who}: X and Y must be finite (no NaN or inf)")
-    return X, Y
+    _checks.finite(f"{who} {nx}", X)
+    return X, _checks.finite(f"{who} {ny}", Y)
+
+
+def _norm(v):
+    """‖v‖ without overflow or underflow in the squares (‖v‖ = m ‖v/m‖, m = max|v|)."""
+    m = float(np.max(np.abs(v)))
+    return m * float(np.linalg.norm(v / m)) if m > 0 else 0.0
 
 
 def _spectrum(X, dt, nfft=None):
@@ -69,7 +81,7 @@ def wasserstein1(a, b):
     """W₁ between the empirical distributions of the values in ``a`` and ``b``
     (any shapes, flattened): the area between their CDFs. For equal sizes,
     mean |sort(a) − sort(b)|."""
-    a, b = _sets(np.ravel(a), np.ravel(b), "wasserstein1", ndim=1)
+    a, b = _sets(np.ravel(a), np.ravel(b), "wasserstein1", ndim=1, names="ab")
     a, b = np.sort(a), np.sort(b)
     v = np.sort(np.concatenate([a, b]))
     Fa = np.searchsorted(a, v[:-1], side="right") / a.size
@@ -78,18 +90,36 @@ def wasserstein1(a, b):
 
 
 def spectrum_error(X, Y, dt, nfft=None):
-    """‖Ā_Y − Ā_X‖ / ‖Ā_X‖, with Ā the mean amplitude spectrum of the traces (rows)."""
+    """‖Ā_Y − Ā_X‖ / ‖Ā_X‖, with Ā the mean amplitude spectrum of the traces (rows).
+
+    The real traces X must hold some signal (Ā_X ≠ 0); the ratio does not depend on
+    the scale of the data."""
     X, Y = _sets(X, Y, "spectrum_error")
     dt = _checks.positive("spectrum_error dt (s)", dt)
+    if not np.any(X):
+        raise ValueError(
+            "spectrum_error: the real traces X are all zero, so the error relative "
+            "to their spectrum is undefined"
+        )
     A_x = _spectrum(X, dt, nfft)[1].mean(axis=0)
     A_y = _spectrum(Y, dt, nfft)[1].mean(axis=0)
-    return float(np.linalg.norm(A_y - A_x) / np.linalg.norm(A_x))
+    if 2.0**-100 < np.max(A_x) < 2.0**100 and np.max(A_y) < 2.0**100:
+        return float(np.linalg.norm(A_y - A_x) / np.linalg.norm(A_x))
+    return _norm(A_y - A_x) / _norm(A_x)  # (1e200: the squares would overflow)
 
 
 def dominant_frequency(X, dt, nfft=256):
     """(n,) Hz: the frequency of the largest amplitude-spectrum value of each trace
-    (rows of X), after zero padding to ``nfft`` samples (resolution 1/(nfft dt))."""
+    (rows of X), after zero padding to ``nfft`` samples (resolution 1/(nfft dt)).
+    An all-zero trace has no dominant frequency and is refused."""
     X = _checks.array("dominant_frequency X", X, ndim=2)
+    X = _checks.finite("dominant_frequency X", X)
+    zero = np.flatnonzero(~np.any(X, axis=1))
+    if zero.size:
+        raise ValueError(
+            f"dominant_frequency: trace(s) {zero[:5].tolist()} of X are all zero "
+            f"({zero.size} in all): a zero trace has no dominant frequency"
+        )
     dt = _checks.positive("dominant_frequency dt (s)", dt)
     nfft = _checks.integer("dominant_frequency nfft", nfft, low=X.shape[1])
     f, A = _spectrum(X, dt, nfft)
@@ -99,11 +129,19 @@ def dominant_frequency(X, dt, nfft=256):
 def spread_ratio(prop_y, prop_x):
     """std(prop_y) / std(prop_x): 1 when the generated property varies as much as the
     real one, well below 1 under mode collapse."""
-    prop_y, prop_x = _sets(np.ravel(prop_y), np.ravel(prop_x), "spread_ratio", ndim=1)
+    prop_y, prop_x = _sets(
+        np.ravel(prop_y),
+        np.ravel(prop_x),
+        "spread_ratio",
+        ndim=1,
+        names=("prop_y", "prop_x"),
+    )
+    (prop_y,), e_y = _checks.unit_scale(prop_y)  # std squares: exact rescaling
+    (prop_x,), e_x = _checks.unit_scale(prop_x)
     sx = np.std(prop_x)
     if sx == 0:
-        raise ValueError("spread_ratio: the real property does not vary (std 0)")
-    return float(np.std(prop_y) / sx)
+        raise ValueError("spread_ratio: the real property prop_x does not vary (std 0)")
+    return float(np.ldexp(np.std(prop_y) / sx, e_y - e_x))
 
 
 def one_nn_accuracy(X, Y):
@@ -115,6 +153,7 @@ def one_nn_accuracy(X, Y):
     twin). With X held out, a generator that copies its *training* set scores ≈ 0.5,
     like real vs real: use :func:`memorisation` to look for copies."""
     X, Y = _sets(X, Y, "one_nn_accuracy")
+    (X, Y), _ = _checks.unit_scale(X, Y)  # ‖z‖² would overflow at 1e200
     Z = np.concatenate([X, Y])
     sq = np.sum(Z * Z, axis=1)
     d2 = sq[:, None] + sq[None, :] - 2.0 * (Z @ Z.T)
@@ -130,10 +169,11 @@ def nearest_distance(Y, R):
     The nearest row is found with ‖y‖² + ‖r‖² − 2 y·r (one matrix product); the distance
     to it is then computed directly, so that a copy is at distance 0, not at
     √(round-off)."""
-    Y, R = _sets(Y, R, "nearest_distance")
+    Y, R = _sets(Y, R, "nearest_distance", names=("Y", "R"))
+    (Y, R), e = _checks.unit_scale(Y, R)  # ‖r‖² would overflow at 1e200
     d2 = np.sum(R * R, axis=1)[None, :] - 2.0 * (Y @ R.T)  # + ‖y‖², the same in a row
     nearest = R[np.argmin(d2, axis=1)]
-    return np.linalg.norm(Y - nearest, axis=1)
+    return np.ldexp(np.linalg.norm(Y - nearest, axis=1), e)
 
 
 def memorisation(Y, X_train, X_held, q=0.05):
@@ -158,6 +198,8 @@ def memorisation(Y, X_train, X_held, q=0.05):
         low_open=True,
         high_open=True,
     )
+    _sets(Y, X_train, "memorisation", names=("Y", "X_train"))
+    _sets(X_held, X_train, "memorisation", names=("X_held", "X_train"))
     d_gen = nearest_distance(Y, X_train)
     d_held = nearest_distance(X_held, X_train)
     med_gen, med_held = float(np.median(d_gen)), float(np.median(d_held))
@@ -182,7 +224,10 @@ def closer_to_train(Y, X_train, X_held):
     for a copier. Unlike :func:`memorisation` it compares each y with itself, so a
     generator that makes too many weak (or strong) samples does not look like a
     copier."""
-    X_train, X_held = _sets(X_train, X_held, "closer_to_train")
+    X_train, X_held = _sets(
+        X_train, X_held, "closer_to_train", names=("X_train", "X_held")
+    )
+    _sets(Y, X_train, "closer_to_train", names=("Y", "X_train"))
     if len(X_train) != len(X_held):
         raise ValueError(
             f"closer_to_train: X_train and X_held must have the same number of "
@@ -197,8 +242,10 @@ def frechet_distance(F_x, F_y):
     (m, k).
 
     Tr (C_x C_y)^{1/2} is computed as Σ √λ_i of the symmetric C_x^{1/2} C_y
-    C_x^{1/2}."""
-    F_x, F_y = _sets(F_x, F_y, "frechet_distance")
+    C_x^{1/2}. FD ≥ 0: round-off below 0 (FD(X, X) ≈ −1e-7) is returned as 0."""
+    F_x, F_y = _sets(F_x, F_y, "frechet_distance", names=("F_x", "F_y"))
+    # exact power-of-two rescaling: the covariances would overflow at 1e200
+    (F_x, F_y), e = _checks.unit_scale(F_x, F_y)
     mu_x, mu_y = F_x.mean(axis=0), F_y.mean(axis=0)
     C_x, C_y = np.cov(F_x, rowvar=False, ddof=1), np.cov(F_y, rowvar=False, ddof=1)
     C_x, C_y = np.atleast_2d(C_x), np.atleast_2d(C_y)
@@ -206,26 +253,39 @@ def frechet_distance(F_x, F_y):
     root = (V * np.sqrt(np.clip(lam, 0, None))) @ V.T
     mid = np.linalg.eigvalsh(root @ C_y @ root)
     cross = np.sum(np.sqrt(np.clip(mid, 0, None)))
-    return float(
-        np.sum((mu_x - mu_y) ** 2) + np.trace(C_x) + np.trace(C_y) - 2.0 * cross
-    )
+    fd = np.sum((mu_x - mu_y) ** 2) + np.trace(C_x) + np.trace(C_y) - 2.0 * cross
+    with np.errstate(over="ignore"):
+        fd = np.ldexp(max(float(fd), 0.0), 2 * e)  # FD scales as a squared distance
+    if not np.isfinite(fd):
+        raise ValueError(
+            "frechet_distance: the distance overflows float64 at the scale of F_x "
+            "and F_y; standardise the features first"
+        )
+    return float(fd)
 
 
 def gaussian_baseline(X, m, rng):
     """m samples of N(mean of X, covariance of X): the best a Gaussian model of X can
     do."""
     X = _checks.array("gaussian_baseline X", X, ndim=2)
+    X = _checks.finite("gaussian_baseline X", _checks.rows("gaussian_baseline X", X, 2))
     m = _checks.integer("gaussian_baseline m", m)
     rng = _checks.rng(rng, "gaussian_baseline")
-    return rng.multivariate_normal(
-        X.mean(axis=0), np.cov(X, rowvar=False), size=m, method="eigh"
-    )
+    with np.errstate(over="ignore"):  # refused below, with a hint
+        cov = np.atleast_2d(np.cov(X, rowvar=False))  # (1, 1) for one column
+    if not np.all(np.isfinite(cov)):
+        raise ValueError(
+            "gaussian_baseline: the covariance of X overflows float64; standardise X "
+            "first"
+        )
+    return rng.multivariate_normal(X.mean(axis=0), cov, size=m, method="eigh")
 
 
 def rms_amplitude(X):
     """(n,) root-mean-square amplitude of each trace (row of X)."""
-    X = _checks.array("rms_amplitude X", X, ndim=2)
-    return np.sqrt(np.mean(X * X, axis=1))
+    X = _checks.finite("rms_amplitude X", _checks.array("rms_amplitude X", X, ndim=2))
+    (X,), e = _checks.unit_scale(X)  # X² would overflow at 1e200
+    return np.ldexp(np.sqrt(np.mean(X * X, axis=1)), e)
 
 
 METRICS = ("W1", "spectrum", "spread f_dom", "spread RMS", "1-NN", "FD")
@@ -237,6 +297,11 @@ def report(X, Y, dt, features):
     frequency and of the RMS amplitude, 1-NN accuracy, and the Fréchet distance of
     ``features(X)`` and ``features(Y)`` (e.g. an autoencoder's codes)."""
     X, Y = _sets(X, Y, "report")
+    if not callable(features):
+        raise TypeError(
+            f"report: features must be a function of a set of samples, e.g. an "
+            f"encoder's predict; got {type(features).__name__}"
+        )
     return {
         "W1": wasserstein1(X, Y),
         "spectrum": spectrum_error(X, Y, dt),
