@@ -110,74 +110,102 @@ class Conv2D(WeightLayer):
             raise ValueError(f"Conv2D b has shape {b.shape}; expected ({self.c_out},)")
         self.W, self.b = W, b
         self.dW, self.db = np.zeros_like(W), np.zeros_like(b)
-        self.X = None
+        self.X, self._buffers = None, {}
+
+    def _buffer(self, name, shape, key, dtype, ones_row=False):
+        """A zeroed scratch array (its last row ones with ``ones_row``), kept between
+        calls while ``key`` (the input's shape and dtype) stays the same: a fresh
+        one every step costs as much again as what is written into it (the pages
+        are zeroed on first touch)."""
+        kept = self._buffers.get(name)
+        if kept is None or kept[0] != key:
+            kept = self._buffers[name] = key, np.zeros(shape, dtype)
+            if ones_row:
+                kept[1][-1] = 1
+        return kept[1]
 
     def forward(self, x, train=False):
         x = check_4d(x, repr(self), self.c_in)
         n, C, H, W_ = x.shape
-        (kh, kw), (sh, sw) = self.k, self.stride
+        (kh, kw), (sh, sw), dtype = self.k, self.stride, self.W.dtype
         if self.padding == "same":
             pads = same_pads(H, kh, sh), same_pads(W_, kw, sw)
         else:
             pads = (0, 0), (0, 0)
-        Hp, Wp = H + sum(pads[0]), W_ + sum(pads[1])
+        (top, bottom), (left, right) = pads
+        Hp, Wp = H + top + bottom, W_ + left + right
         if Hp < kh or Wp < kw:
             raise ValueError(
                 f"{self!r}: images of {H} × {W_} pixels are smaller than the "
                 f"kernel ({kh} × {kw}); use padding='same' or a smaller kernel"
             )
-        # one copy, channels last, straight into the padded buffer (the cast too)
-        xp = np.zeros((n, Hp, Wp, C), self.W.dtype)
-        (top, _), (left, _) = pads
-        xp[:, top : top + H, left : left + W_] = x.transpose(0, 2, 3, 1)
-        windows = sliding_window_view(xp, (kh, kw), axis=(1, 2))[:, ::sh, ::sw]
-        H_out, W_out = windows.shape[1:3]
-        # (n, H_out, W_out, C, kh, kw) → rows (i, j, c): runs of kw·C contiguous values
-        self.X = windows.transpose(0, 1, 2, 4, 5, 3).reshape(n * H_out * W_out, -1)
-        self.geometry = x.shape, pads, (H_out, W_out), (Hp, Wp)
+        key = x.shape, x.dtype
+        # one copy (and cast) into the inside of a padded (C, n, H_p, W_p) buffer,
+        # whose border stays zero
+        xp = self._buffer("x", (C, n, Hp, Wp), key, dtype)
+        xp[:, :, top : top + H, left : left + W_] = x.transpose(1, 0, 2, 3)
+        windows = sliding_window_view(xp, (kh, kw), axis=(2, 3))[:, :, ::sh, ::sw]
+        H_out, W_out = windows.shape[2:4]
+        # X: the windows as rows (c, i, j) over columns (n, h, w), and a last row of
+        # ones (set once), so that one matmul adds the bias and its transpose sums δ
+        K = C * kh * kw
+        X = self._buffer("X", (K + 1, n * H_out * W_out), key, dtype, ones_row=True)
+        np.copyto(  # runs of W_out values at a time
+            X[:K].reshape(C, kh, kw, n, H_out, W_out),
+            windows.transpose(0, 4, 5, 1, 2, 3),
+        )
+        self.X, self.geometry = X, (x.shape, key, pads, (H_out, W_out))
         self._W = W = self.weight(train)
-        z = self.X @ W.transpose(2, 3, 1, 0).reshape(-1, self.c_out)
-        z += self.b
-        return z.reshape(n, H_out, W_out, self.c_out).transpose(0, 3, 1, 2)
+        Wb = np.concatenate([W.reshape(self.c_out, K), self.b[:, None]], axis=1)
+        z = Wb @ X  # (C_out, n·H_out·W_out)
+        return z.reshape(self.c_out, n, H_out, W_out).transpose(1, 0, 2, 3)
 
     def backward(self, grad_out, need_input_grad=True):
         if self.X is None:
             raise RuntimeError("Conv2D.backward called before forward")
-        (n, C, H, W_), ((top, _), (left, _)), (H_out, W_out), (Hp, Wp) = self.geometry
-        (kh, kw), (sh, sw) = self.k, self.stride
-        # δ as (n·H_out·W_out, C_out): free when grad_out is a channels-last view
-        delta = grad_out.astype(self.W.dtype, copy=False).transpose(0, 2, 3, 1)
-        delta = delta.reshape(-1, self.c_out)
+        (n, C, H, W_), key, pads, (H_out, W_out) = self.geometry
+        (kh, kw), (sh, sw), dtype = self.k, self.stride, self.W.dtype
+        # δ as (C_out, n·H_out·W_out): no copy when grad_out has the layout of z
+        delta = grad_out.astype(dtype, copy=False).transpose(1, 0, 2, 3)
+        delta = delta.reshape(self.c_out, -1)
         if self.trainable:
-            dW = (self.X.T @ delta).reshape(kh, kw, C, self.c_out)
-            self.dW[...] = self.weight_grad(dW.transpose(3, 2, 0, 1))
-            self.db[...] = delta.sum(axis=0)
+            # X δᵀ (BLAS runs it faster than δ Xᵀ): ∂L/∂W, and ∂L/∂b in the last row
+            G = self.X @ delta.T
+            self.dW[...] = self.weight_grad(G[:-1].T.reshape(self.W.shape))
+            self.db[...] = G[-1]
         if not need_input_grad:
             return None
+        (top, bottom), (left, right) = pads
         if sh == sw == 1 and self.c_out < self.c_in:
-            # full correlation: δ padded by k − 1, windows · flipped kernels
-            d = np.zeros(
-                (n, H_out + 2 * (kh - 1), W_out + 2 * (kw - 1), self.c_out), delta.dtype
+            # full correlation of δ with the flipped kernels: the im2col of δ has
+            # C_out·kh·kw rows, the taps' matrix below C_in·kh·kw
+            d = self._buffer("δ", (self.c_out, n, H + kh - 1, W_ + kw - 1), key, dtype)
+            d[
+                :,
+                :,
+                kh - 1 - top : kh - 1 - top + H_out,
+                kw - 1 - left : kw - 1 - left + W_out,
+            ] = delta.reshape(self.c_out, n, H_out, W_out)
+            D = self._buffer("D", (self.c_out, kh, kw, n, H, W_), key, dtype)
+            np.copyto(
+                D,
+                sliding_window_view(d, (kh, kw), axis=(2, 3)).transpose(
+                    0, 4, 5, 1, 2, 3
+                ),
             )
-            d[:, kh - 1 : kh - 1 + H_out, kw - 1 : kw - 1 + W_out] = delta.reshape(
-                n, H_out, W_out, self.c_out
-            )
-            win = sliding_window_view(d, (kh, kw), axis=(1, 2))
-            rows = win.transpose(0, 1, 2, 4, 5, 3).reshape(-1, kh * kw * self.c_out)
-            W_flip = self._W[:, :, ::-1, ::-1].transpose(2, 3, 0, 1).reshape(-1, C)
-            dxp = (rows @ W_flip).reshape(n, win.shape[1], win.shape[2], C)
-        else:
-            taps = delta @ self._W.transpose(2, 3, 1, 0).reshape(-1, self.c_out).T
-            taps = taps.reshape(n, H_out, W_out, kh, kw, C)
-            dxp = np.zeros((n, Hp, Wp, C), delta.dtype)
-            for i in range(kh):  # window (h, w) covers input (h·s + i, w·s + j)
-                for j in range(kw):
-                    dxp[
-                        :,
-                        i : i + sh * (H_out - 1) + 1 : sh,
-                        j : j + sw * (W_out - 1) + 1 : sw,
-                    ] += taps[:, :, :, i, j]
-        return dxp[:, top : top + H, left : left + W_].transpose(0, 3, 1, 2)
+            W_flip = self._W[:, :, ::-1, ::-1].transpose(1, 0, 2, 3).reshape(C, -1)
+            dx = (W_flip @ D.reshape(W_flip.shape[1], -1)).reshape(C, n, H, W_)
+            return dx.transpose(1, 0, 2, 3)
+        taps = self._buffer("taps", (C * kh * kw, delta.shape[1]), key, dtype)
+        np.matmul(self._W.reshape(self.c_out, -1).T, delta, out=taps)
+        taps = taps.reshape(C, kh, kw, n, H_out, W_out)
+        dx = np.zeros((C, n, H + top + bottom, W_ + left + right), dtype)
+        for i in range(kh):  # window (h, w) covers input (h·s + i, w·s + j)
+            for j in range(kw):
+                rows = slice(i, i + sh * (H_out - 1) + 1, sh)
+                cols = slice(j, j + sw * (W_out - 1) + 1, sw)
+                dx[:, :, rows, cols] += taps[:, i, j]
+        return dx[:, :, top : top + H, left : left + W_].transpose(1, 0, 2, 3)
 
     def __repr__(self):
         k = "×".join(map(str, self.k))

@@ -1,32 +1,18 @@
 """Two-dimensional pooling and upsampling on images (batch, channels, height, width).
 
-Pooling reads the size_h × size_w windows of ``sliding_window_view`` (no copy)
-and reduces them; the gradient is added back one window tap at a time (a loop
-over the taps, never over samples or positions).
+Pooling works tap by tap: the tap (i, j) of every window at once is the strided
+view x[:, :, i::s_h, j::s_w] (no copy), so a size_h × size_w pool is size_h·size_w
+whole-array operations (a loop over the taps, never over samples or positions),
+and the gradient is added back through the same views.
 """
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import _checks
 from .base import Layer
 from .conv2d import check_4d
 
 __all__ = ["MaxPool2D", "AvgPool2D", "Upsample2D"]
-
-
-def _scatter_taps(taps, shape, stride):
-    """Sum window gradients (n, C, H_out, W_out, size_h, size_w) back onto an input
-    of ``shape`` (n, C, H, W)."""
-    _, _, H_out, W_out, kh, kw = taps.shape
-    sh, sw = stride
-    dx = np.zeros(shape, dtype=taps.dtype)
-    for i in range(kh):  # window (h, w) covers input (h·s_h + i, w·s_w + j)
-        for j in range(kw):
-            rows = slice(i, i + sh * (H_out - 1) + 1, sh)
-            cols = slice(j, j + sw * (W_out - 1) + 1, sw)
-            dx[:, :, rows, cols] += taps[..., i, j]
-    return dx
 
 
 class _Pool2D(Layer):
@@ -37,17 +23,45 @@ class _Pool2D(Layer):
             self.size if stride is None else _checks.pair(f"{name} stride", stride)
         )
 
-    def _windows(self, x):
-        """(n, C, H_out, W_out, size_h, size_w) views of the windows of ``x``."""
-        x = check_4d(x, repr(self))
+    def _taps(self, shape):
+        """The index of tap (i, j) of every window, for each tap in row-major order."""
         (kh, kw), (sh, sw) = self.size, self.stride
+        H_out, W_out = (shape[2] - kh) // sh + 1, (shape[3] - kw) // sw + 1
+        return [
+            (
+                slice(None),
+                slice(None),
+                slice(i, i + sh * (H_out - 1) + 1, sh),
+                slice(j, j + sw * (W_out - 1) + 1, sw),
+            )
+            for i in range(kh)
+            for j in range(kw)
+        ]
+
+    def _zeros(self, dtype):
+        """∂L/∂x to add into, in the memory layout of x; left unset when the windows
+        tile x exactly (every pixel gets written)."""
+        (kh, kw), (sh, sw), (H, W) = self.size, self.stride, self.x.shape[2:]
+        tiled = (sh, sw) == (kh, kw) and H % kh == 0 and W % kw == 0
+        return (np.empty_like if tiled else np.zeros_like)(self.x, dtype)
+
+    def _add(self, dx, tap, value):
+        """dx[tap] += value; a plain write when the windows do not overlap."""
+        if self.stride[0] >= self.size[0] and self.stride[1] >= self.size[1]:
+            dx[tap] = value
+        else:
+            dx[tap] += value
+
+    def _check(self, x):
+        x = check_4d(x, repr(self))
+        kh, kw = self.size
         if x.shape[2] < kh or x.shape[3] < kw:
             raise ValueError(
                 f"{self!r} needs images of at least {kh} × {kw} pixels; "
                 f"got shape {x.shape}"
             )
-        self.shape = x.shape
-        return sliding_window_view(x, self.size, axis=(2, 3))[:, :, ::sh, ::sw]
+        self.x = x
+        return x
 
     def __repr__(self):
         def show(p):
@@ -67,18 +81,23 @@ class MaxPool2D(_Pool2D):
     """
 
     def forward(self, x, train=False):
-        w = self._windows(x)
-        flat = w.reshape(*w.shape[:4], -1)
-        self.arg = flat.argmax(axis=-1)
-        return np.take_along_axis(flat, self.arg[..., None], axis=-1)[..., 0]
+        x = self._check(x)
+        taps = self._taps(x.shape)
+        a = x[taps[0]].copy(order="K")  # keeps the input's memory layout
+        # which tap holds the maximum; a later tap wins only if strictly larger
+        self.arg = arg = np.zeros_like(a, np.uint8 if len(taps) < 256 else np.intp)
+        for t, tap in enumerate(taps[1:], 1):
+            larger = x[tap] > a
+            np.maximum(a, x[tap], out=a)
+            arg *= ~larger  # arg[larger] = t, in arithmetic: masked writes are 5×
+            arg += larger * arg.dtype.type(t)  # slower than whole-array operations
+        return a
 
     def backward(self, grad_out, need_input_grad=True):
-        k = self.size[0] * self.size[1]
-        taps = (self.arg[..., None] == np.arange(k)) * grad_out[..., None]
-        taps = taps.astype(grad_out.dtype, copy=False)
-        return _scatter_taps(
-            taps.reshape(*taps.shape[:4], *self.size), self.shape, self.stride
-        )
+        dx = self._zeros(grad_out.dtype)
+        for t, tap in enumerate(self._taps(self.x.shape)):
+            self._add(dx, tap, grad_out * (self.arg == t))
+        return dx
 
 
 class AvgPool2D(_Pool2D):
@@ -89,12 +108,19 @@ class AvgPool2D(_Pool2D):
     """
 
     def forward(self, x, train=False):
-        return self._windows(x).mean(axis=(-2, -1))
+        x = self._check(x)
+        taps = self._taps(x.shape)
+        a = x[taps[0]].copy(order="K")
+        for tap in taps[1:]:
+            a += x[tap]
+        return a / len(taps)
 
     def backward(self, grad_out, need_input_grad=True):
         share = grad_out / (self.size[0] * self.size[1])
-        taps = np.broadcast_to(share[..., None, None], share.shape + self.size)
-        return _scatter_taps(taps, self.shape, self.stride)
+        dx = self._zeros(share.dtype)
+        for tap in self._taps(self.x.shape):
+            self._add(dx, tap, share)
+        return dx
 
 
 class Upsample2D(Layer):
