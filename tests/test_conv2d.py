@@ -71,6 +71,17 @@ def test_every_2d_layer_keeps_the_contract(name, make, shape):
     assert max(errors.values()) < 1e-6
 
 
+def test_maxpool_sends_each_gradient_to_one_maximum_on_ties():
+    x = np.zeros((1, 1, 4, 6))  # all windows tied, as after a ReLU
+    x[0, 0, 0, 3] = x[0, 0, 1, 2] = 1.0  # two tied maxima in the middle window
+    pool = MaxPool2D(2)
+    out = pool.forward(x)
+    dx = pool.backward(np.ones_like(out))
+    assert dx.sum() == out.size and dx.max() == 1
+    assert dx[0, 0, 1, 2] == 1 and dx[0, 0, 0, 3] == 0  # the leftmost column wins
+    assert dx[0, 0, 0, 0] == dx[0, 0, 0, 4] == 1  # all-zero windows: the top left
+
+
 def naive_conv2d(x, W, b, stride, padding):
     """The definition, one output pixel at a time."""
     C_out, _, kh, kw = W.shape

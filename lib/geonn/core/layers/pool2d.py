@@ -1,9 +1,12 @@
 """Two-dimensional pooling and upsampling on images (batch, channels, height, width).
 
-Pooling works tap by tap: the tap (i, j) of every window at once is the strided
-view x[:, :, i::s_h, j::s_w] (no copy), so a size_h × size_w pool is size_h·size_w
-whole-array operations (a loop over the taps, never over samples or positions),
-and the gradient is added back through the same views.
+A 2-D pool is two 1-D pools: along the height, then along the width (the max or
+the mean of a window is that of its columns' maxima or means).  Along one axis,
+tap i of every window at once is the strided view x[..., i::s, ...] (no copy),
+so a pool is size_h + size_w whole-array operations (loops over the taps, never
+over samples or positions), and the gradient goes back through the same views.
+The first pass reads whole image rows, which makes this faster than taking the
+size_h·size_w taps of each window directly.
 """
 
 import numpy as np
@@ -15,6 +18,16 @@ from .conv2d import check_4d
 __all__ = ["MaxPool2D", "AvgPool2D", "Upsample2D"]
 
 
+def _taps(a, axis, k, s, n_out):
+    """Tap t of every window along ``axis``: views of ``a``, t = 0 … k − 1."""
+    index = [slice(None)] * a.ndim
+    views = []
+    for t in range(k):
+        index[axis] = slice(t, t + s * (n_out - 1) + 1, s)
+        views.append(a[tuple(index)])
+    return views
+
+
 class _Pool2D(Layer):
     def __init__(self, size, stride=None):
         name = type(self).__name__
@@ -23,45 +36,38 @@ class _Pool2D(Layer):
             self.size if stride is None else _checks.pair(f"{name} stride", stride)
         )
 
-    def _taps(self, shape):
-        """The index of tap (i, j) of every window, for each tap in row-major order."""
-        (kh, kw), (sh, sw) = self.size, self.stride
-        H_out, W_out = (shape[2] - kh) // sh + 1, (shape[3] - kw) // sw + 1
-        return [
-            (
-                slice(None),
-                slice(None),
-                slice(i, i + sh * (H_out - 1) + 1, sh),
-                slice(j, j + sw * (W_out - 1) + 1, sw),
-            )
-            for i in range(kh)
-            for j in range(kw)
-        ]
-
-    def _zeros(self, dtype):
-        """∂L/∂x to add into, in the memory layout of x; left unset when the windows
-        tile x exactly (every pixel gets written)."""
-        (kh, kw), (sh, sw), (H, W) = self.size, self.stride, self.x.shape[2:]
-        tiled = (sh, sw) == (kh, kw) and H % kh == 0 and W % kw == 0
-        return (np.empty_like if tiled else np.zeros_like)(self.x, dtype)
-
-    def _add(self, dx, tap, value):
-        """dx[tap] += value; a plain write when the windows do not overlap."""
-        if self.stride[0] >= self.size[0] and self.stride[1] >= self.size[1]:
-            dx[tap] = value
-        else:
-            dx[tap] += value
-
-    def _check(self, x):
+    def forward(self, x, train=False):
         x = check_4d(x, repr(self))
-        kh, kw = self.size
-        if x.shape[2] < kh or x.shape[3] < kw:
+        if x.shape[2] < self.size[0] or x.shape[3] < self.size[1]:
             raise ValueError(
-                f"{self!r} needs images of at least {kh} × {kw} pixels; "
-                f"got shape {x.shape}"
+                f"{self!r} needs images of at least {self.size[0]} × {self.size[1]} "
+                f"pixels; got shape {x.shape}"
             )
-        self.x = x
-        return x
+        # the input of each pass (kept for the layout of ∂L/∂x) and its argmax
+        self.inputs, self.args = [], []
+        a = x
+        for axis, k, s in zip((2, 3), self.size, self.stride):
+            n_out = (a.shape[axis] - k) // s + 1
+            self.inputs.append(a)
+            a, arg = self._reduce(_taps(a, axis, k, s, n_out))
+            self.args.append(arg)
+        return a
+
+    def backward(self, grad_out, need_input_grad=True):
+        g = grad_out
+        for axis in (3, 2):
+            k, s, a = self.size[axis - 2], self.stride[axis - 2], self.inputs[axis - 2]
+            # every input is written once when the windows tile the axis
+            tiled = s == k and a.shape[axis] == k * g.shape[axis]
+            dx = (np.empty_like if tiled else np.zeros_like)(a, g.dtype)
+            for t, view in enumerate(_taps(dx, axis, k, s, g.shape[axis])):
+                weight = self._weight(self.args[axis - 2], k, t)
+                if s >= k:  # no overlap: a write, not a read-modify-write
+                    np.multiply(g, weight, out=view)
+                else:
+                    view += g * weight
+            g = dx
+        return g
 
     def __repr__(self):
         def show(p):
@@ -73,31 +79,36 @@ class _Pool2D(Layer):
 
 class MaxPool2D(_Pool2D):
     """a[n, c, h, w] = max_{i, j} x[n, c, h·s_h + i, w·s_w + j], i < size_h, j < size_w;
-    the gradient goes to the maximum (the first in row-major order, on ties).
+    the gradient goes to the maximum (on ties, to the leftmost column holding
+    it, and in that column to the top one: each column's maximum comes first).
 
     Shapes: (n, C, H, W) → (n, C, H_out, W_out), H_out = ⌊(H − size_h)/s_h⌋ + 1,
     likewise W_out; ``size`` and ``stride`` are an int or a pair, stride defaults
     to size.
     """
 
-    def forward(self, x, train=False):
-        x = self._check(x)
-        taps = self._taps(x.shape)
-        a = x[taps[0]].copy(order="K")  # keeps the input's memory layout
-        # which tap holds the maximum; a later tap wins only if strictly larger
-        self.arg = arg = np.zeros_like(a, np.uint8 if len(taps) < 256 else np.intp)
-        for t, tap in enumerate(taps[1:], 1):
-            larger = x[tap] > a
-            np.maximum(a, x[tap], out=a)
-            arg *= ~larger  # arg[larger] = t, in arithmetic: masked writes are 5×
-            arg += larger * arg.dtype.type(t)  # slower than whole-array operations
-        return a
+    @staticmethod
+    def _reduce(views):
+        """The maximum of the taps and which tap holds it (a later one only if
+        strictly larger), updated in arithmetic: masked writes are 5× slower."""
+        if len(views) == 1:
+            return views[0].copy(order="K"), np.zeros(views[0].shape, np.uint8)
+        # the results keep the input's memory layout
+        a, arg = np.maximum(views[0], views[1]), (views[1] > views[0]).view(np.uint8)
+        if len(views) > 255:
+            arg = arg.astype(np.intp)
+        for t, view in enumerate(views[2:], 2):
+            larger = view > a
+            np.maximum(a, view, out=a)
+            arg *= ~larger
+            arg += larger * arg.dtype.type(t)
+        return a, arg
 
-    def backward(self, grad_out, need_input_grad=True):
-        dx = self._zeros(grad_out.dtype)
-        for t, tap in enumerate(self._taps(self.x.shape)):
-            self._add(dx, tap, grad_out * (self.arg == t))
-        return dx
+    @staticmethod
+    def _weight(arg, k, t):
+        """What δ is multiplied by on its way back to tap t: 1 where t is the
+        maximum, else 0."""
+        return arg == t
 
 
 class AvgPool2D(_Pool2D):
@@ -107,20 +118,16 @@ class AvgPool2D(_Pool2D):
     Shapes as :class:`MaxPool2D`.
     """
 
-    def forward(self, x, train=False):
-        x = self._check(x)
-        taps = self._taps(x.shape)
-        a = x[taps[0]].copy(order="K")
-        for tap in taps[1:]:
-            a += x[tap]
-        return a / len(taps)
+    @staticmethod
+    def _reduce(views):
+        a = views[0].copy(order="K")
+        for view in views[1:]:
+            a += view
+        return a / len(views), None
 
-    def backward(self, grad_out, need_input_grad=True):
-        share = grad_out / (self.size[0] * self.size[1])
-        dx = self._zeros(share.dtype)
-        for tap in self._taps(self.x.shape):
-            self._add(dx, tap, share)
-        return dx
+    @staticmethod
+    def _weight(arg, k, t):
+        return 1 / k
 
 
 class Upsample2D(Layer):
