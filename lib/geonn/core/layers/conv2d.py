@@ -1,18 +1,18 @@
 """Two-dimensional convolution on images (batch, channels, height, width).
 
-Convolution is one matrix product.  The input is copied once, channels last,
-into a zero-padded buffer (n, H_p, W_p, C_in); ``sliding_window_view`` then
-gives every kh × kw window, and each window, laid out as the row
-(i, j, c) ↦ x[n, h·s + i, w·s + j, c], becomes one row of X (n·H_out·W_out,
-kh·kw·C_in): in channels-last memory the kw·C_in values of a window row are
-contiguous, so this im2col copy moves whole runs.  z = X W_m + b, with W_m the
-kernels as a (kh·kw·C_in, C_out) matrix, is every output pixel at once; the
-result is handed back as an (n, C_out, H_out, W_out) view of channels-last
-memory, which the next Conv2D reads without a copy.  Gradients come from
-the same matrices: ∂L/∂W_m = Xᵀ δ, and ∂L/∂x is either a full correlation of δ
-with the flipped kernels (stride 1 and C_out < C_in: its matrix has C_out
-columns per tap) or δ W_mᵀ added back one kernel tap at a time (a loop over
-the kh·kw taps, never over samples or positions).
+Convolution is one matrix product.  The input is copied once, channel-major,
+into the inside of a zero-padded buffer (C_in, n, H_p, W_p); ``sliding_window_view``
+gives every kh × kw window, and the im2col copy lays the windows out as X, rows
+(c, i, j) over columns (n, h, w), moving runs of W_out contiguous values.  Then
+z = [W_m b] [X; 1] (W_m: the kernels as a (C_out, C_in·kh·kw) matrix) is every
+output pixel at once, (C_out, n·H_out·W_out), handed back as an (n, C_out, H_out,
+W_out) view: the activation after it keeps that memory layout, and the next
+Conv2D reads it, and its δ, without a copy.  Gradients come from the same
+matrices: [∂L/∂W_m ∂L/∂b] = δ [X; 1]ᵀ, and ∂L/∂x is either a full correlation of
+δ with the flipped kernels (stride 1 and C_out ≤ C_in: an im2col of δ with
+C_out·kh·kw rows and a matmul) or W_mᵀ δ added back one kernel tap at a time (a
+loop over the kh·kw taps, never over samples or positions).  The big scratch
+arrays are kept between steps (``benchmarks/bench_conv2d.py`` times it all).
 """
 
 import numpy as np
@@ -176,9 +176,10 @@ class Conv2D(WeightLayer):
         if not need_input_grad:
             return None
         (top, bottom), (left, right) = pads
-        if sh == sw == 1 and self.c_out < self.c_in:
-            # full correlation of δ with the flipped kernels: the im2col of δ has
-            # C_out·kh·kw rows, the taps' matrix below C_in·kh·kw
+        if sh == sw == 1 and self.c_out <= self.c_in:
+            # full correlation of δ with the flipped kernels: one im2col of δ
+            # (C_out·kh·kw rows) and a matmul, cheaper than the C_in·kh·kw rows of
+            # taps added back one at a time below unless C_out > C_in
             d = self._buffer("δ", (self.c_out, n, H + kh - 1, W_ + kw - 1), key, dtype)
             d[
                 :,
