@@ -6,8 +6,8 @@ gives every kh × kw window, and the im2col copy lays the windows out as X, rows
 (c, i, j) over columns (n, h, w), moving runs of W_out contiguous values.  Then
 z = [W_m b] [X; 1] (W_m: the kernels as a (C_out, C_in·kh·kw) matrix) is every
 output pixel at once, (C_out, n·H_out·W_out), handed back as an (n, C_out, H_out,
-W_out) view: the activation after it keeps that memory layout, and the next
-Conv2D reads it, and its δ, without a copy.  Gradients come from the same
+W_out) view: the activation after it keeps that memory layout, so the next
+Conv2D's copy and the δ coming back read memory in order.  Gradients come from the same
 matrices: [∂L/∂W_m ∂L/∂b] = δ [X; 1]ᵀ, and ∂L/∂x is either a full correlation of
 δ with the flipped kernels (stride 1 and C_out ≤ C_in: an im2col of δ with
 C_out·kh·kw rows and a matmul) or W_mᵀ δ added back one kernel tap at a time (a
