@@ -90,7 +90,8 @@ class MaxPool2D(_Pool2D):
     @staticmethod
     def _reduce(views):
         """The maximum of the taps and which tap holds it (a later one only if
-        strictly larger), updated in arithmetic: masked writes are 5× slower."""
+        strictly larger), updated in arithmetic: masked writes (np.where, boolean
+        indexing) measured several times slower."""
         if len(views) == 1:
             return views[0].copy(order="K"), np.zeros(views[0].shape, np.uint8)
         # the results keep the input's memory layout
