@@ -1,18 +1,20 @@
 """Two-dimensional convolution on images (batch, channels, height, width).
 
-Convolution is one matrix product.  The input is copied once, channel-major,
-into the inside of a zero-padded buffer (C_in, n, H_p, W_p); ``sliding_window_view``
+Convolution is one matrix product.  The input is copied once, channel-major, into
+the inside of a zero-padded array (C_in, n, H_p, W_p); ``sliding_window_view``
 gives every kh × kw window, and the im2col copy lays the windows out as X, rows
 (c, i, j) over columns (n, h, w), moving runs of W_out contiguous values.  Then
 z = [W_m b] [X; 1] (W_m: the kernels as a (C_out, C_in·kh·kw) matrix) is every
 output pixel at once, (C_out, n·H_out·W_out), handed back as an (n, C_out, H_out,
 W_out) view: the activation after it keeps that memory layout, so the next
-Conv2D's copy and the δ coming back read memory in order.  Gradients come from the same
-matrices: [∂L/∂W_m ∂L/∂b] = δ [X; 1]ᵀ, and ∂L/∂x is either a full correlation of
-δ with the flipped kernels (stride 1 and C_out ≤ C_in: an im2col of δ with
-C_out·kh·kw rows and a matmul) or W_mᵀ δ added back one kernel tap at a time (a
-loop over the kh·kw taps, never over samples or positions).  The big scratch
-arrays are kept between steps (``benchmarks/bench_conv2d.py`` times it all).
+Conv2D's copy and the δ coming back read memory in order.  Gradients come from
+the same matrices: [∂L/∂W_m ∂L/∂b] = δ [X; 1]ᵀ, and ∂L/∂x is either a full
+correlation of δ with the flipped kernels (stride 1 and C_out ≤ C_in: an im2col
+of δ with C_out·kh·kw rows and a matmul) or, tap by tap, W[:, :, i, j]ᵀ δ added
+back at the inputs that tap reads (a loop over the kh·kw taps, never over samples
+or positions).  X is kept for the backward pass, as Conv1D keeps its columns:
+(C_in·kh·kw + 1) × n·H_out·W_out values.  ``benchmarks/bench_conv2d.py`` times
+it against PyTorch.
 """
 
 import numpy as np
@@ -110,19 +112,17 @@ class Conv2D(WeightLayer):
             raise ValueError(f"Conv2D b has shape {b.shape}; expected ({self.c_out},)")
         self.W, self.b = W, b
         self.dW, self.db = np.zeros_like(W), np.zeros_like(b)
-        self.X, self._buffers = None, {}
+        self.X = None
 
-    def _buffer(self, name, shape, key, dtype, ones_row=False):
-        """A zeroed scratch array (its last row ones with ``ones_row``), kept between
-        calls while ``key`` (the input's shape and dtype) stays the same: new ones
-        every step made the training step of ``benchmarks/bench_conv2d.py`` 5 %
-        slower."""
-        kept = self._buffers.get(name)
-        if kept is None or kept[0] != key:
-            kept = self._buffers[name] = key, np.zeros(shape, dtype)
-            if ones_row:
-                kept[1][-1] = 1
-        return kept[1]
+    def _window_matrix(self, shape, dtype):
+        """The array of [X; 1] (its last row ones), reused while its shape stays the
+        same: X is overwritten every step, and a new array every step made the
+        training step of ``benchmarks/bench_conv2d.py`` 4 % slower (the other
+        scratch arrays measured no faster reused)."""
+        if self.X is None or self.X.shape != shape or self.X.dtype != dtype:
+            self.X = np.empty(shape, dtype)
+            self.X[-1] = 1
+        return self.X
 
     def forward(self, x, train=False):
         x = check_4d(x, repr(self), self.c_in)
@@ -139,22 +139,20 @@ class Conv2D(WeightLayer):
                 f"{self!r}: images of {H} × {W_} pixels are smaller than the "
                 f"kernel ({kh} × {kw}); use padding='same' or a smaller kernel"
             )
-        key = x.shape, x.dtype
-        # one copy (and cast) into the inside of a padded (C, n, H_p, W_p) buffer,
-        # whose border stays zero
-        xp = self._buffer("x", (C, n, Hp, Wp), key, dtype)
+        # one copy (and cast) into the inside of a padded (C, n, H_p, W_p) array
+        xp = np.zeros((C, n, Hp, Wp), dtype)
         xp[:, :, top : top + H, left : left + W_] = x.transpose(1, 0, 2, 3)
         windows = sliding_window_view(xp, (kh, kw), axis=(2, 3))[:, :, ::sh, ::sw]
         H_out, W_out = windows.shape[2:4]
         # X: the windows as rows (c, i, j) over columns (n, h, w), and a last row of
         # ones (set once), so that one matmul adds the bias and its transpose sums δ
         K = C * kh * kw
-        X = self._buffer("X", (K + 1, n * H_out * W_out), key, dtype, ones_row=True)
+        X = self._window_matrix((K + 1, n * H_out * W_out), dtype)
         np.copyto(  # runs of W_out values at a time
             X[:K].reshape(C, kh, kw, n, H_out, W_out),
             windows.transpose(0, 4, 5, 1, 2, 3),
         )
-        self.X, self.geometry = X, (x.shape, key, pads, (H_out, W_out))
+        self.geometry = x.shape, pads, (H_out, W_out)
         self._W = W = self.weight(train)
         Wb = np.concatenate([W.reshape(self.c_out, K), self.b[:, None]], axis=1)
         z = Wb @ X  # (C_out, n·H_out·W_out)
@@ -163,7 +161,7 @@ class Conv2D(WeightLayer):
     def backward(self, grad_out, need_input_grad=True):
         if self.X is None:
             raise RuntimeError("Conv2D.backward called before forward")
-        (n, C, H, W_), key, pads, (H_out, W_out) = self.geometry
+        (n, C, H, W_), pads, (H_out, W_out) = self.geometry
         (kh, kw), (sh, sw), dtype = self.k, self.stride, self.W.dtype
         # δ as (C_out, n·H_out·W_out): no copy when grad_out has the layout of z
         delta = grad_out.astype(dtype, copy=False).transpose(1, 0, 2, 3)
@@ -180,14 +178,14 @@ class Conv2D(WeightLayer):
             # full correlation of δ with the flipped kernels: one im2col of δ
             # (C_out·kh·kw rows) and a matmul, cheaper than the C_in·kh·kw rows of
             # taps added back one at a time below unless C_out > C_in
-            d = self._buffer("δ", (self.c_out, n, H + kh - 1, W_ + kw - 1), key, dtype)
+            d = np.zeros((self.c_out, n, H + kh - 1, W_ + kw - 1), dtype)
             d[
                 :,
                 :,
                 kh - 1 - top : kh - 1 - top + H_out,
                 kw - 1 - left : kw - 1 - left + W_out,
             ] = delta.reshape(self.c_out, n, H_out, W_out)
-            D = self._buffer("D", (self.c_out, kh, kw, n, H, W_), key, dtype)
+            D = np.empty((self.c_out, kh, kw, n, H, W_), dtype)
             np.copyto(
                 D,
                 sliding_window_view(d, (kh, kw), axis=(2, 3)).transpose(
@@ -200,7 +198,7 @@ class Conv2D(WeightLayer):
         # W_tᵀ δ is tap t's share of ∂L/∂x: made and added back one tap at a time,
         # so that it is still in the cache when added (3 % faster than one matmul
         # for all taps, and no C_in·kh·kw × n·H_out·W_out scratch array)
-        share = self._buffer("share", (C, delta.shape[1]), key, dtype)
+        share = np.empty((C, delta.shape[1]), dtype)
         dx = np.zeros((C, n, H + top + bottom, W_ + left + right), dtype)
         for i in range(kh):  # window (h, w) covers input (h·s + i, w·s + j)
             for j in range(kw):
