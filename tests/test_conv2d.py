@@ -43,7 +43,7 @@ CASES = [
     ),
     ("conv same k=4 stride 2", lambda r: _conv(r, k=4, stride=2), (2, 2, 7, 8)),
     ("conv k=1", lambda r: _conv(r, 3, 2, 1), (2, 3, 4, 5)),
-    # C_out ≤ C_in at stride 1 takes the other input-gradient path (a full correlation)
+    # C_out < C_in at stride 1 takes the other input-gradient path (a full correlation)
     ("conv C_out<C_in same", lambda r: _conv(r, 4, 2), (2, 4, 6, 5)),
     ("conv C_out=C_in same k=(3, 2)", lambda r: _conv(r, 2, 2, (3, 2)), (2, 2, 5, 6)),
     (
