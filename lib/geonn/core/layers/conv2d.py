@@ -52,6 +52,17 @@ def same_pads(size, k, s):
     return total // 2, total - total // 2
 
 
+def padded(a, pads, dtype):
+    """``a`` (..., H, W) copied and cast, in one pass, into the inside of a new array
+    with ``pads`` ((top, bottom), (left, right)) rows and columns of zeros around it
+    (``np.pad`` after ``astype`` would copy twice)."""
+    (top, bottom), (left, right) = pads
+    H, W = a.shape[-2:]
+    out = np.zeros((*a.shape[:-2], H + top + bottom, W + left + right), dtype)
+    out[..., top : top + H, left : left + W] = a
+    return out
+
+
 class Conv2D(WeightLayer):
     """z[n, o, h, w] = b[o] + Σ_c Σ_i Σ_j W[o, c, i, j] · x[n, c, h·s_h + i, w·s_w + j]
     (cross-correlation, like Conv1D).
@@ -139,9 +150,7 @@ class Conv2D(WeightLayer):
                 f"{self!r}: images of {H} × {W_} pixels are smaller than the "
                 f"kernel ({kh} × {kw}); use padding='same' or a smaller kernel"
             )
-        # one copy (and cast) into the inside of a padded (C, n, H_p, W_p) array
-        xp = np.zeros((C, n, Hp, Wp), dtype)
-        xp[:, :, top : top + H, left : left + W_] = x.transpose(1, 0, 2, 3)
+        xp = padded(x.transpose(1, 0, 2, 3), pads, dtype)  # (C, n, H_p, W_p)
         windows = sliding_window_view(xp, (kh, kw), axis=(2, 3))[:, :, ::sh, ::sw]
         H_out, W_out = windows.shape[2:4]
         # X: the windows as rows (c, i, j) over columns (n, h, w), and a last row of
@@ -178,13 +187,13 @@ class Conv2D(WeightLayer):
             # full correlation of δ with the flipped kernels: one im2col of δ
             # (C_out·kh·kw rows) and a matmul; with C_out ≥ C_in the taps below
             # measured faster (by 8 % at 16 → 16 channels)
-            d = np.zeros((self.c_out, n, H + kh - 1, W_ + kw - 1), dtype)
-            d[
-                :,
-                :,
-                kh - 1 - top : kh - 1 - top + H_out,
-                kw - 1 - left : kw - 1 - left + W_out,
-            ] = delta.reshape(self.c_out, n, H_out, W_out)
+            # δ with kh − 1 − top rows of zeros above it, so that its windows fall
+            # on the input's pixels (likewise the columns)
+            d = padded(
+                delta.reshape(self.c_out, n, H_out, W_out),
+                ((kh - 1 - top, H + top - H_out), (kw - 1 - left, W_ + left - W_out)),
+                dtype,
+            )
             D = np.empty((self.c_out, kh, kw, n, H, W_), dtype)
             np.copyto(
                 D,
