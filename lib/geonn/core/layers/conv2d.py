@@ -72,9 +72,10 @@ class Conv2D(WeightLayer):
     (zeros around the image, the extra one at the bottom and on the right) and
     ⌊(H − kh)/s_h⌋ + 1 for ``"valid"``; likewise W_out.  ``kernel_size`` and
     ``stride`` are an int or a pair (rows, columns).
-    Backward, with δ = ∂L/∂z and X the (n·H_out·W_out, kh·kw·C_in) matrix of
-    windows: ∂L/∂W = Xᵀ δ,  ∂L/∂b = Σ_{n,h,w} δ,  ∂L/∂x = the windows of δ Wᵀ,
-    added back.  Weights are drawn like a Dense layer with fan-in C_in·kh·kw.
+    Backward, with δ = ∂L/∂z as (C_out, n·H_out·W_out) and X the (C_in·kh·kw,
+    n·H_out·W_out) matrix of windows: ∂L/∂W = δ Xᵀ,  ∂L/∂b = Σ_{n,h,w} δ,
+    ∂L/∂x[n, c, h·s_h + i, w·s_w + j] += Σ_o W[o, c, i, j] δ[n, o, h, w].
+    Weights are drawn like a Dense layer with fan-in C_in·kh·kw.
     """
 
     param_names = ("W", "b")
