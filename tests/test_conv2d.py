@@ -56,6 +56,8 @@ CASES = [
     ("maxpool 2 odd size", lambda r: MaxPool2D(2), (2, 2, 7, 5)),
     ("maxpool 3 stride 2", lambda r: MaxPool2D(3, stride=2), (2, 2, 7, 7)),
     ("maxpool (2, 3) stride (1, 2)", lambda r: MaxPool2D((2, 3), (1, 2)), (2, 2, 5, 7)),
+    ("maxpool (1, 3)", lambda r: MaxPool2D((1, 3)), (2, 2, 3, 7)),
+    ("maxpool (3, 1) stride 1", lambda r: MaxPool2D((3, 1), 1), (2, 2, 5, 3)),
     ("avgpool 2", lambda r: AvgPool2D(2), (2, 3, 6, 4)),
     ("avgpool 3 stride 1", lambda r: AvgPool2D(3, stride=1), (2, 2, 5, 6)),
     ("avgpool (1, 2)", lambda r: AvgPool2D((1, 2)), (2, 2, 3, 6)),
