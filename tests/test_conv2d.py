@@ -241,8 +241,11 @@ def test_conv2d_and_pooling_match_pytorch():
     F = torch.nn.functional
     rng = np.random.default_rng(6)
     x = rng.normal(size=(3, 4, 10, 9))
-    for k, stride, padding in [(3, 1, "same"), ((2, 3), 2, "valid"), (4, 1, "same")]:
-        layer = _conv(rng, 4, 5, k, stride=stride, padding=padding)
+    # C_out = 5 > C_in: ∂L/∂x tap by tap; C_out = 3 at stride 1: full correlation
+    cases = [(5, 3, 1, "same"), (5, (2, 3), 2, "valid"), (5, 4, 1, "same")]
+    cases += [(3, 3, 1, "same"), (3, (2, 3), 1, "valid"), (3, 4, 1, "same")]
+    for c_out, k, stride, padding in cases:
+        layer = _conv(rng, 4, c_out, k, stride=stride, padding=padding)
         xt = torch.from_numpy(x).requires_grad_(True)
         Wt = torch.from_numpy(layer.W.copy()).requires_grad_(True)
         bt = torch.from_numpy(layer.b.copy()).requires_grad_(True)
