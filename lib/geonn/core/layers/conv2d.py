@@ -205,17 +205,19 @@ class Conv2D(WeightLayer):
             W_flip = self._W[:, :, ::-1, ::-1].transpose(1, 0, 2, 3).reshape(C, -1)
             dx = (W_flip @ D.reshape(W_flip.shape[1], -1)).reshape(C, n, H, W_)
             return dx.transpose(1, 0, 2, 3)
-        # W_tᵀ δ is tap t's share of ∂L/∂x: made and added back one tap at a time,
-        # so that it is still in the cache when added (3 % faster than one matmul
-        # for all taps, and no C_in·kh·kw × n·H_out·W_out scratch array)
-        share = np.empty((C, delta.shape[1]), dtype)
+        # W[:, :, i, j]ᵀ δ is tap (i, j)'s share of ∂L/∂x: made for one kernel row
+        # of taps at a time and added back while still in the cache.  In the
+        # benchmark's step this beat one matmul for all the taps (by 3 %, and it
+        # needs no C_in·kh·kw × n·H_out·W_out scratch array) and one per tap (2-4 %)
+        share = np.empty((C, kw, n, H_out, W_out), dtype)
         dx = np.zeros((C, n, H + top + bottom, W_ + left + right), dtype)
         for i in range(kh):  # window (h, w) covers input (h·s + i, w·s + j)
+            W_i = self._W[:, :, i].transpose(1, 2, 0).reshape(C * kw, self.c_out)
+            np.matmul(W_i, delta, out=share.reshape(C * kw, -1))
+            rows = slice(i, i + sh * (H_out - 1) + 1, sh)
             for j in range(kw):
-                np.matmul(self._W[:, :, i, j].T, delta, out=share)
-                rows = slice(i, i + sh * (H_out - 1) + 1, sh)
                 cols = slice(j, j + sw * (W_out - 1) + 1, sw)
-                dx[:, :, rows, cols] += share.reshape(C, n, H_out, W_out)
+                dx[:, :, rows, cols] += share[:, j]
         return dx[:, :, top : top + H, left : left + W_].transpose(1, 0, 2, 3)
 
     def __repr__(self):
