@@ -215,3 +215,21 @@ def finite(name, a):
             f"index {where}"
         )
     return a
+
+
+def pair(name, value):
+    """A positive integer or a pair of them (2-D kernel sizes, strides, factors) as a
+    tuple (rows, columns); bools are refused."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != 2:
+            raise ValueError(
+                f"{name} must be a positive integer or a pair of them; got {value!r}"
+            )
+        return tuple(integer(name, v) for v in value)
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(
+            f"{name} must be a positive integer or a pair of them; "
+            f"got {type(value).__name__} {value!r}"
+        )
+    v = integer(name, value)
+    return v, v

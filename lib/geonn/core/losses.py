@@ -12,6 +12,7 @@ one pass (what ``fit`` uses).
 
 import numpy as np
 
+from . import _checks
 from .activations import Sigmoid, Softmax
 
 __all__ = ["Loss", "MSE", "BCEWithLogits", "SoftmaxCrossEntropy", "get"]
@@ -101,14 +102,31 @@ class MSE(Loss):
 
 class BCEWithLogits(Loss):
     """Binary cross-entropy on logits z, for targets y ∈ {0, 1} (or in [0, 1];
-    anything outside is refused).
+    anything outside is refused), on arrays of any shape (batch, ...): one logit
+    per sample, or one per pixel of a (n, 1, H, W) segmentation.
 
     L = 1/n Σ [max(z, 0) − z·y + log(1 + e^{−|z|})],  ∂L/∂z = (σ(z) − y)/n.
 
     This is −[y log σ(z) + (1−y) log(1−σ(z))] rewritten so that no
     exponential of a large positive number is ever taken: it is exact and
     warning-free for |z| up to 1e3 and beyond.
+
+    ``pos_weight`` p > 0 weights the positive class, for rare positives (faults
+    are a few per cent of a section's pixels):
+
+    L = −1/n Σ [p·y log σ(z) + (1−y) log(1−σ(z))]
+      = 1/n Σ [(1−y)·z + (1 + (p−1)·y)·log(1 + e^{−z})],
+    ∂L/∂z = [(1 + (p−1)·y)·σ(z) − p·y]/n,
+
+    with log(1 + e^{−z}) = max(−z, 0) + log(1 + e^{−|z|}); p = 1 is the plain loss.
     """
+
+    def __init__(self, pos_weight=None):
+        self.pos_weight = (
+            None
+            if pos_weight is None
+            else _checks.positive("BCEWithLogits pos_weight", pos_weight)
+        )
 
     @staticmethod
     def _check(pred, target):
@@ -123,15 +141,26 @@ class BCEWithLogits(Loss):
 
     def value(self, pred, target):
         z, y = self._check(pred, target)
-        return _scalar(
-            np.sum(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))),
-            len(z),
-            z.dtype,
-        )
+        log1p = np.log1p(np.exp(-np.abs(z)))
+        if self.pos_weight is None:
+            total = np.sum(np.maximum(z, 0) - z * y + log1p)
+        else:
+            weight = 1 + (self.pos_weight - 1) * y
+            total = np.sum((1 - y) * z + weight * (np.maximum(-z, 0) + log1p))
+        return _scalar(total, len(z), z.dtype)
 
     def grad(self, pred, target):
         z, y = self._check(pred, target)
-        return (Sigmoid().forward(z) - y) / len(z)
+        sigma = Sigmoid().forward(z)
+        if self.pos_weight is None:
+            return (sigma - y) / len(z)
+        p = self.pos_weight
+        return ((1 + (p - 1) * y) * sigma - p * y) / len(z)
+
+    def __repr__(self):
+        if self.pos_weight is None:
+            return "BCEWithLogits()"
+        return f"BCEWithLogits(pos_weight={self.pos_weight:g})"
 
 
 class SoftmaxCrossEntropy(Loss):

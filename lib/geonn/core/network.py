@@ -8,11 +8,12 @@ import numpy as np
 
 from . import _checks
 from .layers import Activation, Dense, Layer
+from .layers.skip import Container
 
 __all__ = ["Sequential", "mlp"]
 
 
-class Sequential(Layer):
+class Sequential(Container):
     """Feed-forward network: ``forward`` runs the layers left to right,
     ``backward`` runs them right to left and returns ∂L/∂(network input).
 
@@ -76,65 +77,6 @@ class Sequential(Layer):
                 for i in range(0, len(x), batch_size)
             ]
         )
-
-    # -- parameters --------------------------------------------------------
-    def params(self):
-        return [p for layer in self.layers for p in layer.params()]
-
-    def grads(self):
-        return [g for layer in self.layers for g in layer.grads()]
-
-    def named_params(self):
-        """All parameters as ``{"0.W": W, "0.b": b, "2.W": …}`` (nested: "1.0.W")."""
-        return {
-            f"{i}.{k}": v
-            for i, layer in enumerate(self.layers)
-            for k, v in layer.named_params().items()
-        }
-
-    def named_buffers(self):
-        return {
-            f"{i}.{k}": v
-            for i, layer in enumerate(self.layers)
-            for k, v in layer.named_buffers().items()
-        }
-
-    def zero_grad(self):
-        for layer in self.layers:
-            layer.zero_grad()
-        return self
-
-    def leaves(self):
-        """Every non-container layer inside, depth first: what plotting, L2 decay
-        see."""
-        return [leaf for layer in self.layers for leaf in layer.leaves()]
-
-    @property
-    def trainable(self):
-        # layers without parameters (activations) do not count: a net whose weights
-        # are all frozen reads False, like its empty params()
-        weighted = [leaf for leaf in self.leaves() if leaf.named_params()]
-        return any(leaf.trainable for leaf in weighted or self.layers)
-
-    @trainable.setter
-    def trainable(self, flag):
-        for layer in self.layers:
-            layer.trainable = flag
-
-    @property
-    def n_trainable(self):
-        return int(sum(p.size for p in self.params()))
-
-    def freeze(self):
-        """Stop updates to every layer inside; gradients still flow through."""
-        for layer in self.layers:
-            layer.freeze()
-        return self
-
-    def unfreeze(self):
-        for layer in self.layers:
-            layer.unfreeze()
-        return self
 
     # -- persistence (np.savez: arrays only, never pickle) ------------------
     def save(self, path):

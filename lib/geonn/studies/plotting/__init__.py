@@ -6,6 +6,7 @@ The figure a dashboard in :mod:`geonn.studies.widgets` redraws is a function her
 so a chapter can draw the same view statically for the HTML book.
 
 - :mod:`.networks`: network diagrams with weights, values and gradients
+- :mod:`.blocks`: block diagrams of convolutional networks with skip connections
 - :mod:`.curves`: loss curves, activation functions
 - :mod:`.classification`: confusion matrix, the Rayleigh-number plane
 - :mod:`.maps`: well maps, property maps, crossplots with a fitted curve
@@ -14,7 +15,8 @@ so a chapter can draw the same view statically for the HTML book.
 - :mod:`.gathers`: shot gathers with first-break picks
 """
 
-from . import classification, conv, curves, gathers, maps, networks, seismic
+from . import blocks, classification, conv, curves, gathers, maps, networks, seismic
+from .blocks import *  # noqa: F401,F403
 from .classification import *  # noqa: F401,F403  (each module lists its names in __all__)
 from .conv import *  # noqa: F401,F403
 from .curves import *  # noqa: F401,F403
@@ -29,6 +31,7 @@ use_book_style()  # fonts >= 10 pt at page size; retina inline figures
 __all__ = (
     ["FIGSIZE", "TEXT_WIDTH", "WIDE", "use_book_style"]
     + networks.__all__
+    + blocks.__all__
     + curves.__all__
     + classification.__all__
     + maps.__all__

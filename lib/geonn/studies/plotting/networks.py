@@ -1,11 +1,12 @@
 """Network diagrams: the weights, forward values and backprop gradients of a
-fully connected network (chapters 1–3)."""
+fully connected network (chapters 1–3); other networks go to :mod:`.blocks`."""
 
 import matplotlib.pyplot as plt
 import numpy as np
 
 from geonn.core.layers import Dense
 
+from .blocks import draw_blocks, is_dense_network
 from .style import GRAD_COLOUR, NODE_COLOURS, WIDE, new_ax
 
 __all__ = ["network_weights", "draw_network", "plot_backprop"]
@@ -32,8 +33,11 @@ def draw_network(
     title=None,
     edge_grads=None,
     node_grads=None,
+    input_shape=None,
 ):
-    """Draw a fully connected feed-forward network.
+    """Draw a fully connected feed-forward network node by node; any other network
+    (convolutions, pooling, skip connections) as a block diagram, one box per layer
+    (:func:`~.blocks.draw_blocks`, which takes ``input_shape``, ``ax`` and ``title``).
 
     Parameters
     ----------
@@ -48,8 +52,12 @@ def draw_network(
     edge_grads : list of ∂L/∂W arrays, shaped like ``weights``, written on the
         edges in purple (under the weight when both are shown)
     node_grads : per layer, ∂L/∂(node input) = ∂L/∂b, written above the nodes
+    input_shape : a block diagram's input, one sample (e.g. ``(1, 64, 64)``): each
+        box then shows its output shape
     """
     if not isinstance(sizes, (list, tuple)):
+        if not is_dense_network(sizes):
+            return draw_blocks(sizes, input_shape, ax=ax, title=title)
         sizes, w_net, b_net = network_weights(sizes)
         weights = w_net if weights is None else weights
         biases = b_net if biases is None else biases
