@@ -1,7 +1,7 @@
-"""Spectral normalisation (Miyato et al. 2018) for the weights of Dense and Conv1D.
+"""Spectral normalisation (Miyato et al. 2018) for Dense, Conv1D and Conv2D weights.
 
-With W viewed as a matrix M (Dense: W itself; Conv1D: W reshaped to
-(C_out, C_in·k)), the layer uses
+With W viewed as a matrix M (Dense: W itself; Conv1D and Conv2D: W reshaped to
+(C_out, C_in·k), k all taps), the layer uses
 
     W_sn = c · W / σ(M),     σ(M) ≈ uᵀ M v,  v = Mᵀu / ‖Mᵀu‖,
 
@@ -63,8 +63,8 @@ class SpectralNorm:
 
 
 class WeightLayer(Layer):
-    """A layer whose weight ``W`` may be reparametrised (Dense, Conv1D): the one place
-    where a layer meets :class:`SpectralNorm`, attached as ``self.reparam``."""
+    """A layer whose weight ``W`` may be reparametrised (Dense, Conv1D, Conv2D): the
+    one place where a layer meets :class:`SpectralNorm` (``self.reparam``)."""
 
     reparam = None
 
@@ -81,7 +81,7 @@ class WeightLayer(Layer):
 
 
 def spectral_norm(layer, bound=1.0, *, rng):
-    """Attach spectral normalisation to a Dense or Conv1D ``layer``; return the layer.
+    """Attach spectral normalisation to a Dense, Conv1D or Conv2D ``layer``; return it.
 
     ``bound`` is the largest singular value allowed (1 in Miyato et al.; a GAN on
     small-amplitude data may need more).  The raw weight stays ``layer.W``;
@@ -89,7 +89,8 @@ def spectral_norm(layer, bound=1.0, *, rng):
     """
     if not isinstance(layer, WeightLayer):
         raise TypeError(
-            f"spectral_norm needs a Dense or Conv1D layer; got {type(layer).__name__}"
+            "spectral_norm needs a Dense, Conv1D or Conv2D layer; "
+            f"got {type(layer).__name__}"
         )
     if not np.any(layer.W):
         raise ValueError(
