@@ -1,4 +1,4 @@
-"""Synthetic seismic traces and shot gathers with exact labels (chapters 8–10).
+"""Synthetic seismic traces and shot gathers with exact labels (chapters 8–11).
 
 :func:`make_traces` follows the convolutional model of a trace,
 
