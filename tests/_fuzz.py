@@ -59,7 +59,9 @@ def names_argument(name, arg, message, layers=r"Dense|Conv1D|Reshape"):
     """Does ``message`` name ``arg``? A layer's input error names the input (or the
     logits of a loss); a network's, the first layer (one of ``layers``)."""
     if name.endswith((".forward", ".backward", ".value", ".grad")):
-        return "input" in message or "logits" in message or "grad_out" in message
+        # a layer's input, its grad_out, a loss's logits, prediction or target
+        words = ("input", "logits", "grad_out", "prediction", "target")
+        return any(w in message for w in words)
     if arg in ("X", "x", "net", "nets") and re.search(layers, message):
         return True  # the network's first layer names the input it expects
     return re.search(rf"\b{re.escape(arg)}\b", message, re.IGNORECASE) is not None
