@@ -38,6 +38,7 @@ from geonn.domain.picking import classical, cnn, window
 from geonn.studies import (
     autoencoders,
     gan,
+    gan_distances,
     gan_metrics,
     gan_nets,
     transfer,
@@ -374,6 +375,7 @@ MODULES = {
     gan: None,
     gan_nets: None,
     gan_metrics: None,
+    gan_distances: None,
     uncertainty: None,
     autoencoders: None,
     transfer: None,
