@@ -13,6 +13,7 @@ from geonn import BCEWithLogits, Sequential
 from geonn.core.layers import (
     AvgPool2D,
     Concat,
+    Conv1D,
     Conv2D,
     Flatten,
     MaxPool2D,
@@ -136,6 +137,18 @@ ERRORS = [
         lambda: _conv(padding=np.ones(2)),
         ValueError,
         r"Conv2D padding must be 'same' or 'valid'",
+    ),
+    (
+        "Conv1D(padding=an array), likewise",
+        lambda: Conv1D(1, 2, 3, rng=R(), padding=np.ones(2)),
+        ValueError,
+        r"Conv1D padding must be 'same' or 'valid'",
+    ),
+    (
+        "Conv2D(init=['he']): 'unhashable type: list'",
+        lambda: _conv(init=["he"]),
+        ValueError,
+        r"unknown initialisation \['he'\]; choose one of xavier",
     ),
     # -- kernel, stride, size and factor pairs
     (

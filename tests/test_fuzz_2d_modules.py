@@ -101,6 +101,18 @@ CASES = {
             stride=1,
             padding="same",
             rng=R(),
+            init="he",
+            dtype=np.float32,
+        ),
+    ),
+    "Conv2D(W, b)": (
+        Conv2D,
+        dict(
+            in_channels=1,
+            out_channels=2,
+            kernel_size=(3, 1),
+            W=np.ones((2, 1, 3, 1)),
+            b=np.zeros(2),
         ),
     ),
     "MaxPool2D": (MaxPool2D, dict(size=2, stride=1)),
@@ -250,6 +262,7 @@ WARNS = {
 # errors that name another thing than the argument, which is what went wrong
 NAMED_OTHERWISE = {
     **{("get", "name", bad): "unknown loss" for bad in _fuzz.BAD},
+    **{("Conv2D", "init", bad): "unknown initialisation" for bad in _fuzz.BAD},
     ("bandpass_sections", "dt", "huge"): "Nyquist",  # the corners lie above it
 }
 

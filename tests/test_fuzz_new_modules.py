@@ -83,7 +83,17 @@ def _features(a):
 
 # name → (callable, keyword arguments of a valid call)
 CASES = {
-    "Conv1D": (Conv1D, dict(in_channels=1, out_channels=2, kernel_size=3, rng=R())),
+    "Conv1D": (
+        Conv1D,
+        dict(
+            in_channels=1,
+            out_channels=2,
+            kernel_size=3,
+            stride=1,
+            padding="same",
+            rng=R(),
+        ),
+    ),
     "Conv1D.forward": (Conv1D(1, 2, 3, rng=R()).forward, dict(x=np.ones((2, 1, 8)))),
     "MaxPool1D": (MaxPool1D, dict(size=2, stride=1)),
     "MaxPool1D.forward": (MaxPool1D(2).forward, dict(x=np.ones((2, 1, 8)))),
