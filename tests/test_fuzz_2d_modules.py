@@ -130,6 +130,7 @@ CASES = {
     },
     "MSE": (losses.MSE, dict()),
     "MSE.value": (losses.MSE().value, dict(pred=_image(), target=_image())),
+    "MSE.grad": (losses.MSE().grad, dict(pred=_image(), target=_image())),
     "BCEWithLogits": (losses.BCEWithLogits, dict(pos_weight=5.0)),
     "BCEWithLogits.value": (
         losses.BCEWithLogits(pos_weight=5.0).value,
@@ -142,6 +143,10 @@ CASES = {
     "SoftmaxCrossEntropy": (losses.SoftmaxCrossEntropy, dict()),
     "SoftmaxCrossEntropy.value": (
         losses.SoftmaxCrossEntropy().value,
+        dict(pred=_image((4, 3)), target=np.eye(3)[[0, 1, 2, 0]]),
+    ),
+    "SoftmaxCrossEntropy.grad": (
+        losses.SoftmaxCrossEntropy().grad,
         dict(pred=_image((4, 3)), target=np.eye(3)[[0, 1, 2, 0]]),
     ),
     "get": (losses.get, dict(name="bce")),
@@ -246,6 +251,8 @@ PROPAGATES = (
     | {
         ("MSE.value", "target", "nan_in"),
         ("MSE.value", "target", "inf_in"),
+        ("MSE.grad", "target", "nan_in"),
+        ("MSE.grad", "target", "inf_in"),
         ("fit_linear_moveout", "picks", "zeros"),  # flat picks: v = 1/0 = inf
     }
 )
@@ -256,6 +263,7 @@ WARNS = {
 } | {
     ("BCEWithLogits.value", "pred", "inf_in"),
     ("SoftmaxCrossEntropy.value", "pred", "inf_in"),
+    ("SoftmaxCrossEntropy.grad", "pred", "inf_in"),
     ("MSE.value", "pred", "scaled"),
     ("MSE.value", "target", "scaled"),
 }

@@ -13,7 +13,8 @@ inside, no rows, an extra axis, complex, ×1e200, all zeros). Each call must eit
   logits).
 
 The issue's cases, one test each with its exact message, are in
-tests/test_errors_new_modules.py.
+tests/test_errors_new_modules.py; the machinery, shared with the fuzz of chapter 11's
+modules (tests/test_fuzz_2d_modules.py), in tests/_fuzz.py.
 """
 
 import _fuzz
