@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 import pytest
 
-from geonn import BCEWithLogits, Sequential
+from geonn import BCEWithLogits, Sequential, SoftmaxCrossEntropy
 from geonn.core.layers import (
     AvgPool2D,
     Concat,
@@ -267,6 +267,15 @@ ERRORS = [
         lambda: BCEWithLogits(pos_weight=np.ones(3)),
         TypeError,
         r"BCEWithLogits pos_weight must be a number; got ndarray",
+    ),
+    (
+        "SoftmaxCrossEntropy with a NaN in a target row: a NaN loss, silently",
+        lambda: SoftmaxCrossEntropy().value(
+            np.zeros((2, 3)), [[1, 0, 0], [0, np.nan, 1]]
+        ),
+        ValueError,
+        r"SoftmaxCrossEntropy: target row 1 is \[0\.0, nan, 1\.0\]; each row must be "
+        r"one-hot",
     ),
     # -- faulted sections
     (
