@@ -13,15 +13,11 @@ inside, no rows, an extra axis, complex, ×1e200, all zeros). Each call must eit
   logits).
 
 The issue's cases, one test each with its exact message, are in
-tests/test_errors_new_modules.py.
+tests/test_errors_new_modules.py; the machinery, shared with the fuzz of chapter 11's
+modules (tests/test_fuzz_2d_modules.py), in tests/_fuzz.py.
 """
 
-import copy
-import inspect
-import re
-import types
-import warnings
-
+import _fuzz
 import numpy as np
 import pytest
 
@@ -43,6 +39,7 @@ from geonn.domain.picking import classical, cnn, window
 from geonn.studies import (
     autoencoders,
     gan,
+    gan_distances,
     gan_metrics,
     gan_nets,
     transfer,
@@ -87,7 +84,17 @@ def _features(a):
 
 # name → (callable, keyword arguments of a valid call)
 CASES = {
-    "Conv1D": (Conv1D, dict(in_channels=1, out_channels=2, kernel_size=3, rng=R())),
+    "Conv1D": (
+        Conv1D,
+        dict(
+            in_channels=1,
+            out_channels=2,
+            kernel_size=3,
+            stride=1,
+            padding="same",
+            rng=R(),
+        ),
+    ),
     "Conv1D.forward": (Conv1D(1, 2, 3, rng=R()).forward, dict(x=np.ones((2, 1, 8)))),
     "MaxPool1D": (MaxPool1D, dict(size=2, stride=1)),
     "MaxPool1D.forward": (MaxPool1D(2).forward, dict(x=np.ones((2, 1, 8)))),
@@ -379,6 +386,7 @@ MODULES = {
     gan: None,
     gan_nets: None,
     gan_metrics: None,
+    gan_distances: None,
     uncertainty: None,
     autoencoders: None,
     transfer: None,
@@ -392,42 +400,7 @@ NOT_FUZZED = {
     "load_encoder": "reads a file: covered by tests/test_save_load.py's broken files",
 }
 
-BAD = {
-    "None": None,
-    "str": "abc",
-    "bool": True,
-    "neg": -1,
-    "zero": 0,
-    "huge": 1e300,
-    "nan": float("nan"),
-    "emptylist": [],
-    "complex": np.ones((2, 3), complex),
-}
-
-
-def _variants(v):
-    out = dict(BAD)
-    if isinstance(v, np.ndarray) and v.dtype.kind == "f" and v.size:
-        nan, inf = v.copy(), v.copy()
-        nan.flat[0], inf.flat[-1] = np.nan, np.inf
-        out.update(
-            nan_in=nan,
-            inf_in=inf,
-            empty=v[:0],
-            extra_axis=v[None],
-            complex_values=v.astype(complex),
-            scaled=v * 1e200,
-            zeros=np.zeros_like(v),
-        )
-    return out
-
-
-CALLS = [
-    pytest.param(name, arg, bad, id=f"{name}({arg}={bad})")
-    for name, (_, kwargs) in CASES.items()
-    for arg, value in kwargs.items()
-    for bad in _variants(value)
-]
+CALLS = _fuzz.calls(CASES)
 
 # NaN propagates here, as README's "Errors and NaN" says
 PROPAGATES = {
@@ -469,58 +442,20 @@ NAMED_OTHERWISE = {
 }
 
 
-def _names_argument(name, arg, message):
-    if name.endswith(".forward") or name.endswith(".value") or name.endswith(".grad"):
-        return "input" in message or "logits" in message  # a layer's, a loss's
-    if arg in ("X", "x", "net", "nets") and re.search(r"Dense|Conv1D|Reshape", message):
-        return True  # the network's first layer names the input it expects
-    return re.search(rf"\b{re.escape(arg)}\b", message, re.IGNORECASE) is not None
-
-
 @pytest.mark.parametrize("name, arg, bad", CALLS)
 def test_a_bad_argument_gets_a_clear_error_or_a_finite_result(name, arg, bad):
-    fn, kwargs = CASES[name]
-    call = {
-        k: v if isinstance(v, types.FunctionType) else copy.deepcopy(v)
-        for k, v in kwargs.items()
-    }
-    call[arg] = _variants(kwargs[arg])[bad]
-    key = (name, arg, bad)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        try:
-            out = fn(**call)
-        except RuntimeWarning as warning:
-            assert key in WARNS, f"{name}({arg}={bad}): NumPy warned: {warning}"
-            return
-        except (TypeError, ValueError, RuntimeError, FloatingPointError) as err:
-            message = str(err)
-            if key in NAMED_OTHERWISE:
-                assert NAMED_OTHERWISE[key] in message, message
-            else:
-                assert _names_argument(name, arg, message), (
-                    f"{name}({arg}={bad}): {type(err).__name__}: {message}"
-                )
-            return
-    arrays = out if isinstance(out, tuple) else (out,)
-    finite = all(
-        np.all(np.isfinite(a))
-        for a in arrays
-        if isinstance(a, (float, np.ndarray)) and np.asarray(a).dtype.kind == "f"
+    _fuzz.check(
+        CASES,
+        name,
+        arg,
+        bad,
+        propagates=PROPAGATES,
+        warns=WARNS,
+        named_otherwise=NAMED_OTHERWISE,
     )
-    assert finite or key in PROPAGATES, f"{name}({arg}={bad}) returned NaN or inf"
-
-
-def _public(module):
-    for n in module.__all__:
-        obj = getattr(module, n)
-        if inspect.isfunction(obj) or inspect.isclass(obj):
-            yield n
 
 
 def test_every_public_function_of_the_new_modules_is_fuzzed():
-    fuzzed = {name.split(".")[0] for name in CASES}
-    public = {n for m in MODULES for n in _public(m)} | set(EXTRA)
-    missing = sorted(public - fuzzed - set(NOT_FUZZED))
+    missing, stale = _fuzz.missing(CASES, MODULES, EXTRA, NOT_FUZZED)
     assert not missing, f"add a valid call to CASES for {missing}"
-    assert set(NOT_FUZZED) <= public  # no stale entries
+    assert not stale, f"stale NOT_FUZZED entries {stale}"

@@ -173,17 +173,19 @@ def bool_mask(name, value, shape, meaning, *, broadcast=False):
     return mask
 
 
-def grad_out(layer, grad, shape):
+def grad_out(layer, grad, shape, who=None):
     """∂L/∂out passed to ``layer.backward``: a numeric array of ``shape``, the shape of
     the layer's last output (None: forward has not run, so there is nothing to
-    differentiate)."""
+    differentiate).  ``who`` names the layer (default its repr; a container's repr
+    spans lines)."""
     if shape is None:
         raise RuntimeError(f"{type(layer).__name__}.backward called before forward")
+    who = repr(layer) if who is None else who
     if not isinstance(grad, np.ndarray) or grad.dtype.kind != "f":
-        grad = array(f"grad_out of {layer!r}", grad)
+        grad = array(f"grad_out of {who}", grad)
     if grad.shape != tuple(shape):
         raise ValueError(
-            f"grad_out of {layer!r} must have the shape of its last output, "
+            f"grad_out of {who} must have the shape of its last output, "
             f"{tuple(shape)}; got {grad.shape}"
         )
     return grad

@@ -78,7 +78,7 @@ class Conv1D(WeightLayer):
         self.c_out = _checks.integer("Conv1D out_channels", out_channels)
         self.k = _checks.integer("Conv1D kernel_size", kernel_size)
         self.stride = _checks.integer("Conv1D stride", stride)
-        if padding not in ("same", "valid"):
+        if not isinstance(padding, str) or padding not in ("same", "valid"):
             raise ValueError(
                 f"Conv1D padding must be 'same' or 'valid'; got {padding!r}"
             )

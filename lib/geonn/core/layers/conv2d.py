@@ -30,7 +30,9 @@ __all__ = ["Conv2D", "check_4d"]
 
 def check_4d(x, who, channels=None):
     """``x`` as a 4-D (batch, channels, height, width) array, or a clear error."""
-    if not isinstance(x, np.ndarray):
+    # a float array is the fast path; anything else (lists, integers, and also
+    # complex or text arrays, refused) goes through the checks
+    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
         x = as_input(x, who)
     if x.ndim != 4:
         raise ValueError(
@@ -99,7 +101,7 @@ class Conv2D(WeightLayer):
         self.c_out = _checks.integer("Conv2D out_channels", out_channels)
         self.k = _checks.pair("Conv2D kernel_size", kernel_size)
         self.stride = _checks.pair("Conv2D stride", stride)
-        if padding not in ("same", "valid"):
+        if not isinstance(padding, str) or padding not in ("same", "valid"):
             raise ValueError(
                 f"Conv2D padding must be 'same' or 'valid'; got {padding!r}"
             )
@@ -124,7 +126,7 @@ class Conv2D(WeightLayer):
             raise ValueError(f"Conv2D b has shape {b.shape}; expected ({self.c_out},)")
         self.W, self.b = W, b
         self.dW, self.db = np.zeros_like(W), np.zeros_like(b)
-        self.X = None
+        self.X = self.out_shape = None
 
     def _window_matrix(self, shape, dtype):
         """The array of [X; 1] (its last row ones), reused while its shape stays the
@@ -163,14 +165,14 @@ class Conv2D(WeightLayer):
             windows.transpose(0, 4, 5, 1, 2, 3),
         )
         self.geometry = x.shape, pads, (H_out, W_out)
+        self.out_shape = (n, self.c_out, H_out, W_out)
         self._W = W = self.weight(train)
         Wb = np.concatenate([W.reshape(self.c_out, K), self.b[:, None]], axis=1)
         z = Wb @ X  # (C_out, n·H_out·W_out)
         return z.reshape(self.c_out, n, H_out, W_out).transpose(1, 0, 2, 3)
 
     def backward(self, grad_out, need_input_grad=True):
-        if self.X is None:
-            raise RuntimeError("Conv2D.backward called before forward")
+        grad_out = _checks.grad_out(self, grad_out, self.out_shape)
         (n, C, H, W_), pads, (H_out, W_out) = self.geometry
         (kh, kw), (sh, sw), dtype = self.k, self.stride, self.W.dtype
         # δ as (C_out, n·H_out·W_out): no copy when grad_out has the layout of z

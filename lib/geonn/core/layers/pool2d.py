@@ -29,6 +29,8 @@ def _taps(a, axis, k, s, n_out):
 
 
 class _Pool2D(Layer):
+    out_shape = None  # set by forward; backward before it is refused
+
     def __init__(self, size, stride=None):
         name = type(self).__name__
         self.size = _checks.pair(f"{name} size", size)
@@ -51,10 +53,11 @@ class _Pool2D(Layer):
             self.inputs.append(a)
             a, arg = self._reduce(_taps(a, axis, k, s, n_out))
             self.args.append(arg)
+        self.out_shape = a.shape
         return a
 
     def backward(self, grad_out, need_input_grad=True):
-        g = grad_out
+        g = _checks.grad_out(self, grad_out, self.out_shape)
         for axis in (3, 2):
             k, s, a = self.size[axis - 2], self.stride[axis - 2], self.inputs[axis - 2]
             # every input is written once when the windows tile the axis
@@ -136,15 +139,20 @@ class Upsample2D(Layer):
     (n, C, H, W) → (n, C, f_h·H, f_w·W); ``factor`` is an int or a pair.
     Backward sums each f_h × f_w block of δ."""
 
+    out_shape = None  # set by forward; backward before it is refused
+
     def __init__(self, factor):
         self.factor = _checks.pair("Upsample2D factor", factor)
 
     def forward(self, x, train=False):
         x = check_4d(x, repr(self))
         fh, fw = self.factor
+        n, C, H, W = x.shape
+        self.out_shape = (n, C, fh * H, fw * W)
         return np.repeat(np.repeat(x, fh, axis=2), fw, axis=3)
 
     def backward(self, grad_out, need_input_grad=True):
+        grad_out = _checks.grad_out(self, grad_out, self.out_shape)
         n, C, H, W = grad_out.shape
         fh, fw = self.factor
         return grad_out.reshape(n, C, H // fh, fh, W // fw, fw).sum(axis=(3, 5))
