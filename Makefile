@@ -98,8 +98,9 @@ execute: setup
 bench: setup
 	$(PY) benchmarks/bench_mlp.py
 	@# the convolutional case is a comparison with PyTorch, an optional install
-	@if $(PY) -c "import torch" 2>/dev/null; then $(PY) benchmarks/bench_conv.py; \
-	else echo "bench_conv.py skipped: it times Conv1D against PyTorch (pip install torch==2.13.0 into $(VENV))"; fi
+	@if $(PY) -c "import torch" 2>/dev/null; then $(PY) benchmarks/bench_conv.py && \
+	$(PY) benchmarks/bench_conv2d.py; \
+	else echo "bench_conv.py, bench_conv2d.py skipped: they time Conv1D and Conv2D against PyTorch (pip install torch==2.13.0 into $(VENV))"; fi
 
 # Every chapter with a seed study, run again for each seed of its study (about 15 min
 # of CPU); rewrites data/ch*_seeds.csv. CHAPTERS="09 10" runs some of them.

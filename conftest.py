@@ -11,7 +11,13 @@ CPU time is not flat when more processes than cores compete (caches and memory a
 shared): under `make test`'s side-by-side jobs a 50 s chapter measured 66 s. So the
 budget is enforced in the pass that runs alone (the default BLAS kernel); the replay
 under a second kernel, which runs beside the book build, sets NOTEBOOK_BUDGET=report
-and only prints its times."""
+and only prints its times.
+
+CPU time is not flat either when BLAS runs several threads: idle threads spin, and a
+chapter of 26 s on one thread measured 65-78 s on two, with identical outputs. The
+budget is for one thread, so pytest_configure pins BLAS and OpenMP to one thread in
+os.environ, which every kernel that nbval starts inherits: `pytest --nbval book`
+measures the same with or without the Makefile's exports."""
 
 import os
 import time
@@ -19,6 +25,8 @@ import time
 import pytest
 
 NOTEBOOK_BUDGET_S = 60.0
+# read by OpenBLAS, by OpenMP builds of BLAS and by MKL when a kernel loads NumPy
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 ENFORCE_BUDGET = os.environ.get("NOTEBOOK_BUDGET", "enforce") != "report"
 _nb_cpu = {}
 _nb_wall = {}
@@ -44,6 +52,18 @@ def _kernel_cpu_seconds(item):
     except AttributeError:
         return None
     return _process_cpu_seconds(pid)
+
+
+def pin_threads(environ=os.environ):
+    """One BLAS/OpenMP thread for every process started from now on (the notebooks'
+    kernels), whatever the shell set: the CPU budget is measured on one thread."""
+    for name in THREAD_VARIABLES:
+        environ[name] = "1"
+
+
+def pytest_configure(config):
+    # before any kernel starts (nbval starts them while running the first cell)
+    pin_threads()
 
 
 def pytest_collectstart(collector):

@@ -45,6 +45,7 @@ CASES = [
     ("conv k=1", lambda r: _conv(r, 3, 2, 1), (2, 3, 4, 5)),
     # C_out < C_in at stride 1 takes the other input-gradient path (a full correlation)
     ("conv C_out<C_in same", lambda r: _conv(r, 4, 2), (2, 4, 6, 5)),
+    ("conv C_out=C_in same k=(3, 2)", lambda r: _conv(r, 2, 2, (3, 2)), (2, 2, 5, 6)),
     (
         "conv C_out<C_in valid k=(2, 3)",
         lambda r: _conv(r, 4, 2, (2, 3), padding="valid"),
@@ -55,6 +56,8 @@ CASES = [
     ("maxpool 2 odd size", lambda r: MaxPool2D(2), (2, 2, 7, 5)),
     ("maxpool 3 stride 2", lambda r: MaxPool2D(3, stride=2), (2, 2, 7, 7)),
     ("maxpool (2, 3) stride (1, 2)", lambda r: MaxPool2D((2, 3), (1, 2)), (2, 2, 5, 7)),
+    ("maxpool (1, 3)", lambda r: MaxPool2D((1, 3)), (2, 2, 3, 7)),
+    ("maxpool (3, 1) stride 1", lambda r: MaxPool2D((3, 1), 1), (2, 2, 5, 3)),
     ("avgpool 2", lambda r: AvgPool2D(2), (2, 3, 6, 4)),
     ("avgpool 3 stride 1", lambda r: AvgPool2D(3, stride=1), (2, 2, 5, 6)),
     ("avgpool (1, 2)", lambda r: AvgPool2D((1, 2)), (2, 2, 3, 6)),
@@ -69,6 +72,17 @@ def test_every_2d_layer_keeps_the_contract(name, make, shape):
     layer = make(rng)
     errors = check_layer(layer, rng.normal(size=shape), rng=rng)
     assert max(errors.values()) < 1e-6
+
+
+def test_maxpool_sends_each_gradient_to_one_maximum_on_ties():
+    x = np.zeros((1, 1, 4, 6))  # all windows tied, as after a ReLU
+    x[0, 0, 0, 3] = x[0, 0, 1, 2] = 1.0  # two tied maxima in the middle window
+    pool = MaxPool2D(2)
+    out = pool.forward(x)
+    dx = pool.backward(np.ones_like(out))
+    assert dx.sum() == out.size and dx.max() == 1
+    assert dx[0, 0, 1, 2] == 1 and dx[0, 0, 0, 3] == 0  # the leftmost column wins
+    assert dx[0, 0, 0, 0] == dx[0, 0, 0, 4] == 1  # all-zero windows: the top left
 
 
 def naive_conv2d(x, W, b, stride, padding):
@@ -227,8 +241,11 @@ def test_conv2d_and_pooling_match_pytorch():
     F = torch.nn.functional
     rng = np.random.default_rng(6)
     x = rng.normal(size=(3, 4, 10, 9))
-    for k, stride, padding in [(3, 1, "same"), ((2, 3), 2, "valid"), (4, 1, "same")]:
-        layer = _conv(rng, 4, 5, k, stride=stride, padding=padding)
+    # C_out = 5 > C_in: ∂L/∂x tap by tap; C_out = 3 at stride 1: full correlation
+    cases = [(5, 3, 1, "same"), (5, (2, 3), 2, "valid"), (5, 4, 1, "same")]
+    cases += [(3, 3, 1, "same"), (3, (2, 3), 1, "valid"), (3, 4, 1, "same")]
+    for c_out, k, stride, padding in cases:
+        layer = _conv(rng, 4, c_out, k, stride=stride, padding=padding)
         xt = torch.from_numpy(x).requires_grad_(True)
         Wt = torch.from_numpy(layer.W.copy()).requires_grad_(True)
         bt = torch.from_numpy(layer.b.copy()).requires_grad_(True)

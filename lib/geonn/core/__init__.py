@@ -1,7 +1,8 @@
 """The core: arrays in, arrays out; nothing here knows about geoscience.
 
-- :mod:`.layers`: the :class:`Layer` contract and the layers (Dense, Conv1D, pooling,
-  Dropout, ...), spectral normalisation, :func:`check_layer`
+- :mod:`.layers`: the :class:`Layer` contract and the layers (Dense, Conv1D, Conv2D,
+  pooling, Dropout, the skip connections Concat and Residual, ...), spectral
+  normalisation, :func:`check_layer`
 - :mod:`.activations`, :mod:`.losses`, :mod:`.init`: element-wise functions, losses,
   weight initialisation
 - :mod:`.network`: :class:`Sequential`, :func:`mlp`, save and load

@@ -116,6 +116,97 @@ def traces(name, x, *, min_length=1, max_ndim=None):
     return x
 
 
+def rows(name, a, low=1):
+    """``a`` (an array) with at least ``low`` samples along its first axis."""
+    if a.ndim == 0 or len(a) < low:
+        raise ValueError(
+            f"{name} must hold at least {low} sample(s) along its first axis; "
+            f"got shape {a.shape}"
+        )
+    return a
+
+
+def sizes(name, value, *, min_len=0):
+    """A tuple of positive integers (layer widths, channel counts).
+
+    A bare integer is refused rather than guessed at (one layer of that size? every
+    layer?): the message shows the one-element tuple to write instead.
+    """
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        raise TypeError(
+            f"{name} must be a tuple of sizes, e.g. ({value},) for one; got the "
+            f"integer {value}"
+        )
+    if isinstance(value, str) or not hasattr(value, "__iter__"):
+        raise TypeError(
+            f"{name} must be a tuple of positive integers; got "
+            f"{type(value).__name__} {value!r}"
+        )
+    value = tuple(value)
+    if len(value) < min_len:
+        raise ValueError(f"{name} must list at least {min_len} size(s); got {value!r}")
+    return tuple(integer(f"{name}[{i}]", v) for i, v in enumerate(value))
+
+
+def bool_mask(name, value, shape, meaning, *, broadcast=False):
+    """A boolean array of ``shape`` (or, with ``broadcast``, one that broadcasts to it,
+    returned broadcast); ``meaning`` says what True means."""
+    mask = np.asarray(value)
+    if mask.dtype != bool:
+        raise TypeError(
+            f"{name} must be a boolean array of shape {shape} ({meaning}); got "
+            f"dtype {mask.dtype}"
+        )
+    if broadcast:
+        try:
+            return np.broadcast_to(mask, shape)
+        except ValueError as err:
+            raise ValueError(
+                f"{name} of shape {mask.shape} does not broadcast to the shape "
+                f"{shape} ({meaning})"
+            ) from err
+    if mask.shape != tuple(shape):
+        raise ValueError(
+            f"{name} must be a boolean array of shape {shape} ({meaning}); got "
+            f"shape {mask.shape}"
+        )
+    return mask
+
+
+def grad_out(layer, grad, shape, who=None):
+    """∂L/∂out passed to ``layer.backward``: a numeric array of ``shape``, the shape of
+    the layer's last output (None: forward has not run, so there is nothing to
+    differentiate).  ``who`` names the layer (default its repr; a container's repr
+    spans lines)."""
+    if shape is None:
+        raise RuntimeError(f"{type(layer).__name__}.backward called before forward")
+    who = repr(layer) if who is None else who
+    if not isinstance(grad, np.ndarray) or grad.dtype.kind != "f":
+        grad = array(f"grad_out of {who}", grad)
+    if grad.shape != tuple(shape):
+        raise ValueError(
+            f"grad_out of {who} must have the shape of its last output, "
+            f"{tuple(shape)}; got {grad.shape}"
+        )
+    return grad
+
+
+def unit_scale(*arrays):
+    """Not a check but a guard, for functions whose result does not depend on the
+    scale of the data (ratios, picks, nearest neighbours) or scales with it.
+
+    (arrays, e): the arrays times 2⁻ᵉ, with e chosen so that their largest |value|
+    is about 1, when it lies beyond 2^±100 (e = 0 otherwise: data of ordinary scale are
+    left as they are).  A power of two only shifts exponents, so sums, products and
+    comparisons are exact multiples of the data's: ‖x‖² no longer overflows at 1e200
+    or underflows at 1e-200; a distance d of the scaled arrays is d · 2ᵉ."""
+    top = max((float(np.max(np.abs(a))) for a in arrays if a.size), default=0.0)
+    if top == 0 or 2.0**-100 < top < 2.0**100:
+        return arrays, 0
+    e = int(np.frexp(top)[1])
+    return tuple(np.ldexp(a, -e) for a in arrays), e
+
+
 def finite(name, a):
     """Raise if ``a`` holds NaN or inf, naming the first bad position."""
     bad = ~np.isfinite(a)

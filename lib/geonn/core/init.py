@@ -59,7 +59,7 @@ def get(name):
     """Return an initialiser by name, or pass a callable through."""
     if callable(name):
         return name
-    if name not in _REGISTRY:
+    if not isinstance(name, str) or name not in _REGISTRY:
         raise ValueError(
             f"unknown initialisation {name!r}; choose one of {', '.join(NAMES)}"
         )

@@ -186,7 +186,7 @@ class SoftmaxCrossEntropy(Loss):
                 "SoftmaxCrossEntropy needs at least 2 columns (one per class); got 1. "
                 "For a yes/no output use BCEWithLogits"
             )
-        rows = np.abs(y.sum(axis=1) - 1) > 1e-6
+        rows = ~(np.abs(y.sum(axis=1) - 1) <= 1e-6)  # NaN too
         if rows.any() or (y < 0).any():
             i = int(np.argmax(rows)) if rows.any() else int(np.argwhere(y < 0)[0, 0])
             raise ValueError(

@@ -91,8 +91,10 @@ class Sequential(Container):
 
         The file must describe a network of exactly this shape, with finite
         values.  Any problem (missing, truncated, not an .npz, pickled, wrong
-        names or shapes, NaN/inf) raises one ValueError naming the file; the
-        weights are only touched once every check has passed.
+        names or shapes, members that are not NumPy arrays, NaN/inf) raises one
+        ValueError naming the file; the weights are only touched once every check
+        has passed.  Values are cast to this network's dtype: a float64 file loads
+        into a float32 network (rounded to float32), and the reverse is exact.
         """
         path = os.fspath(path)
         if not os.path.exists(path) and os.path.exists(path + ".npz"):
@@ -124,6 +126,10 @@ class Sequential(Container):
             raise fail(f"the file is truncated or not an .npz archive ({err})") from err
         except (OSError, EOFError, KeyError, zipfile.BadZipFile) as err:
             raise fail(f"the file is truncated or not an .npz archive ({err})") from err
+        # np.load gives the raw bytes of a zip member that is not an .npy array
+        raw = sorted(k for k, v in theirs.items() if not isinstance(v, np.ndarray))
+        if raw:
+            raise fail(f"its members {raw} are not NumPy arrays (.npy)")
         missing, extra = (
             sorted(set(mine) - set(theirs)),
             sorted(set(theirs) - set(mine)),

@@ -79,12 +79,19 @@ def coherence(x, window=(9, 5), dips=(0.0,)):
     sections, like the threshold (:func:`tune_threshold`).
     """
     x = _sections("x", x)
+    (x,), _ = _checks.unit_scale(x)  # a ratio of squares: 1e200² would overflow
     if not (isinstance(window, (tuple, list)) and len(window) == 2):
         raise ValueError(f"window must be a pair (samples, traces); got {window!r}")
     K, J = _odd("window[0]", window[0], 1), _odd("window[1]", window[1], 3)
     dips = _checks.finite("dips", _checks.array("dips", dips, ndim=1))
     if dips.size == 0:
         raise ValueError("dips must list at least one dip (samples per trace)")
+    H = x.shape[-2]
+    if np.abs(dips).max() > H:  # the window would read far outside the section
+        raise ValueError(
+            f"dips must lie within ±{H} samples per trace (the sections' height); "
+            f"got {np.abs(dips).max():g}"
+        )
     one = x.ndim == 2
     x = x[None] if one else x
     n, H, W = x.shape
@@ -168,12 +175,19 @@ def _scores(hits, n_pred, found, n_true, alarms, n_background):
 def fault_scores(pred, truth, tolerance=1):
     """Precision, recall, F1, IoU and false-alarm rate of a fault mask.
 
-    pred, truth : (n, H, W) or (H, W), truth boolean (pred is cast: nonzero =
-    fault); ``tolerance`` t ≥ 0 in pixels (module docstring). With nothing to find
+    pred, truth : (n, H, W) or (H, W) masks, boolean (or 0/1): a score is refused,
+    threshold it first (``score > θ``); ``tolerance`` t ≥ 0 in pixels (module
+    docstring). With nothing to find
     (no true pixel), recall is 1 if nothing is predicted and 0 otherwise; with
     nothing predicted, precision is 1 if there is nothing to find, 0 otherwise.
     """
     pred, truth = _masks(pred, truth)
+    if not np.all((pred == 0) | (pred == 1)):
+        bad = pred[(pred != 0) & (pred != 1)].flat[0]
+        raise ValueError(
+            f"pred must be a mask of 0/1 or False/True values (threshold a score "
+            f"first: score > θ); found {bad:g}"
+        )
     pred = pred != 0
     t = _checks.integer("tolerance", tolerance, low=0)
     near = _dilate(truth, t)
@@ -208,6 +222,11 @@ def tune_threshold(score, truth, tolerance=1, n_thresholds=200):
     score, truth = _masks(score, truth, "score")
     t = _checks.integer("tolerance", tolerance, low=0)
     m = _checks.integer("n_thresholds", n_thresholds)
+    if not truth.any():
+        raise ValueError(
+            "truth holds no fault pixel: every threshold has F1 = 0, so there is "
+            "nothing to tune; tune on sections with faults"
+        )
     near = _dilate(truth, t)
     levels = np.linspace(0.5, 0.9995, m)
     theta = np.unique(np.quantile(score, levels, method="lower"))  # actual scores

@@ -149,6 +149,11 @@ def bandpass(x, dt, corners=(5.0, 10.0, 60.0, 80.0)):
     """
     x = _traces("bandpass x", x, min_length=2)
     dt = _checks.positive("bandpass dt (s)", dt)
+    what = "bandpass corners must be four frequencies (f1, f2, f3, f4) in Hz"
+    if isinstance(corners, str) or not hasattr(corners, "__len__"):
+        raise TypeError(f"{what}; got {type(corners).__name__} {corners!r}")
+    if len(corners) != 4:
+        raise ValueError(f"{what}; got {corners!r}")
     f1, f2, f3, f4 = (
         _checks.number(f"bandpass corner f{k + 1} (Hz)", c, low=0.0)
         for k, c in enumerate(corners)

@@ -6,8 +6,9 @@
 - :mod:`.autoencoders`: the Dense and convolutional autoencoders (chapter 9)
 - :mod:`.transfer`, :mod:`.transfer_run`, :mod:`.transfer_report`: transfer learning
   for first breaks (chapter 9)
-- :mod:`.gan`, :mod:`.gan_nets`, :mod:`.gan_metrics`, :mod:`.gan_report`: generative
-  adversarial networks and measures of sample quality (chapter 10)
+- :mod:`.gan`, :mod:`.gan_nets`, :mod:`.gan_metrics` (with :mod:`.gan_distances`),
+  :mod:`.gan_report`: generative adversarial networks and measures of sample quality
+  (chapter 10)
 - :mod:`.images`, :mod:`.images_report`: a first-break picker of whole gathers, a
   U-Net for faults, and their comparisons (chapter 11)
 - :mod:`.plotting`, :mod:`.widgets`: the book's figures and its dashboards
@@ -21,6 +22,7 @@ import importlib
 _LAZY = (
     "autoencoders",
     "gan",
+    "gan_distances",
     "gan_metrics",
     "gan_nets",
     "gan_report",

@@ -30,7 +30,7 @@ def dense_autoencoder(n_in, code, hidden=(128, 128), activation="relu", *, rng):
     """
     n_in = _checks.integer("n_in", n_in)
     code = _checks.integer("code (the bottleneck size)", code)
-    hidden = tuple(_checks.integer("hidden layer size", h) for h in hidden)
+    hidden = _checks.sizes("hidden (the hidden layer sizes)", hidden)
     if code >= n_in:
         raise ValueError(
             f"the code (bottleneck) must be smaller than the input: code = {code}, "
@@ -56,10 +56,13 @@ def conv_denoiser(channels=16, kernel_size=9, levels=2, *, rng):
     divisible by 2**levels), one Conv1D → ReLU works at the coarsest scale, then
     ``levels`` times Upsample1D(2) → Conv1D → ReLU restore it, and a last Conv1D
     maps the channels back to one trace.  The bottleneck is
-    ``channels`` × nt / 2**levels numbers per trace.
+    ``channels`` × nt / 2**levels numbers per trace.  The network refuses traces
+    whose length is not a multiple of 2**levels (the poolings would drop samples
+    and the output would come back shorter).
     """
     channels = _checks.integer("channels", channels)
     levels = _checks.integer("levels", levels, low=0)
+    _checks.rng(rng, "conv_denoiser")
     layers, c_in = [], 1
     for _ in range(levels):
         layers += [
@@ -76,7 +79,30 @@ def conv_denoiser(channels=16, kernel_size=9, levels=2, *, rng):
             Activation("relu"),
         ]
     layers.append(Conv1D(channels, 1, kernel_size, rng=rng))
-    return Sequential(layers)
+    return _LengthChecked(layers, 2**levels)
+
+
+class _LengthChecked(Sequential):
+    """A Sequential that refuses traces (batch, C, nt) whose length nt is not a
+    multiple of ``multiple``: :func:`conv_denoiser`'s poolings halve the length
+    ``levels`` times, and an odd length would silently lose its last sample."""
+
+    def __init__(self, layers, multiple):
+        super().__init__(layers)
+        self.multiple = multiple
+
+    def forward(self, x, train=False):
+        try:
+            shape = np.shape(x)
+        except ValueError:  # a ragged list: Sequential.forward names the problem
+            shape = ()
+        if len(shape) == 3 and shape[2] % self.multiple:
+            raise ValueError(
+                f"conv_denoiser: the traces must have a length divisible by "
+                f"2**levels = {self.multiple}; got {shape[2]} samples (shape "
+                f"{shape}): pad or crop them"
+            )
+        return super().forward(x, train=train)
 
 
 def unexplained_variance(x, x_hat):
@@ -91,9 +117,19 @@ def unexplained_variance(x, x_hat):
         raise ValueError(
             f"x and x_hat must have the same shape; got {x.shape} and {x_hat.shape}"
         )
-    total = np.sum((x - x.mean(axis=0)) ** 2)
+    # both scaled by powers of two at 1e200 (exactly; e = 0 otherwise): no overflow
+    (spread,), e_s = _checks.unit_scale(x - x.mean(axis=0))
+    (miss,), e_m = _checks.unit_scale(x - x_hat)
+    total = np.sum(spread**2)
     if total == 0:
         raise ValueError(
             "x has no variance (all samples are equal): the share is undefined"
         )
-    return float(np.sum((x - x_hat) ** 2) / total)
+    with np.errstate(over="ignore"):  # refused below
+        share = float(np.ldexp(np.sum(miss**2) / total, 2 * (e_m - e_s)))
+    if not np.isfinite(share):
+        raise ValueError(
+            "unexplained_variance: the share overflows float64: x_hat is off x by "
+            "more than 1e154 times x's spread"
+        )
+    return share

@@ -51,7 +51,7 @@ class GeneratorLoss:
     KINDS = ("non_saturating", "saturating")
 
     def __init__(self, kind="non_saturating"):
-        if kind not in self.KINDS:
+        if not isinstance(kind, str) or kind not in self.KINDS:
             raise ValueError(
                 f"GeneratorLoss kind must be one of {self.KINDS}; got {kind!r}"
             )
@@ -62,12 +62,16 @@ class GeneratorLoss:
         """(s, labels, sign): the logits checked, the BCE labels and the sign of this
         loss."""
         s = np.asarray(s)
+        if s.dtype.kind not in "fiub":  # complex too: its imaginary part means nothing
+            raise TypeError(
+                f"GeneratorLoss: the logits s must be real numbers; got dtype {s.dtype}"
+            )
         if s.dtype.kind != "f":
             s = s.astype(float)
-        if s.ndim != 2 or s.shape[0] == 0:
+        if s.ndim != 2 or s.shape[0] == 0 or s.shape[1] != 1:
             raise ValueError(
-                "GeneratorLoss expects logits of shape (n, 1) with n ≥ 1; got "
-                f"{s.shape}"
+                "GeneratorLoss expects logits s of shape (n, 1) with n ≥ 1, one per "
+                f"fake; got {s.shape}"
             )
         if self.kind == "saturating":
             return s, np.zeros_like(s), -1.0
@@ -87,6 +91,13 @@ class GeneratorLoss:
 
 def sample(G, n, latent_dim, rng):
     """n samples G(z), z ~ N(0, I) of shape (n, latent_dim), drawn from ``rng``."""
+    if not isinstance(G, Layer):
+        raise TypeError(
+            f"sample needs G as a geonn network (a Sequential or another Layer); got "
+            f"{type(G).__name__}"
+        )
+    n = _checks.integer("sample n", n)
+    latent_dim = _checks.integer("sample latent_dim", latent_dim)
     z = _checks.rng(rng, "sample").normal(size=(n, latent_dim))
     return G.forward(z, train=False)
 
@@ -150,9 +161,13 @@ def train_gan(
     steps, unlike Adam's, shrink with the gradient).
 
     ``record(G, D, step)``, if given, is called every ``record_every`` steps (and at
-    the end); its return values are stored in ``history.records``.
+    the end; ``record_every=0``, the default, never); its return values are stored in
+    ``history.records``.
 
-    Raises :class:`geonn.TrainingDiverged` if a loss becomes NaN or infinite.
+    X (n, ...) must be finite and of moderate scale (|X| ≤ 10⁶; standardise it
+    otherwise): G starts with outputs of order 1 and Adam moves each weight by about
+    η per step, so G could never reach data a million times larger.  Raises
+    :class:`geonn.TrainingDiverged` if a loss becomes NaN or infinite.
     """
     for name, net in (("G", G), ("D", D)):
         if not isinstance(net, Layer):
@@ -160,14 +175,26 @@ def train_gan(
                 f"train_gan needs {name} as a geonn network (a Sequential "
                 f"or another Layer); got {type(net).__name__}"
             )
-    X = _checks.array("train_gan X", X)
+    X = _check_data(X)
     steps = _checks.integer("train_gan steps", steps)
     latent_dim = _checks.integer("train_gan latent_dim", latent_dim)
     batch_size = _checks.integer("train_gan batch_size", batch_size)
+    record_every = _checks.integer("train_gan record_every", record_every, low=0)
+    if record is not None and not callable(record):
+        raise TypeError(
+            f"train_gan record must be a function record(G, D, step); got "
+            f"{type(record).__name__}"
+        )
     rng = _checks.rng(rng, "train_gan")
+    if not isinstance(loss, str) or loss not in GeneratorLoss.KINDS:
+        raise ValueError(
+            f"train_gan loss must be one of {GeneratorLoss.KINDS}; got {loss!r}"
+        )
     g_loss = GeneratorLoss(loss)
-    opt_d = Adam(eta_d, beta1=beta1) if opt_d is None else opt_d
-    opt_g = Adam(eta_g, beta1=beta1) if opt_g is None else opt_g
+    if opt_d is None:
+        opt_d = Adam(_checks.positive("train_gan eta_d", eta_d), beta1=beta1)
+    if opt_g is None:
+        opt_g = Adam(_checks.positive("train_gan eta_g", eta_g), beta1=beta1)
     series = ("d_loss", "g_loss", "d_real", "d_fake")
     hist = GANHistory(**{k: np.empty(steps) for k in series})
     sig = Sigmoid()
@@ -178,6 +205,11 @@ def train_gan(
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             x = X[rng.integers(0, len(X), batch_size)]
             fake = G.forward(rng.normal(size=(batch_size, latent_dim)), train=True)
+            if fake.shape[1:] != X.shape[1:]:
+                raise ValueError(
+                    f"train_gan: G makes samples of shape {fake.shape[1:]} but the "
+                    f"rows of X have shape {X.shape[1:]}; D needs one shape for both"
+                )
             hist.d_loss[t], s = _d_step(D, x, fake, opt=opt_d)
             hist.g_loss[t] = _g_step(G, D, fake, g_loss=g_loss, opt=opt_g)
             p = sig.forward(s)
@@ -198,6 +230,20 @@ def train_gan(
             hist.steps_recorded.append(t + 1)
             hist.records.append(record(G, D, t + 1))
     return hist
+
+
+def _check_data(X):
+    """train_gan's X: real samples (n, ...), n ≥ 1, finite, |X| ≤ 10⁶."""
+    X = _checks.array("train_gan X", X, min_ndim=2)
+    X = _checks.finite("train_gan X", _checks.rows("train_gan X", X))
+    top = float(np.max(np.abs(X)))
+    if top > 1e6:
+        raise ValueError(
+            f"train_gan X holds values up to {top:.3g}: G starts with outputs of "
+            f"order 1 and cannot reach data at this scale; standardise X "
+            f"(e.g. X / X.std()) and scale the samples back"
+        )
+    return X
 
 
 def _d_step(D, real, fake, *, opt):

@@ -2,26 +2,33 @@
 
 No single number says whether generated samples are "like" real ones; each of
 these compares one aspect of a generated set Y (m, d) with a real set X (n, d).
+This module holds the measures of single traces and :func:`report`, which runs
+them all; the two-sample tests and distances between the sets (W₁, 1-NN accuracy,
+memorisation, the Fréchet distance) live in :mod:`.gan_distances` and are imported
+from here too, so that one import gives every measure.
 
-- :func:`wasserstein1`: the amplitude distributions, all samples pooled,
-      W₁(P, Q) = ∫ |F_P(a) − F_Q(a)| da.
 - :func:`spectrum_error`: the mean amplitude spectra, ‖Ā_Y − Ā_X‖ / ‖Ā_X‖.
-- :func:`dominant_frequency` and :func:`spread_ratio`: a property per trace, and
-  std(property of Y) / std(property of X), below 1 when G covers too little.
-- :func:`one_nn_accuracy`: leave-one-out 1-nearest-neighbour two-sample test on X ∪ Y;
-  0.5 when the sets cannot be told apart, 1 when every sample's neighbour is its own
-  kind.
-- :func:`memorisation`: does G copy its training set? The distance from each generated
-  sample to its nearest training sample, d(y) = min_j ‖y − x_j‖, against the same for
-  held-out real samples.
-- :func:`frechet_distance`: between Gaussians fitted to features (Heusel et al. 2017),
-      FD = ‖μ_X − μ_Y‖² + Tr(C_X + C_Y − 2 (C_X C_Y)^{1/2}).
+- :func:`dominant_frequency`, :func:`rms_amplitude` and :func:`spread_ratio`: a
+  property per trace, and std(property of Y) / std(property of X), below 1 when G
+  covers too little.
+- :func:`report`: every measure, keyed by :data:`METRICS`.
 """
 
 import numpy as np
 
 from geonn.core import _checks
 from geonn.domain.processing import amplitude_spectrum
+
+from .gan_distances import (
+    _sets,
+    closer_to_train,
+    frechet_distance,
+    gaussian_baseline,
+    memorisation,
+    nearest_distance,
+    one_nn_accuracy,
+    wasserstein1,
+)
 
 __all__ = [
     "wasserstein1",
@@ -40,23 +47,10 @@ __all__ = [
 ]
 
 
-def _sets(X, Y, who, ndim=2):
-    X = _checks.array(f"{who} X", X)
-    Y = _checks.array(f"{who} Y", Y)
-    if X.ndim != ndim or Y.ndim != ndim:
-        raise ValueError(
-            f"{who}: X and Y must be {ndim}-D (samples, features); got shapes "
-            f"{X.shape} and {Y.shape}"
-        )
-    if ndim == 2 and X.shape[1] != Y.shape[1]:
-        raise ValueError(f"{who}: X has {X.shape[1]} features but Y has {Y.shape[1]}")
-    if len(X) < 2 or len(Y) < 2:
-        raise ValueError(
-            f"{who}: each set needs at least 2 samples; got {len(X)} and {len(Y)}"
-        )
-    if not (np.all(np.isfinite(X)) and np.all(np.isfinite(Y))):
-        raise ValueError(f"{who}: X and Y must be finite (no NaN or inf)")
-    return X, Y
+def _norm(v):
+    """‖v‖ without overflow or underflow in the squares (‖v‖ = m ‖v/m‖, m = max|v|)."""
+    m = float(np.max(np.abs(v)))
+    return m * float(np.linalg.norm(v / m)) if m > 0 else 0.0
 
 
 def _spectrum(X, dt, nfft=None):
@@ -65,31 +59,37 @@ def _spectrum(X, dt, nfft=None):
     return amplitude_spectrum(X, dt, nfft=X.shape[1] if nfft is None else nfft)
 
 
-def wasserstein1(a, b):
-    """W₁ between the empirical distributions of the values in ``a`` and ``b``
-    (any shapes, flattened): the area between their CDFs. For equal sizes,
-    mean |sort(a) − sort(b)|."""
-    a, b = _sets(np.ravel(a), np.ravel(b), "wasserstein1", ndim=1)
-    a, b = np.sort(a), np.sort(b)
-    v = np.sort(np.concatenate([a, b]))
-    Fa = np.searchsorted(a, v[:-1], side="right") / a.size
-    Fb = np.searchsorted(b, v[:-1], side="right") / b.size
-    return float(np.sum(np.abs(Fa - Fb) * np.diff(v)))
-
-
 def spectrum_error(X, Y, dt, nfft=None):
-    """‖Ā_Y − Ā_X‖ / ‖Ā_X‖, with Ā the mean amplitude spectrum of the traces (rows)."""
+    """‖Ā_Y − Ā_X‖ / ‖Ā_X‖, with Ā the mean amplitude spectrum of the traces (rows).
+
+    The real traces X must hold some signal (Ā_X ≠ 0); the ratio does not depend on
+    the scale of the data."""
     X, Y = _sets(X, Y, "spectrum_error")
     dt = _checks.positive("spectrum_error dt (s)", dt)
+    if not np.any(X):
+        raise ValueError(
+            "spectrum_error: the real traces X are all zero, so the error relative "
+            "to their spectrum is undefined"
+        )
     A_x = _spectrum(X, dt, nfft)[1].mean(axis=0)
     A_y = _spectrum(Y, dt, nfft)[1].mean(axis=0)
-    return float(np.linalg.norm(A_y - A_x) / np.linalg.norm(A_x))
+    if 2.0**-100 < np.max(A_x) < 2.0**100 and np.max(A_y) < 2.0**100:
+        return float(np.linalg.norm(A_y - A_x) / np.linalg.norm(A_x))
+    return _norm(A_y - A_x) / _norm(A_x)  # (1e200: the squares would overflow)
 
 
 def dominant_frequency(X, dt, nfft=256):
     """(n,) Hz: the frequency of the largest amplitude-spectrum value of each trace
-    (rows of X), after zero padding to ``nfft`` samples (resolution 1/(nfft dt))."""
+    (rows of X), after zero padding to ``nfft`` samples (resolution 1/(nfft dt)).
+    An all-zero trace has no dominant frequency and is refused."""
     X = _checks.array("dominant_frequency X", X, ndim=2)
+    X = _checks.finite("dominant_frequency X", X)
+    zero = np.flatnonzero(~np.any(X, axis=1))
+    if zero.size:
+        raise ValueError(
+            f"dominant_frequency: trace(s) {zero[:5].tolist()} of X are all zero "
+            f"({zero.size} in all): a zero trace has no dominant frequency"
+        )
     dt = _checks.positive("dominant_frequency dt (s)", dt)
     nfft = _checks.integer("dominant_frequency nfft", nfft, low=X.shape[1])
     f, A = _spectrum(X, dt, nfft)
@@ -99,144 +99,42 @@ def dominant_frequency(X, dt, nfft=256):
 def spread_ratio(prop_y, prop_x):
     """std(prop_y) / std(prop_x): 1 when the generated property varies as much as the
     real one, well below 1 under mode collapse."""
-    prop_y, prop_x = _sets(np.ravel(prop_y), np.ravel(prop_x), "spread_ratio", ndim=1)
+    prop_y, prop_x = _sets(
+        np.ravel(prop_y),
+        np.ravel(prop_x),
+        "spread_ratio",
+        ndim=1,
+        names=("prop_y", "prop_x"),
+    )
+    (prop_y,), e_y = _checks.unit_scale(prop_y)  # std squares: exact rescaling
+    (prop_x,), e_x = _checks.unit_scale(prop_x)
     sx = np.std(prop_x)
     if sx == 0:
-        raise ValueError("spread_ratio: the real property does not vary (std 0)")
-    return float(np.std(prop_y) / sx)
-
-
-def one_nn_accuracy(X, Y):
-    """Leave-one-out 1-NN accuracy on X ∪ Y with labels "real"/"generated" (Euclidean).
-
-    Each sample is given the label of its nearest other sample; the accuracy is the
-    share labelled correctly. ≈ 0.5 for two samples of one distribution; 1 for
-    separated sets; below 0.5 only when Y copies X itself (each fake's neighbour is its
-    twin). With X held out, a generator that copies its *training* set scores ≈ 0.5,
-    like real vs real: use :func:`memorisation` to look for copies."""
-    X, Y = _sets(X, Y, "one_nn_accuracy")
-    Z = np.concatenate([X, Y])
-    sq = np.sum(Z * Z, axis=1)
-    d2 = sq[:, None] + sq[None, :] - 2.0 * (Z @ Z.T)
-    np.fill_diagonal(d2, np.inf)
-    label = np.r_[np.zeros(len(X), bool), np.ones(len(Y), bool)]
-    return float(np.mean(label[np.argmin(d2, axis=1)] == label))
-
-
-def nearest_distance(Y, R):
-    """(m,) Euclidean distance from each row of Y (m, d) to its nearest row of R (n, d),
-    d_i = min_j ‖y_i − r_j‖.
-
-    The nearest row is found with ‖y‖² + ‖r‖² − 2 y·r (one matrix product); the distance
-    to it is then computed directly, so that a copy is at distance 0, not at
-    √(round-off)."""
-    Y, R = _sets(Y, R, "nearest_distance")
-    d2 = np.sum(R * R, axis=1)[None, :] - 2.0 * (Y @ R.T)  # + ‖y‖², the same in a row
-    nearest = R[np.argmin(d2, axis=1)]
-    return np.linalg.norm(Y - nearest, axis=1)
-
-
-def memorisation(Y, X_train, X_held, q=0.05):
-    """Does a generator copy its training set X_train? Compares d(y) = min_j ‖y − x_j‖
-    over the generated Y with the same for held-out real X_held (draws of p_data that
-    the generator never saw, so their distances are what "new" looks like):
-
-        ratio = median d(Y) / median d(X_held)
-              ≈ 1 (or above): no sign of copying; 0: copies
-        share = fraction of Y with d(y) below the q-quantile of d(X_held)
-              ≈ q; 1: copies
-
-    ``share`` catches a generator that copies only some training samples, which the
-    median misses. Returns a dict with ``ratio``, ``share``, ``median_generated``,
-    ``median_held_out``.
-    """
-    q = _checks.number(
-        "memorisation q (a quantile)",
-        q,
-        low=0.0,
-        high=1.0,
-        low_open=True,
-        high_open=True,
-    )
-    d_gen = nearest_distance(Y, X_train)
-    d_held = nearest_distance(X_held, X_train)
-    med_gen, med_held = float(np.median(d_gen)), float(np.median(d_held))
-    if med_held == 0:
-        raise ValueError(
-            "memorisation: the held-out samples are copies of training samples "
-            "(median distance 0); X_held must be new draws"
-        )
-    return {
-        "ratio": med_gen / med_held,
-        "share": float(np.mean(d_gen < np.quantile(d_held, q))),
-        "median_generated": med_gen,
-        "median_held_out": med_held,
-    }
-
-
-def closer_to_train(Y, X_train, X_held):
-    """Fraction of Y (m, d) whose nearest training sample is nearer than its nearest
-    held-out one, d(y, X_train) < d(y, X_held), for two real sets of the same size n.
-
-    ≈ 0.5 when G does not copy (the training set is then just another draw of p_data), 1
-    for a copier. Unlike :func:`memorisation` it compares each y with itself, so a
-    generator that makes too many weak (or strong) samples does not look like a
-    copier."""
-    X_train, X_held = _sets(X_train, X_held, "closer_to_train")
-    if len(X_train) != len(X_held):
-        raise ValueError(
-            f"closer_to_train: X_train and X_held must have the same number of "
-            f"samples (pass X_train[:{len(X_held)}]); got {len(X_train)} and "
-            f"{len(X_held)}"
-        )
-    return float(np.mean(nearest_distance(Y, X_train) < nearest_distance(Y, X_held)))
-
-
-def frechet_distance(F_x, F_y):
-    """Fréchet distance between Gaussians fitted to feature sets F_x (n, k) and F_y
-    (m, k).
-
-    Tr (C_x C_y)^{1/2} is computed as Σ √λ_i of the symmetric C_x^{1/2} C_y
-    C_x^{1/2}."""
-    F_x, F_y = _sets(F_x, F_y, "frechet_distance")
-    mu_x, mu_y = F_x.mean(axis=0), F_y.mean(axis=0)
-    C_x, C_y = np.cov(F_x, rowvar=False, ddof=1), np.cov(F_y, rowvar=False, ddof=1)
-    C_x, C_y = np.atleast_2d(C_x), np.atleast_2d(C_y)
-    lam, V = np.linalg.eigh(C_x)
-    root = (V * np.sqrt(np.clip(lam, 0, None))) @ V.T
-    mid = np.linalg.eigvalsh(root @ C_y @ root)
-    cross = np.sum(np.sqrt(np.clip(mid, 0, None)))
-    return float(
-        np.sum((mu_x - mu_y) ** 2) + np.trace(C_x) + np.trace(C_y) - 2.0 * cross
-    )
-
-
-def gaussian_baseline(X, m, rng):
-    """m samples of N(mean of X, covariance of X): the best a Gaussian model of X can
-    do."""
-    X = _checks.array("gaussian_baseline X", X, ndim=2)
-    m = _checks.integer("gaussian_baseline m", m)
-    rng = _checks.rng(rng, "gaussian_baseline")
-    return rng.multivariate_normal(
-        X.mean(axis=0), np.cov(X, rowvar=False), size=m, method="eigh"
-    )
+        raise ValueError("spread_ratio: the real property prop_x does not vary (std 0)")
+    return float(np.ldexp(np.std(prop_y) / sx, e_y - e_x))
 
 
 def rms_amplitude(X):
     """(n,) root-mean-square amplitude of each trace (row of X)."""
-    X = _checks.array("rms_amplitude X", X, ndim=2)
-    return np.sqrt(np.mean(X * X, axis=1))
+    X = _checks.finite("rms_amplitude X", _checks.array("rms_amplitude X", X, ndim=2))
+    (X,), e = _checks.unit_scale(X)  # X² would overflow at 1e200
+    return np.ldexp(np.sqrt(np.mean(X * X, axis=1)), e)
 
 
 METRICS = ("W1", "spectrum", "spread f_dom", "spread RMS", "1-NN", "FD")
 
 
 def report(X, Y, dt, features):
-    """Every measure above for a generated set Y against a real set X, as a dict keyed
+    """Every measure for a generated set Y against a real set X, as a dict keyed
     by :data:`METRICS`: W₁ of amplitudes, spectrum error, spread ratios of the dominant
     frequency and of the RMS amplitude, 1-NN accuracy, and the Fréchet distance of
     ``features(X)`` and ``features(Y)`` (e.g. an autoencoder's codes)."""
     X, Y = _sets(X, Y, "report")
+    if not callable(features):
+        raise TypeError(
+            f"report: features must be a function of a set of samples, e.g. an "
+            f"encoder's predict; got {type(features).__name__}"
+        )
     return {
         "W1": wasserstein1(X, Y),
         "spectrum": spectrum_error(X, Y, dt),

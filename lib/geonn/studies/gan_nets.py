@@ -50,7 +50,7 @@ def trace_generator(latent_dim, nt, rng, *, channels=8, kernel_size=9):
             "trace_generator: nt must be a multiple of 4 (two ×2 upsamplings); got "
             f"{nt}"
         )
-    c, k = channels, kernel_size
+    c, k = _checks.integer("trace_generator channels", channels), kernel_size
     return Sequential(
         [
             Dense(latent_dim, c * nt // 4, rng=rng, init="he"),
@@ -73,6 +73,12 @@ def trace_discriminator(nt, rng, *, channels=(8, 16), kernel_size=9):
         raise ValueError(
             "trace_discriminator: nt must be a multiple of 4 (two strides of 2); got "
             f"{nt}"
+        )
+    channels = _checks.sizes("trace_discriminator channels", channels, min_len=2)
+    if len(channels) != 2:
+        raise ValueError(
+            f"trace_discriminator channels must be a pair (c1, c2), one per "
+            f"convolution; got {channels}"
         )
     c1, c2 = channels
     k = kernel_size
@@ -101,6 +107,10 @@ def add_spectral_norm(net, rng, bound=1.0):
     leaky ReLU 1-Lipschitz) holds for Dense networks only; for convolutional ones it is
     a heuristic.
     """
+    if not hasattr(net, "leaves"):
+        raise TypeError(
+            f"add_spectral_norm needs net as a geonn network; got {type(net).__name__}"
+        )
     for layer in net.leaves():
         if isinstance(layer, (Dense, Conv1D)):
             spectral_norm(layer, bound, rng=rng)
@@ -121,6 +131,8 @@ def operator_norm(layer, in_shape):
     shape = tuple(
         _checks.integer("operator_norm in_shape", n) for n in np.atleast_1d(in_shape)
     )
+    if not shape:
+        raise ValueError("operator_norm in_shape must name at least one dimension")
     if not hasattr(layer, "forward") or not hasattr(layer, "W"):
         raise TypeError(
             f"operator_norm needs a Dense or Conv1D layer; got {type(layer).__name__}"

@@ -47,7 +47,14 @@ import copy
 import numpy as np
 
 from geonn.core import _checks
-from geonn.core.layers import Activation, Conv1D, Flatten, MaxPool1D, Upsample1D
+from geonn.core.layers import (
+    Activation,
+    Conv1D,
+    Flatten,
+    Layer,
+    MaxPool1D,
+    Upsample1D,
+)
 from geonn.core.losses import MSE, SoftmaxCrossEntropy
 from geonn.core.network import Sequential
 from geonn.core.optim import Adam, Optimizer
@@ -88,9 +95,19 @@ SMALL = dict(n_unlabelled=8, n_labelled=12, n_test=4, pretrain_epochs=1, steps=1
 SIGMA_SAMPLES, ETA, BATCH = 1.5, 0.003, 32
 
 
+def _layer(net, who, name):
+    if not isinstance(net, Layer):
+        raise TypeError(
+            f"{who} needs {name} as a geonn network (a Sequential); got "
+            f"{type(net).__name__}"
+        )
+    return net
+
+
 def make_encoder(rng, in_channels=3, channels=(8, 16), kernel_size=9):
     """(n, in_channels, L) → (n, channels[-1], L / 2^len(channels)); He-initialised."""
     _checks.rng(rng, "make_encoder")
+    channels = _checks.sizes("make_encoder channels", channels, min_len=1)
     layers, c_in = [], _checks.integer("in_channels", in_channels)
     for c in channels:
         layers += [
@@ -114,6 +131,7 @@ def _upsampler(rng, channels, kernel_size):
 def make_head(rng, channels=(16, 8, 1), kernel_size=5):
     """Picking head: (n, 16, L/4) → logits (n, L), Upsample1D(2) + Conv1D per stage."""
     _checks.rng(rng, "make_head")
+    channels = _checks.sizes("make_head channels", channels, min_len=2)
     return Sequential(_upsampler(rng, channels, kernel_size) + [Flatten()])
 
 
@@ -125,6 +143,8 @@ def make_autoencoder(encoder, rng, channels=(16, 8, 1), kernel_size=9, bottlenec
     (c × L/4, no activation), and Conv1D(c → channels[0]) → ReLU.
     """
     _checks.rng(rng, "make_autoencoder")
+    _layer(encoder, "make_autoencoder", "encoder")
+    channels = _checks.sizes("make_autoencoder channels", channels, min_len=2)
     narrow = []
     if bottleneck is not None:
         c = _checks.integer("bottleneck (code channels)", bottleneck)
@@ -141,6 +161,7 @@ def pretrain(encoder, X, rng, epochs=5, batch_size=64, eta=ETA, bottleneck=None)
     """Train ``encoder`` in place as the front of an autoencoder (``bottleneck`` as in
     :func:`make_autoencoder`) on X (n, C, L), target X[:, :1] (MSE); the decoder is
     drawn from ``rng``. Returns (autoencoder, History)."""
+    _layer(encoder, "pretrain", "encoder")
     X = _checks.array("pretrain: X", X, ndim=3)
     ae = make_autoencoder(encoder, rng, bottleneck=bottleneck)
     return ae, fit(ae, MSE(), Adam(eta=eta), X, X[:, :1], epochs, batch_size, rng=rng)
@@ -160,8 +181,11 @@ def make_picker(encoder, head, mode, *, rng=None):
     everything learns. The encoder is deep-copied, so one pretrained encoder
     serves every picker.
     """
-    if mode not in METHODS:
-        raise ValueError(f"unknown method {mode!r}; choose one of {', '.join(METHODS)}")
+    if not isinstance(mode, str) or mode not in METHODS:
+        raise ValueError(
+            f"unknown method {mode!r}: make_picker mode must be one of "
+            f"{', '.join(METHODS)}"
+        )
     if not isinstance(encoder, Sequential) or not isinstance(head, Sequential):
         raise TypeError(
             "make_picker needs the encoder and the head as geonn Sequentials"
@@ -188,6 +212,7 @@ class SlowPart(Optimizer):
 
     def __init__(self, part, eta=ETA, ratio=SLOW):
         super().__init__(eta)
+        _layer(part, "SlowPart", "part")
         ratio = _checks.number(
             "SlowPart ratio", ratio, low=0.0, high=1.0, low_open=True
         )
@@ -222,10 +247,17 @@ def train_picker(net, X, Y, rng, steps=300, schedule="all"):
     η = 0.003; "slow", the encoder at SLOW · η (:class:`SlowPart`); "warmup", the
     encoder frozen for the first third of the steps, then everything (one Adam).
     """
-    if schedule not in ("all", "slow", "warmup"):
+    if not isinstance(schedule, str) or schedule not in ("all", "slow", "warmup"):
         raise ValueError(
             f"unknown schedule {schedule!r}; choose 'all', 'slow' or 'warmup'"
         )
+    if not isinstance(net, Sequential):
+        raise TypeError(
+            f"train_picker needs net, the picker, as a Sequential([encoder, head]) "
+            f"(make_picker); got {type(net).__name__}"
+        )
+    X = _checks.rows("train_picker: X", _checks.array("train_picker: X", X, ndim=3))
+    steps = _checks.integer("train_picker steps", steps)
     batch = min(len(X), BATCH)
     per_epoch = -(-len(X) // batch)
     opt = SlowPart(net[0]) if schedule == "slow" else Adam(eta=ETA)

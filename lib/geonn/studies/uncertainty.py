@@ -34,16 +34,27 @@ def _spread(samples):
     return samples.mean(axis=0), samples.std(axis=0)
 
 
-def _net(net, who):
+def _net(net, who, name="net"):
     if not isinstance(net, Layer):
         raise TypeError(
-            f"{who} needs a geonn network (a Sequential or Layer); "
+            f"{who} needs {name} as a geonn network (a Sequential or Layer); "
             f"got {type(net).__name__}"
         )
     return net
 
 
+def _data(X, who):
+    """The inputs X (n, ...): numeric, finite, at least one row."""
+    X = _checks.array(f"{who} X", X, min_ndim=2)
+    return _checks.finite(f"{who} X", _checks.rows(f"{who} X", X))
+
+
 def _transformed(pred, transform):
+    if transform is not None and not callable(transform):
+        raise TypeError(
+            f"transform must be a function of the predictions (or None); got "
+            f"{type(transform).__name__}"
+        )
     return pred if transform is None else np.asarray(transform(pred), dtype=float)
 
 
@@ -62,14 +73,26 @@ def ensemble_predict(nets, X, transform=None):
     -------
     mean, std : (n, k) arrays; std is the spread over members (ddof 0)
     """
+    # a Sequential is iterable (over its layers): name the mistake before list()
+    if isinstance(nets, (Layer, str)) or not hasattr(nets, "__iter__"):
+        raise TypeError(
+            f"ensemble_predict needs nets as a list of networks, e.g. [net_1, "
+            f"net_2, ...]; got one {type(nets).__name__}"
+        )
     nets = list(nets)
     if len(nets) < 2:
         raise ValueError(
-            f"an ensemble needs at least 2 networks to have a spread; got {len(nets)}"
+            f"an ensemble needs at least 2 networks in nets to have a spread; got "
+            f"{len(nets)}"
         )
-    preds = [
-        _transformed(_net(m, "ensemble_predict").predict(X), transform) for m in nets
-    ]
+    for i, m in enumerate(nets):
+        if not hasattr(_net(m, "ensemble_predict", f"nets[{i}]"), "predict"):
+            raise TypeError(
+                f"ensemble_predict needs a list of networks (Sequential); nets[{i}] "
+                f"is a {type(m).__name__}"
+            )
+    X = _data(X, "ensemble_predict")
+    preds = [_transformed(m.predict(X), transform) for m in nets]
     shapes = {p.shape for p in preds}
     if len(shapes) > 1:
         raise ValueError(f"the networks' predictions differ in shape: {sorted(shapes)}")
@@ -87,6 +110,7 @@ def mc_dropout_predict(net, X, n_samples, transform=None):
     :func:`ensemble_predict`.  Returns (mean, std), each (n, k).
     """
     net = _net(net, "mc_dropout_predict")
+    X = _data(X, "mc_dropout_predict")
     n_samples = _checks.integer("n_samples", n_samples, low=2)
     if not any(isinstance(leaf, Dropout) and leaf.p > 0 for leaf in net.leaves()):
         raise ValueError(
@@ -115,13 +139,15 @@ def coverage(y, mean, std, k=1.0, noise_std=0.0):
             f"y, mean and std must have the same shape; got {y.shape}, "
             f"{mean.shape} and {std.shape}"
         )
+    if y.size == 0:
+        raise ValueError("y, mean and std are empty: a coverage needs values")
     for name, a in (("y", y), ("mean", mean), ("std", std)):
         _checks.finite(name, a)
     if (std < 0).any():
         raise ValueError("std must be ≥ 0 (a standard deviation)")
     k = _checks.positive("k (the interval's half-width in σ)", k)
     noise_std = _checks.number("noise_std", noise_std, low=0.0)
-    sigma = np.sqrt(std**2 + noise_std**2)
+    sigma = np.hypot(std, noise_std)  # √(std² + noise_std²), without overflow
     return float(np.mean(np.abs(y - mean) <= k * sigma))
 
 
@@ -142,7 +168,7 @@ def input_sensitivity(net, X):
     overwrites anyway.
     """
     net = _net(net, "input_sensitivity")
-    out = net.forward(X, train=False)
+    out = net.forward(_data(X, "input_sensitivity"), train=False)
     if out.ndim != 2 or out.shape[1] != 1:
         raise ValueError(
             f"input_sensitivity needs one output per row; the network gives shape "

@@ -2,6 +2,14 @@
 ``lib/geonn/README.md``): ``forward(x, train)``, ``backward(grad_out,
 need_input_grad=True)`` returning ∂L/∂(input), ``params()``, ``grads()``, one
 ``trainable`` flag.
+
+- :mod:`.dense`, :mod:`.simple`: Dense; activations, dropout, shape changes
+- :mod:`.conv`: Conv1D, 1-D pooling and upsampling on (batch, channels, length)
+- :mod:`.conv2d`, :mod:`.pool2d`: Conv2D, 2-D pooling and upsampling on (batch,
+  channels, height, width)
+- :mod:`.skip`: layers made of layers: ``Container`` (the base of ``Sequential``),
+  the skip connections ``Concat`` and ``Residual``
+- :mod:`.spectral`: spectral normalisation; :mod:`.check`: :func:`check_layer`
 """
 
 from .base import Layer

@@ -21,7 +21,9 @@ __all__ = ["Conv1D", "MaxPool1D", "AvgPool1D", "Upsample1D"]
 
 
 def _check_3d(x, who, channels=None):
-    if not isinstance(x, np.ndarray):
+    # a float array is the fast path; anything else (lists, integers, and also
+    # complex or text arrays, refused) goes through the checks
+    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
         x = as_input(x, who)
     if x.ndim != 3:
         raise ValueError(
@@ -76,7 +78,7 @@ class Conv1D(WeightLayer):
         self.c_out = _checks.integer("Conv1D out_channels", out_channels)
         self.k = _checks.integer("Conv1D kernel_size", kernel_size)
         self.stride = _checks.integer("Conv1D stride", stride)
-        if padding not in ("same", "valid"):
+        if not isinstance(padding, str) or padding not in ("same", "valid"):
             raise ValueError(
                 f"Conv1D padding must be 'same' or 'valid'; got {padding!r}"
             )
@@ -92,15 +94,16 @@ class Conv1D(WeightLayer):
         b = (
             np.zeros(self.c_out, dtype)
             if b is None
-            else _checks.finite(
-                "Conv1D b", _checks.array("Conv1D b", b).astype(dtype).reshape(-1)
-            )
+            else _checks.finite("Conv1D b", _checks.array("Conv1D b", b).astype(dtype))
         )
-        if b.shape != (self.c_out,):
-            raise ValueError(f"Conv1D b has shape {b.shape}; expected ({self.c_out},)")
+        if b.shape != (self.c_out,):  # one bias per output channel, never reshaped
+            raise ValueError(
+                f"Conv1D b has shape {b.shape}; expected ({self.c_out},), one bias "
+                f"per output channel"
+            )
         self.W, self.b = W, b
         self.dW, self.db = np.zeros_like(W), np.zeros_like(b)
-        self.cols = None
+        self.cols = self.out_shape = None
 
     def _pads(self, length):
         if self.padding == "valid":
@@ -129,11 +132,11 @@ class Conv1D(WeightLayer):
         # (n, C_in·k, L_out), row c·k + j holding x[n, c, l·s + j]
         self.cols = windows.transpose(0, 1, 3, 2).reshape(n, self.c_in * self.k, L_out)
         self._W = W = self.weight(train)
+        self.out_shape = (n, self.c_out, L_out)
         return W.reshape(self.c_out, -1) @ self.cols + self.b[:, None]
 
     def backward(self, grad_out, need_input_grad=True):
-        if self.cols is None:
-            raise RuntimeError("Conv1D.backward called before forward")
+        grad_out = _checks.grad_out(self, grad_out, self.out_shape)
         delta = grad_out.astype(self.W.dtype, copy=False)  # (n, C_out, L_out)
         if self.trainable:
             # ∂L/∂W[o, (c, j)] = Σ_n Σ_l δ[n, o, l] · cols[n, (c, j), l]
@@ -172,6 +175,8 @@ class Conv1D(WeightLayer):
 
 
 class _Pool1D(Layer):
+    out_shape = None  # set by forward; backward before it is refused
+
     def __init__(self, size, stride=None):
         self.size = _checks.integer(f"{type(self).__name__} size", size)
         self.stride = (
@@ -188,7 +193,9 @@ class _Pool1D(Layer):
                 f"got shape {x.shape}"
             )
         self.length = x.shape[2]
-        return sliding_window_view(x, self.size, axis=2)[:, :, :: self.stride]
+        windows = sliding_window_view(x, self.size, axis=2)[:, :, :: self.stride]
+        self.out_shape = windows.shape[:3]
+        return windows
 
     def __repr__(self):
         s = f", stride={self.stride}" if self.stride != self.size else ""
@@ -205,6 +212,7 @@ class MaxPool1D(_Pool1D):
         return np.take_along_axis(w, self.arg[..., None], axis=-1)[..., 0]
 
     def backward(self, grad_out, need_input_grad=True):
+        grad_out = _checks.grad_out(self, grad_out, self.out_shape)
         taps = (self.arg[..., None] == np.arange(self.size)) * grad_out[..., None]
         return _scatter_taps(
             taps.astype(grad_out.dtype, copy=False), self.length, self.stride
@@ -218,6 +226,7 @@ class AvgPool1D(_Pool1D):
         return self._windows(x).mean(axis=-1)
 
     def backward(self, grad_out, need_input_grad=True):
+        grad_out = _checks.grad_out(self, grad_out, self.out_shape)
         taps = np.broadcast_to(
             (grad_out / self.size)[..., None], grad_out.shape + (self.size,)
         )
@@ -228,14 +237,19 @@ class Upsample1D(Layer):
     """Nearest-neighbour upsampling: each sample repeated ``factor`` times along the
     length, (n, C, L) → (n, C, factor·L).  Backward sums each group of ``factor``."""
 
+    out_shape = None  # set by forward; backward before it is refused
+
     def __init__(self, factor):
         self.factor = _checks.integer("Upsample1D factor", factor)
 
     def forward(self, x, train=False):
         x = _check_3d(x, repr(self))
+        n, C, L = x.shape
+        self.out_shape = (n, C, self.factor * L)
         return np.repeat(x, self.factor, axis=2)
 
     def backward(self, grad_out, need_input_grad=True):
+        grad_out = _checks.grad_out(self, grad_out, self.out_shape)
         n, C, L = grad_out.shape
         return grad_out.reshape(n, C, L // self.factor, self.factor).sum(axis=-1)
 

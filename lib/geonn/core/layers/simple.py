@@ -9,9 +9,11 @@ __all__ = ["Activation", "Dropout", "Flatten", "Reshape"]
 
 
 def _array(x, layer):
-    """A NumPy array passes as it is (the fast path); anything else is converted or
-    refused."""
-    return x if isinstance(x, np.ndarray) else as_input(x, repr(layer))
+    """A float array passes as it is (the fast path); anything else is converted
+    (lists, integers, bools → float64) or refused (complex, text)."""
+    if isinstance(x, np.ndarray) and x.dtype.kind == "f":
+        return x
+    return as_input(x, repr(layer))
 
 
 class Activation(Layer):
@@ -70,15 +72,24 @@ class Dropout(Layer):
 
 
 class Flatten(Layer):
-    """(batch, d₁, d₂, …) → (batch, d₁·d₂·…); backward restores the shape."""
+    """(batch, d₁, d₂, …) → (batch, d₁·d₂·…); backward restores the shape.  An empty
+    batch (0, d₁, …) gives an empty (0, d₁·d₂·…)."""
+
+    shape = None  # the input shape, set by forward
 
     def forward(self, x, train=False):
         x = _array(x, self)
+        if x.ndim == 0:
+            raise ValueError("Flatten needs input of shape (batch, ...); got a scalar")
         self.shape = x.shape
-        return x.reshape(len(x), -1)
+        # the width spelled out: reshape(0, -1) cannot infer it from no samples
+        return x.reshape(len(x), int(np.prod(x.shape[1:])))
 
     def backward(self, grad_out, need_input_grad=True):
-        return grad_out.reshape(self.shape)
+        out = None
+        if self.shape is not None:
+            out = (self.shape[0], int(np.prod(self.shape[1:])))
+        return _checks.grad_out(self, grad_out, out).reshape(self.shape)
 
     def __repr__(self):
         return "Flatten()"
@@ -87,21 +98,24 @@ class Flatten(Layer):
 class Reshape(Layer):
     """(batch, …) → (batch, *shape), e.g. ``Reshape((1, 128))`` before a Conv1D."""
 
+    shape = None  # the input shape, set by forward
+
     def __init__(self, shape):
-        self.target = tuple(_checks.integer("Reshape size", s) for s in shape)
+        self.target = _checks.sizes("Reshape shape", shape, min_len=1)
 
     def forward(self, x, train=False):
         x = _array(x, self)
         if int(np.prod(x.shape[1:])) != int(np.prod(self.target)):
             raise ValueError(
-                f"Reshape{self.target} needs {int(np.prod(self.target))} values per "
-                f"sample; got shape {x.shape}"
+                f"the input of Reshape{self.target} needs {int(np.prod(self.target))} "
+                f"values per sample; got shape {x.shape}"
             )
         self.shape = x.shape
         return x.reshape((len(x),) + self.target)
 
     def backward(self, grad_out, need_input_grad=True):
-        return grad_out.reshape(self.shape)
+        out = None if self.shape is None else (self.shape[0],) + self.target
+        return _checks.grad_out(self, grad_out, out).reshape(self.shape)
 
     def __repr__(self):
         return f"Reshape({self.target})"

@@ -3,6 +3,7 @@ connections ``Concat`` and ``Residual`` that a U-Net or a ResNet is built from."
 
 import numpy as np
 
+from .. import _checks
 from .base import Layer, as_input
 
 __all__ = ["Container", "Concat", "Residual"]
@@ -93,17 +94,28 @@ class _Skip(Container):
     def inner(self):
         return self.layers[0]
 
+    out_shape = None  # set by forward; backward before it is refused
+
     def _inner_forward(self, x, train, keep):
         """inner(x), checked to keep the batch and the axes ``keep`` selects."""
-        if not isinstance(x, np.ndarray):
-            x = as_input(x, type(self).__name__)
+        name = type(self).__name__
+        if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
+            x = as_input(x, name)
+        if x.ndim < 2:
+            raise ValueError(
+                f"the input of {name} must be (batch, channels, ...); got shape "
+                f"{x.shape}"
+            )
         y = self.inner.forward(x, train=train)
         if y.ndim != x.ndim or keep(y.shape) != keep(x.shape):
             raise ValueError(
-                f"{type(self).__name__}: its inner layer turned input of shape "
+                f"{name}: its inner layer turned input of shape "
                 f"{x.shape} into {y.shape}; it must keep {self.keeps}"
             )
         return x, y
+
+    def _grad_out(self, grad_out):
+        return _checks.grad_out(self, grad_out, self.out_shape, type(self).__name__)
 
     def __repr__(self):
         inner = repr(self.inner).replace("\n", "\n  ")
@@ -125,9 +137,12 @@ class Concat(_Skip):
     def forward(self, x, train=False):
         x, y = self._inner_forward(x, train, lambda s: (s[0], *s[2:]))
         self.c = x.shape[1]
-        return np.concatenate([x, y], axis=1)
+        out = np.concatenate([x, y], axis=1)
+        self.out_shape = out.shape
+        return out
 
     def backward(self, grad_out, need_input_grad=True):
+        grad_out = self._grad_out(grad_out)
         d_inner = self.inner.backward(grad_out[:, self.c :], need_input_grad)
         return grad_out[:, : self.c] + d_inner if need_input_grad else None
 
@@ -144,8 +159,10 @@ class Residual(_Skip):
 
     def forward(self, x, train=False):
         x, y = self._inner_forward(x, train, lambda s: s)
+        self.out_shape = x.shape
         return x + y
 
     def backward(self, grad_out, need_input_grad=True):
+        grad_out = self._grad_out(grad_out)
         d_inner = self.inner.backward(grad_out, need_input_grad)
         return grad_out + d_inner if need_input_grad else None

@@ -1,7 +1,7 @@
-"""Spectral normalisation (Miyato et al. 2018) for the weights of Dense and Conv1D.
+"""Spectral normalisation (Miyato et al. 2018) for Dense, Conv1D and Conv2D weights.
 
-With W viewed as a matrix M (Dense: W itself; Conv1D: W reshaped to
-(C_out, C_in·k)), the layer uses
+With W viewed as a matrix M (Dense: W itself; Conv1D and Conv2D: W reshaped to
+(C_out, C_in·k), k all taps), the layer uses
 
     W_sn = c · W / σ(M),     σ(M) ≈ uᵀ M v,  v = Mᵀu / ‖Mᵀu‖,
 
@@ -27,6 +27,7 @@ class SpectralNorm:
 
     def __init__(self, W, bound=1.0, *, rng):
         self.bound = _checks.positive("SpectralNorm bound", bound)
+        W = _checks.array("SpectralNorm W", W, min_ndim=2)
         _checks.rng(rng, "SpectralNorm (to draw the power-iteration vector u)")
         u = rng.normal(size=W.shape[0]).astype(W.dtype)
         self.u = u / np.linalg.norm(u)
@@ -38,9 +39,16 @@ class SpectralNorm:
         M = W.reshape(len(W), -1)
         if train:  # one power-iteration step, in place so u's array is kept
             w = M @ (M.T @ self.u)
-            self.u[...] = w / np.linalg.norm(w)
+            norm = np.linalg.norm(w)
+            if norm > 0:  # (W = 0 is refused below, with u left as it was)
+                self.u[...] = w / norm
         v = M.T @ self.u
         self.sigma = float(np.linalg.norm(v))
+        if self.sigma == 0:  # (NaN weights propagate, as in any layer)
+            raise ValueError(
+                "spectral normalisation divides W by its largest singular value, "
+                "but σ = 0: the weight is all zero; give the layer non-zero weights"
+            )
         self.v, self._W = v / self.sigma, W
         return (self.bound / self.sigma) * W
 
@@ -55,8 +63,8 @@ class SpectralNorm:
 
 
 class WeightLayer(Layer):
-    """A layer whose weight ``W`` may be reparametrised (Dense, Conv1D): the one place
-    where a layer meets :class:`SpectralNorm`, attached as ``self.reparam``."""
+    """A layer whose weight ``W`` may be reparametrised (Dense, Conv1D, Conv2D): the
+    one place where a layer meets :class:`SpectralNorm` (``self.reparam``)."""
 
     reparam = None
 
@@ -73,7 +81,7 @@ class WeightLayer(Layer):
 
 
 def spectral_norm(layer, bound=1.0, *, rng):
-    """Attach spectral normalisation to a Dense or Conv1D ``layer``; return the layer.
+    """Attach spectral normalisation to a Dense, Conv1D or Conv2D ``layer``; return it.
 
     ``bound`` is the largest singular value allowed (1 in Miyato et al.; a GAN on
     small-amplitude data may need more).  The raw weight stays ``layer.W``;
@@ -81,7 +89,13 @@ def spectral_norm(layer, bound=1.0, *, rng):
     """
     if not isinstance(layer, WeightLayer):
         raise TypeError(
-            f"spectral_norm needs a Dense or Conv1D layer; got {type(layer).__name__}"
+            "spectral_norm needs a Dense, Conv1D or Conv2D layer; "
+            f"got {type(layer).__name__}"
+        )
+    if not np.any(layer.W):
+        raise ValueError(
+            f"spectral_norm divides {layer!r}'s W by its largest singular value, "
+            f"which is 0 for this all-zero W; give the layer non-zero weights"
         )
     layer.reparam = SpectralNorm(layer.W, bound, rng=rng)
     return layer

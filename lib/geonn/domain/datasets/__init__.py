@@ -8,7 +8,7 @@ in ``data/``, and the loaders read them back, checking columns, dtype and NaN.
 - :mod:`.porosity`: porosity field, acoustic impedance, wells (chapter 6)
 - :mod:`.elastic`: a layered elastic well log for chapter 7
 - :mod:`.seismic`: traces of the convolutional model and shot gathers with exact
-  first breaks (chapters 8–10); :mod:`.signals`: its Ricker wavelet, noise and SNR
+  first breaks (chapters 8–11); :mod:`.signals`: its Ricker wavelet, noise and SNR
 - :mod:`.sections`: faulted seismic sections with exact fault labels (chapter 11)
 """
 

@@ -141,14 +141,24 @@ def make_sections(
     m_lo = _checks.integer("n_faults[0]", m_lo, low=0)
     m_hi = _checks.integer("n_faults[1]", m_hi, low=m_lo)
     dip_lo, dip_hi = _pair("dip_range", dip_range, low=1.0, high=90.0)
-    d_lo, d_hi = _pair("throw_range", throw_range, low=0.0, high=H / 4)
+    d_lo, d_hi = _pair("throw_range", throw_range, low=0.0)
+    if d_hi > H / 4:
+        raise ValueError(
+            f"throw_range[1] must be ≤ height/4 = {H / 4:g} samples; got {d_hi:g} "
+            f"(lower it or raise height)"
+        )
     p_reverse = _checks.number("p_reverse", p_reverse, low=0.0, high=1.0)
     min_throw = _checks.number("min_throw", min_throw, low=0.0)
     p_bed = 1.0 / _checks.number("bed_samples", bed_samples, low=1.0 / _STEPS)
     sigma = _checks.positive("sigma_log_z", sigma_log_z)
     # |g| ≤ 3 fold_amp keeps ∂τ/∂z = 1 − g/(2H) within (0.5, 1.5): time increases
     # downwards, and no fold is mistaken for a fault by _reflectivity
-    fold_amp = _checks.number("fold_amp", fold_amp, low=0.0, high=H / 4)
+    fold_amp = _checks.number("fold_amp", fold_amp, low=0.0)
+    if fold_amp > H / 4:
+        raise ValueError(
+            f"fold_amp must be ≤ height/4 = {H / 4:g} samples; got {fold_amp:g} "
+            f"(lower it or raise height)"
+        )
     tilt = _checks.number("tilt", tilt, low=0.0, high=1.0)
 
     F = max(m_hi, 1)

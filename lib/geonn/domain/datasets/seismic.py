@@ -1,4 +1,4 @@
-"""Synthetic seismic traces and shot gathers with exact labels (chapters 8–10).
+"""Synthetic seismic traces and shot gathers with exact labels (chapters 8–11).
 
 :func:`make_traces` follows the convolutional model of a trace,
 
@@ -29,6 +29,7 @@ from .signals import (
     _add_noise,
     _check_dt_f,
     _check_snr,
+    _pair,
     _ricker_at,
     add_noise,
     band_limited_noise,
@@ -99,7 +100,9 @@ def make_traces(
 
     Impedance: beds with geometric thicknesses of mean ``bed_samples`` samples
     (at least one interface per trace); ln Z starts at ln U(4000, 9000) (m/s·g/cm³)
-    and steps by N(0, ``sigma_log_z``) at each interface, so |r| ≈ 0.05 on average.
+    and steps by N(0, ``sigma_log_z``) at each interface, so |r| ≈ 0.05 on average
+    (``sigma_log_z`` ≤ 1: a step of σ = 1 already gives |r| ≈ 0.4, and far larger
+    ones overflow Z).
     Wavelet: a Ricker of f_peak ~ U(f_range) Hz per trace, ``duration`` s long,
     convolved with r keeping the samples aligned ('same'). Noise: band-limited
     (2 Hz to 0.8 × Nyquist, :func:`band_limited_noise`) at exactly ``snr_db`` dB
@@ -111,7 +114,7 @@ def make_traces(
     dt, f_lo, f_hi = _check_dt_f(dt, f_range)
     snr_db = _check_snr(snr_db)
     p = 1.0 / _checks.number("bed_samples", bed_samples, low=1.0)
-    sigma = _checks.positive("sigma_log_z", sigma_log_z)
+    sigma = _checks.number("sigma_log_z", sigma_log_z, low=0.0, low_open=True, high=1.0)
 
     interface = rng.random((n, nt)) < p
     interface[np.arange(n), rng.integers(1, nt, n)] = True
@@ -178,9 +181,13 @@ def make_gathers(
     snr_db = _check_snr(snr_db)
     offset0 = _checks.number("offset0", offset0, low=0.0)
     d_offset = _checks.positive("d_offset", d_offset)
-    v_lo, v_hi = (_checks.positive(f"v_range[{i}]", v) for i, v in enumerate(v_range))
+    v_lo, v_hi = (
+        _checks.positive(f"v_range[{i}]", v)
+        for i, v in enumerate(_pair("v_range", v_range, "(v_low, v_high) in m/s"))
+    )
     t_lo, t_hi = (
-        _checks.number(f"t0_range[{i}]", v, low=0.0) for i, v in enumerate(t0_range)
+        _checks.number(f"t0_range[{i}]", v, low=0.0)
+        for i, v in enumerate(_pair("t0_range", t0_range, "(t_low, t_high) in s"))
     )
     if v_lo > v_hi or t_lo > t_hi:
         raise ValueError(
@@ -199,9 +206,9 @@ def make_gathers(
     earliest, latest = t_lo - s, t_hi + offset[-1] / v_lo + s
     if earliest < 0 or latest > t[-1]:
         raise ValueError(
-            f"first breaks would span {earliest * 1e3:.0f}–{latest * 1e3:.0f} ms, "
+            f"first breaks would span {earliest * 1e3:.4g}–{latest * 1e3:.4g} ms, "
             f"outside the trace (0–{t[-1] * 1e3:.0f} ms): raise nt or v_range, "
-            f"or shrink the offsets, t0_range or static_ms"
+            f"or shrink the offsets (offset0, d_offset), t0_range or static_ms"
         )
 
     v_near = rng.uniform(v_lo, v_hi, n)

@@ -19,12 +19,16 @@ def _ricker_at(tau, f):
     return (1.0 - 2.0 * a) * np.exp(-a)
 
 
+def _pair(name, value, what):
+    """A (low, high) pair, as a tuple or list of two; ``what`` names its entries."""
+    if not (isinstance(value, (tuple, list)) and len(value) == 2):
+        raise ValueError(f"{name} must be a pair {what}; got {value!r}")
+    return value
+
+
 def _check_dt_f(dt, f_range):
     dt = _checks.positive("dt", dt)
-    if not (isinstance(f_range, (tuple, list)) and len(f_range) == 2):
-        raise ValueError(
-            f"f_range must be a pair (f_low, f_high) in Hz; got {f_range!r}"
-        )
+    _pair("f_range", f_range, "(f_low, f_high) in Hz")
     f_lo = _checks.positive("f_range[0]", f_range[0])
     f_hi = _checks.positive("f_range[1]", f_range[1])
     if f_lo > f_hi:
@@ -56,12 +60,21 @@ def ricker(f_peak, dt=0.002, duration=0.128):
     """
     dt = _checks.positive("dt", dt)
     duration = _checks.positive("duration", duration)
-    f = np.asarray(f_peak, dtype=float)
+    f = _checks.array("f_peak", f_peak)
+    if f.ndim > 1 or f.size == 0:
+        raise ValueError(
+            f"f_peak must be one frequency or a 1-D array of them (Hz); got shape "
+            f"{f.shape}"
+        )
     if not np.all(np.isfinite(f)) or np.any(f <= 0):
         raise ValueError(f"f_peak must be positive and finite (Hz); got {f_peak!r}")
     if np.any(f > 1.0 / (5.0 * dt)):
         raise ValueError(
             f"f_peak above 1/(5 dt) = {1 / (5 * dt):g} Hz would alias at dt = {dt:g} s"
+        )
+    if duration > 1e6 * dt:
+        raise ValueError(
+            f"duration = {duration:g} s is over a million samples of dt = {dt:g} s"
         )
     if duration < 2 * dt:
         raise ValueError(
@@ -81,12 +94,11 @@ def band_limited_noise(shape, rng, dt=0.002, band=None):
     """
     rng = _checks.rng(rng, "band_limited_noise")
     dt = _checks.positive("dt", dt)
-    shape = tuple(shape)
+    shape = _checks.sizes("shape", shape, min_len=1)
     nt = _checks.integer("the trace length (last entry of shape)", shape[-1], low=2)
     if band is None:
         band = (2.0, 0.4 / dt)
-    if not (isinstance(band, (tuple, list)) and len(band) == 2):
-        raise ValueError(f"band must be a pair (f_low, f_high) in Hz; got {band!r}")
+    _pair("band", band, "(f_low, f_high) in Hz")
     lo, hi = (
         _checks.number(f"band[{i}]", b, low=0.0, high=0.5 / dt)
         for i, b in enumerate(band)
@@ -106,18 +118,29 @@ def band_limited_noise(shape, rng, dt=0.002, band=None):
 def snr_db(clean, noisy):
     """Signal-to-noise ratio per trace, 10 log10(Σ clean² / Σ (noisy − clean)²), in dB.
 
-    Shapes (..., nt) → (...): sums run over the last axis (time).
+    Shapes (..., nt) → (...): sums run over the last axis (time). A noise-free
+    trace (noisy = clean) has an SNR of +inf; an all-zero clean trace has no signal
+    to measure against, and is refused.
     """
-    clean = _checks.array("clean", clean)
-    noisy = _checks.array("noisy", noisy)
+    clean = _checks.traces("clean", clean)
+    noisy = _checks.traces("noisy", noisy)
     if clean.shape != noisy.shape:
         raise ValueError(
             f"clean and noisy must have the same shape; got {clean.shape} "
             f"and {noisy.shape}"
         )
-    noise = np.sum((noisy - clean) ** 2, axis=-1)
+    # each scaled by a power of two at 1e200 (exactly; e = 0 otherwise), so that the
+    # squares cannot overflow: the exponents come back as 20 log10(2) per step
+    (signal,), e_s = _checks.unit_scale(clean)
+    (noise,), e_n = _checks.unit_scale(noisy - clean)
+    signal, noise = np.sum(signal**2, axis=-1), np.sum(noise**2, axis=-1)
+    if np.any(signal == 0):
+        raise ValueError(
+            f"{int(np.sum(signal == 0))} trace(s) of clean are all zero: an SNR "
+            f"needs signal (drop dead traces first)"
+        )
     with np.errstate(divide="ignore"):  # a noise-free trace has an infinite SNR
-        return 10.0 * np.log10(np.sum(clean**2, axis=-1) / noise)
+        return 10.0 * np.log10(signal / noise) + 20.0 * np.log10(2.0) * (e_s - e_n)
 
 
 def _add_noise(clean, rng, dt, snr_db, live=None):
@@ -144,13 +167,23 @@ def add_noise(clean, snr_db, rng, dt=0.002):
     :func:`snr_db` of the result gives back ``snr_db``.
     """
     clean = _checks.traces("clean", clean, min_length=2)
-    snr = np.broadcast_to(np.asarray(snr_db, dtype=float), clean.shape[:-1])
+    if clean.size == 0:
+        raise ValueError(f"clean holds no traces; got shape {clean.shape}")
+    snr = _checks.array("snr_db", snr_db)
+    try:
+        snr = np.broadcast_to(snr, clean.shape[:-1])
+    except ValueError as err:
+        raise ValueError(
+            f"snr_db must be a number or one SNR per trace, shape {clean.shape[:-1]}; "
+            f"got shape {snr.shape}"
+        ) from err
     if not np.all(np.isfinite(snr)) or snr.min() < -40.0 or snr.max() > 80.0:
         raise ValueError(
             f"snr_db must be finite and between -40 and 80 dB; got "
             f"{snr.min():g} to {snr.max():g}"
         )
-    rms = np.sqrt(np.mean(clean**2, axis=-1))
+    (scaled,), e = _checks.unit_scale(clean)  # clean² would overflow at 1e200
+    rms = np.ldexp(np.sqrt(np.mean(scaled**2, axis=-1)), e)
     if np.any(rms == 0):
         raise ValueError(
             f"{int(np.sum(rms == 0))} trace(s) of clean are all zero: an SNR needs "

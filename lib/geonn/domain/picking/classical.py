@@ -24,8 +24,11 @@ __all__ = [
 ]
 
 
-def _traces(x, who):
-    return _checks.traces(f"{who}: x", x, min_length=2)
+def _traces(x, who, name="x"):
+    """Finite traces (..., nt ≥ 2); at an extreme scale (1e200) divided by a power of
+    two, exactly, since every function here is blind to the traces' gain."""
+    (x,), _ = _checks.unit_scale(_checks.traces(f"{who}: {name}", x, min_length=2))
+    return x
 
 
 def _samples(name, seconds, dt, nt):
@@ -159,13 +162,47 @@ def calibrate(picker, settings, x, truth, mask=None):
     A picker of the onset of energy picks earlier than the peak of a
     zero-phase wavelet, by an amount the labels know and the picker does not.
     """
+    if not callable(picker):
+        raise TypeError(
+            f"calibrate: picker must be a function picker(x, *setting); got "
+            f"{type(picker).__name__}"
+        )
+    if isinstance(settings, str) or not hasattr(settings, "__iter__"):
+        raise TypeError(
+            f"calibrate: settings must be a list of tuples, e.g. [(0.01,), (0.02,)]; "
+            f"got {type(settings).__name__}"
+        )
     settings = list(settings)
     if not settings:
-        raise ValueError("calibrate needs at least one setting to try")
-    keep = slice(None) if mask is None else ~np.asarray(mask, bool)
+        raise ValueError(
+            "calibrate: settings is empty; give at least one setting to try"
+        )
+    for s in settings:
+        if not isinstance(s, (tuple, list)):
+            raise TypeError(
+                f"calibrate: each setting in settings is a tuple of the picker's "
+                f"arguments after x, e.g. ({s!r},) for one; got {type(s).__name__}"
+            )
+    truth = _checks.array("calibrate: truth", truth, min_ndim=1)
+    truth = _checks.finite("calibrate: truth", truth)
+    keep = np.ones(truth.shape, bool)
+    if mask is not None:
+        keep = ~_checks.bool_mask(
+            "calibrate: mask", mask, truth.shape, "like truth; True = leave out"
+        )
     best = None
     for s in settings:
         p = np.asarray(picker(x, *s))
+        if p.shape != truth.shape:
+            raise ValueError(
+                f"calibrate: picker(x, *{s!r}) returned picks of shape {p.shape} but "
+                f"truth has shape {truth.shape}"
+            )
+        if not np.isfinite((truth - p)[keep]).any():
+            raise ValueError(
+                f"calibrate: picker(x, *{s!r}) picked no unmasked trace (all NaN: "
+                f"dead traces? pass mask=dead)"
+            )
         shift = float(np.nanmedian((truth - p)[keep]))
         score = rms_ms(p + shift, truth, mask)
         if best is None or score < best[0]:
@@ -182,13 +219,9 @@ def _errors_ms(pick, truth, mask, who):
         )
     keep = np.ones(pick.shape, bool)
     if mask is not None:
-        mask = np.asarray(mask)
-        if mask.dtype != bool or mask.shape != pick.shape:
-            raise ValueError(
-                f"{who}: mask must be a boolean array of shape {pick.shape} (True = "
-                f"leave the trace out); got {mask.dtype} of shape {mask.shape}"
-            )
-        keep = ~mask
+        keep = ~_checks.bool_mask(
+            f"{who}: mask", mask, pick.shape, "True = leave the trace out"
+        )
     if not keep.any():
         raise ValueError(f"{who}: every trace is masked; there is no pick to score")
     err = (pick - truth)[keep]

@@ -29,7 +29,8 @@ def picker_inputs(x, offset=None):
     x = normalise_traces(_checks.array("picker_inputs: x", x, ndim=3))
     channels = [x]
     if offset is not None:
-        offset = _checks.array("picker_inputs: offset", offset, ndim=1)
+        who = "picker_inputs: offset"
+        offset = _checks.finite(who, _checks.array(who, offset, ndim=1))
         if offset.shape != (x.shape[1],) or not np.max(np.abs(offset)) > 0:
             raise ValueError(
                 f"picker_inputs: offset needs one non-zero distance per trace, shape "
@@ -49,15 +50,23 @@ def gaussian_labels(first_break, t, sigma):
     pick one sample off costs little and a pick between samples is possible.
     """
     fb = _checks.finite("first_break", _checks.array("first_break", first_break))
-    t = _checks.array("t", t, ndim=1)
+    t = _checks.finite("t", _checks.rows("t", _checks.array("t", t, ndim=1), 2))
+    if np.any(np.diff(t) <= 0):
+        raise ValueError("t must be the increasing sample times of the trace (s)")
     sigma = _checks.positive("sigma", sigma)
     if np.any(fb < t[0]) or np.any(fb > t[-1]):
         raise ValueError(
-            f"first_break must lie inside the trace ({t[0]:g}–{t[-1]:g} s); "
+            f"first_break must lie inside the trace, t = {t[0]:g}–{t[-1]:g} s; "
             f"got {fb.min():g}–{fb.max():g} s"
         )
-    logits = -0.5 * ((t - fb[..., None]) / sigma) ** 2
-    p = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    with np.errstate(over="ignore", invalid="ignore"):  # refused below
+        logits = -0.5 * ((t - fb[..., None]) / sigma) ** 2
+        p = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    if not np.all(np.isfinite(p)):
+        raise ValueError(
+            f"gaussian_labels: (t − first_break)/sigma overflows: t spans "
+            f"{t[0]:g}–{t[-1]:g} s but sigma is {sigma:g} s"
+        )
     return p / p.sum(axis=-1, keepdims=True)
 
 
@@ -69,7 +78,7 @@ def pick_from_logits(z, dt):
     constant, and the log of a Gaussian is a parabola, so for a Gaussian-shaped
     output the refinement is exact. At the first or last sample, k itself.
     """
-    z = _traces(z, "pick_from_logits")
+    z = _traces(z, "pick_from_logits", "z")
     dt = _checks.positive("dt", dt)
     k = np.argmax(z, axis=-1)
     inner = np.clip(k, 1, z.shape[-1] - 2)[..., None]
@@ -93,14 +102,7 @@ def cnn_picker(nt, rng, channels=(8, 16), kernel_size=9, in_channels=1, dtype=fl
     """
     nt = _checks.integer("nt", nt, low=2)
     _checks.rng(rng, "cnn_picker")
-    if not channels or any(
-        isinstance(c, bool) or not isinstance(c, (int, np.integer)) or c < 1
-        for c in channels
-    ):
-        raise ValueError(
-            f"channels must be a non-empty sequence of positive integers; "
-            f"got {channels!r}"
-        )
+    channels = _checks.sizes("cnn_picker channels", channels, min_len=1)
     if nt % 2 ** len(channels):
         raise ValueError(
             f"nt = {nt} must be divisible by 2^{len(channels)} = {2 ** len(channels)} "
@@ -109,11 +111,11 @@ def cnn_picker(nt, rng, channels=(8, 16), kernel_size=9, in_channels=1, dtype=fl
     layers, c_in = [], _checks.integer("in_channels", in_channels)
     for c in channels:
         layers += [
-            Conv1D(c_in, int(c), kernel_size, rng=rng, init="he", dtype=dtype),
+            Conv1D(c_in, c, kernel_size, rng=rng, init="he", dtype=dtype),
             Activation("relu"),
             MaxPool1D(2),
         ]
-        c_in = int(c)
+        c_in = c
     n_features = c_in * nt // 2 ** len(channels)
     layers += [Flatten(), Dense(n_features, nt, rng=rng, init="glorot", dtype=dtype)]
     return Sequential(layers)
@@ -127,8 +129,34 @@ def cnn_pick(net, x, dt, batch_size=500):
     thousands of traces would need hundreds of MB for no gain.
     """
     x = _checks.array("cnn_pick: x", x, ndim=3)
-    batch_size = _checks.integer("batch_size", batch_size)
+    _checks.finite("cnn_pick: x", _checks.rows("cnn_pick: x", x))
+    dt = _checks.positive("cnn_pick: dt", dt)
+    batch_size = _checks.integer("cnn_pick: batch_size", batch_size)
+    _check_fits(net, x)
     logits = np.concatenate(
         [net.predict(x[i : i + batch_size]) for i in range(0, len(x), batch_size)]
     )
     return pick_from_logits(logits, dt)
+
+
+def _check_fits(net, x):
+    """Refuse inputs x (n, channels, nt) of another shape than the picker was built
+    for, naming that shape, before a layer deep inside fails on it."""
+    if not isinstance(net, Sequential):
+        raise TypeError(
+            f"cnn_pick needs net, a picker network (a Sequential, e.g. from "
+            f"cnn_picker); got {type(net).__name__}"
+        )
+    leaves = net.leaves()
+    first = next((leaf for leaf in leaves if isinstance(leaf, Conv1D)), None)
+    if first is not None and x.shape[1] != first.c_in:
+        raise ValueError(
+            f"cnn_pick: x has {x.shape[1]} channel(s) but the picker was built for "
+            f"{first.c_in} (in_channels); got shape {x.shape}"
+        )
+    # cnn_picker ends in Dense(…, nt): one logit per sample of the nt it was built for
+    if leaves and isinstance(leaves[-1], Dense) and x.shape[2] != leaves[-1].n_out:
+        raise ValueError(
+            f"cnn_pick: x has traces of {x.shape[2]} samples but the picker was built "
+            f"for traces of nt = {leaves[-1].n_out} samples; got shape {x.shape}"
+        )

@@ -84,10 +84,16 @@ def fit_linear_moveout(
     (n, n_traces) m. ``loss`` "tukey" (default) or "huber", ``c`` its constant in
     units of σ (default 4.685 or 1.345), ``min_scale`` the floor of σ in s (0.5
     ms: a few exact picks must not make every other pick an outlier). A gather
-    with fewer than two picks at distinct offsets gets NaN. Returns a
+    with fewer than two picks at distinct offsets gets NaN; offsets that do not
+    vary along a gather are refused. Returns a
     :class:`MoveoutFit` (equations in the module docstring).
     """
-    t = _checks.array("picks", picks, ndim=2)
+    t = _checks.rows("picks", _checks.array("picks", picks, ndim=2))
+    if t.shape[1] < 2:
+        raise ValueError(
+            f"picks must hold at least 2 traces per gather (a line needs two "
+            f"picks); got shape {t.shape}"
+        )
     if np.any(np.isinf(t)):
         raise ValueError("picks must be finite times or NaN (no pick); got inf")
     x = _checks.finite("offset", _checks.array("offset", offset))
@@ -96,12 +102,20 @@ def fit_linear_moveout(
             f"offset must be (n_traces,) = {t.shape[-1:]} or (n, n_traces) = "
             f"{t.shape}, like picks; got {x.shape}"
         )
-    if loss not in _C:
+    x = np.broadcast_to(x, t.shape)
+    same = np.flatnonzero(np.ptp(x, axis=-1) == 0)
+    if same.size:
+        raise ValueError(
+            f"offset must vary along each gather (a line needs two distinct "
+            f"offsets); gather {same[0]} has every offset {x[same[0], 0]:g}"
+        )
+    # offsets of 1e200 m: the products b·x and x² are formed at unit scale, exactly
+    (x,), e = _checks.unit_scale(x)
+    if not isinstance(loss, str) or loss not in _C:
         raise ValueError(f'loss must be "tukey" or "huber"; got {loss!r}')
     c = _C[loss] if c is None else _checks.positive("c", c)
     n_iter = _checks.integer("n_iter", n_iter, low=0)
     min_scale = _checks.positive("min_scale", min_scale)
-    x = np.broadcast_to(x, t.shape)
     live = np.isfinite(t)
 
     # Theil–Sen start: pairs (i < j) of live traces at distinct offsets
@@ -121,7 +135,8 @@ def fit_linear_moveout(
             t0, b = _wls(np.nan_to_num(t), x, w)
         r = t - (t0[:, None] + b[:, None] * x)
         scale = np.maximum(_mad(r), min_scale)
+        line = t0[:, None] + b[:, None] * x
+        b = np.ldexp(b, -e)  # the slowness of the offsets as given
         v = 1.0 / b
-    line = t0[:, None] + b[:, None] * x
     cleaned = np.where(w > 0, t, line)
     return MoveoutFit(line, cleaned, t0, b, v, w, scale)

@@ -31,14 +31,12 @@ def expected_first_break(first_break, dead=None):
     fb = _checks.finite(who, _checks.array(who, first_break, ndim=2))
     live = np.ones(fb.shape, bool)
     if dead is not None:
-        dead = np.asarray(dead)
-        if dead.dtype != bool or dead.shape != fb.shape:
-            raise ValueError(
-                f"expected_first_break: dead must be a boolean array of "
-                f"shape {fb.shape} (True = dead trace); got {dead.dtype} "
-                f"of shape {dead.shape}"
-            )
-        live = ~dead
+        live = ~_checks.bool_mask(
+            "expected_first_break: dead",
+            dead,
+            fb.shape,
+            "like first_break; True = dead trace",
+        )
     count = live.sum(axis=0)
     if np.any(count == 0):
         raise ValueError(
@@ -70,9 +68,9 @@ def search_window(t, centre, half_width):
     mask = np.abs(t - centre[..., None]) <= half_width
     if not mask.any(axis=-1).all():
         raise ValueError(
-            f"search_window: a window of ± {half_width:g} s around "
+            f"search_window: a window of ± {half_width:g} s around centre = "
             f"{centre.min():g}–{centre.max():g} s holds no sample of the "
-            f"trace ({t[0]:g}–{t[-1]:g} s)"
+            f"trace, t = {t[0]:g}–{t[-1]:g} s"
         )
     return mask
 
@@ -83,19 +81,13 @@ def _search(search, shape, who, first=0):
     ``first``: the first sample the picker can pick (the energy ratio's steepest
     rise needs a sample before it); every trace's window needs one from there on.
     """
-    search = np.asarray(search)
-    if search.dtype != bool:
-        raise TypeError(
-            f"{who}: search must be a boolean mask (True = may pick here), "
-            f"e.g. from search_window; got dtype {search.dtype}"
-        )
-    try:
-        search = np.broadcast_to(search, shape)
-    except ValueError as err:
-        raise ValueError(
-            f"{who}: search of shape {search.shape} does not broadcast to "
-            f"the traces' shape {shape}"
-        ) from err
+    search = _checks.bool_mask(
+        f"{who}: search",
+        search,
+        shape,
+        "a boolean mask, True = may pick here, e.g. from search_window",
+        broadcast=True,
+    )
     if not search[..., first:].any(axis=-1).all():
         raise ValueError(
             f"{who}: a trace's search window holds no sample it can pick "

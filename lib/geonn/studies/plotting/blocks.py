@@ -5,6 +5,7 @@ it skips (chapter 11)."""
 import matplotlib.patches as mpatches
 import numpy as np
 
+from geonn.core import _checks
 from geonn.core.layers import (
     Activation,
     Concat,
@@ -33,8 +34,15 @@ _RESIZE = ("MaxPool", "AvgPool", "Upsample", "Flatten", "Reshape")
 def is_dense_network(net):
     """True when ``net`` is made of Dense layers, activations and dropout only: the
     networks that :func:`~.networks.draw_network` draws node by node."""
+    _layer(net)
     dense_only = (Dense, Activation, Dropout)
     return not _skips(net) and all(isinstance(x, dense_only) for x in net.leaves())
+
+
+def _layer(net):
+    if not isinstance(net, Layer):
+        raise TypeError(f"net must be a geonn Layer; got {type(net).__name__}")
+    return net
 
 
 def _skips(layer):
@@ -86,11 +94,13 @@ def draw_blocks(net, input_shape=None, ax=None, title=None):
     from the box whose output it carries to the box where it is concatenated or
     added; nested skips sit further out.
     """
-    if not isinstance(net, Layer):
-        raise TypeError(f"net must be a geonn Layer; got {type(net).__name__}")
+    _layer(net)
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a string; got {type(title).__name__}")
     x = None
     if input_shape is not None:
-        x = np.zeros((1, *input_shape))
+        shape = _checks.sizes("input_shape", input_shape, min_len=1)
+        x = np.zeros((1, *shape))
     boxes = [("input", "input", x)]
     _walk(net, x, boxes, arrows := [])
     n, depth = len(boxes), max((d for *_, d in arrows), default=-1) + 1

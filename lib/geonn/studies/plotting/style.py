@@ -53,4 +53,9 @@ def new_ax(ax, figsize=FIGSIZE):
     """``ax`` itself, or the axes of a new figure of ``figsize``."""
     if ax is None:
         _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    elif not isinstance(ax, mpl.axes.Axes):
+        raise TypeError(
+            f"ax must be matplotlib axes (or None for a new figure); got "
+            f"{type(ax).__name__}"
+        )
     return ax
