@@ -13,6 +13,8 @@ so a chapter can draw the same view statically for the HTML book.
 - :mod:`.seismic`: elastic logs, reflectivity against angle
 - :mod:`.conv`: traces side by side, convolution kernels and their spectra
 - :mod:`.gathers`: shot gathers with first-break picks
+- :mod:`.images`: sections, fault hits and misses, 2-D kernels (chapter 11; imported
+  as ``geonn.studies.plotting.images``, since it loads ``geonn.domain.faults``)
 """
 
 from . import blocks, classification, conv, curves, gathers, maps, networks, seismic
