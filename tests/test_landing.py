@@ -115,6 +115,7 @@ CHAPTERS = [
         "gan-ex-dstar",
         "## GANs on seismic data (chapter 10)",
     ),
+    (11, "11_seismic_images", "10_gans", "images-ex-params", None),
 ]
 
 
