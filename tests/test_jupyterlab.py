@@ -96,8 +96,9 @@ def test_no_stderr_is_stored_where_the_tag_removes_it(path):
     )
 
 
-def test_chapter_10_stores_no_progress_bar():
-    cells = _nb(ROOT / "book" / "10_gans.ipynb")["cells"]
+@pytest.mark.parametrize("stem", ["10_gans", "11_seismic_images"])
+def test_training_chapters_store_no_progress_bar(stem):
+    cells = _nb(ROOT / "book" / f"{stem}.ipynb")["cells"]
     assert not [
         o for c in cells for o in c.get("outputs", []) if o.get("name") == "stderr"
     ]

@@ -2,6 +2,7 @@
 no placeholders, a citation file, the licences as files and in the footer, and
 a course map that its committed script still draws."""
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -114,6 +115,7 @@ CHAPTERS = [
         "gan-ex-dstar",
         "## GANs on seismic data (chapter 10)",
     ),
+    (11, "11_seismic_images", "10_gans", "images-ex-params", None),
 ]
 
 
@@ -135,6 +137,21 @@ def test_chapter_is_listed_everywhere_a_reader_or_instructor_looks(
     assert f"### Chapter {n}," in (ROOT / "book" / "notation.md").read_text()
     if errata:
         assert errata in (ROOT / "book" / "errata.md").read_text()
+
+
+def test_segmentation_of_seismic_images_points_to_chapter_11():
+    # chapter 8's map of deep learning in Earth science, and the course map
+    cells = json.loads((ROOT / "book" / "08_convolution.ipynb").read_text())["cells"]
+    sources = ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
+    earth = next(s for s in sources if "(conv-map)=" in s)
+    row = next(r for r in earth.splitlines() if r.startswith("| Segmentation |"))
+    assert "{doc}`11_seismic_images`" in row and "faults" in row and "gather" in row
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import course_map
+    finally:
+        sys.path.pop(0)
+    assert 11 in course_map.CHAPTERS and (8, 11) in course_map.BUILDS_ON
 
 
 def test_framework_appendix_is_listed_everywhere_and_never_numbered():

@@ -35,8 +35,20 @@ CHAPTERS = {
     8: ("Convolution on\nseismic traces", (3.1, 0.8), True),
     9: ("Autoencoders", (5.05, 0.8), True),
     10: ("GANs", (7.0, 0.8), True),
+    11: ("Seismic images:\npicks on gathers,\nfaults in sections", (3.1, -0.3), True),
 }
-BUILDS_ON = [(1, 2), (2, 3), (3, 4), (4, 5), (4, 6), (4, 7), (7, 8), (8, 9), (9, 10)]
+BUILDS_ON = [
+    (1, 2),
+    (2, 3),
+    (3, 4),
+    (4, 5),
+    (4, 6),
+    (4, 7),
+    (7, 8),
+    (8, 9),
+    (9, 10),
+    (8, 11),
+]
 # the unnumbered appendix, in the free space left of chapters 5 and 8; no arrow (it
 # would cross 7 → 8): its text says what it needs
 APPENDIX = (
@@ -47,10 +59,15 @@ LIBRARY = (
     "geonn, the course library in pure NumPy, under every chapter:\n"
     "activations · losses · layers · network · init · optim · train\n"
     "gradcheck · datasets · plotting · widgets · uncertainty\n"
-    "processing · picking · autoencoders · transfer · gan"
+    "processing · picking · autoencoders · transfer · gan · faults"
 )
 # the rows of the map, by the height of their chapters' boxes
-GROUPS = ((3.0, "Foundations"), (1.9, "Applications"), (0.8, "Seismic"))
+GROUPS = (
+    (3.0, "Foundations"),
+    (1.9, "Applications"),
+    (0.8, "Seismic"),
+    (-0.3, "Images"),
+)
 W, H = 1.7, 0.75
 
 
@@ -63,9 +80,9 @@ STYLE = [
 
 
 def draw():
-    fig, ax = plt.subplots(figsize=(7.5, 4.6))
+    fig, ax = plt.subplots(figsize=(7.5, 5.65))
     ax.set_xlim(-0.1, 8.1)
-    ax.set_ylim(-0.9, 3.45)
+    ax.set_ylim(-2.0, 3.45)
     ax.axis("off")
     for y, label in GROUPS:
         ax.text(
@@ -131,7 +148,7 @@ def draw():
     ax.text(x, y, title, ha="center", va="center")
     ax.add_patch(
         FancyBboxPatch(
-            (0.3, -0.8),
+            (0.3, -1.9),
             7.6,
             0.85,
             boxstyle="round,pad=0.03",
@@ -140,7 +157,7 @@ def draw():
             lw=1.2,
         )
     )
-    ax.text(4.1, -0.375, LIBRARY, ha="center", va="center")
+    ax.text(4.1, -1.475, LIBRARY, ha="center", va="center")
     fig.tight_layout(pad=0.2)
     return fig
 
