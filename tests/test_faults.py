@@ -10,6 +10,7 @@ from geonn.domain.faults import (
     FaultScores,
     bandpass_sections,
     coherence,
+    fault_hits,
     fault_scores,
     threshold_at_false_alarm,
     tune_threshold,
@@ -71,6 +72,23 @@ def test_scores_by_hand():
     s = fault_scores(pred, truth, tolerance=1)
     # the true pixel of row 3 now touches the prediction of row 2: R = 4/5
     np.testing.assert_allclose(s, [0.75, 0.8, 2 * 0.6 / 1.55, 0.6 / 0.95, 1 / 10])
+
+
+def test_fault_hits_are_the_pixels_fault_scores_counts():
+    truth = np.zeros((5, 5), dtype=bool)
+    truth[:, 2] = True
+    pred = np.zeros((5, 5), dtype=bool)
+    pred[0:3, 2] = True
+    pred[4, 0] = True
+    hits = fault_hits(pred, truth, tolerance=0)
+    assert set(hits) == {"hit", "miss", "false alarm"}
+    np.testing.assert_array_equal(hits["hit"], pred & truth)
+    np.testing.assert_array_equal(hits["miss"], truth & ~pred)
+    assert np.flatnonzero(hits["false alarm"]).tolist() == [20]  # row 4, trace 0
+    s = fault_scores(pred, truth, tolerance=1)
+    hits = fault_hits(pred, truth, tolerance=1)
+    assert hits["hit"].sum() / pred.sum() == s.precision
+    assert 1 - hits["miss"].sum() / truth.sum() == pytest.approx(s.recall)
 
 
 def test_perfect_and_empty_predictions():

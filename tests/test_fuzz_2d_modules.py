@@ -183,6 +183,10 @@ CASES = {
         faults.fault_scores,
         dict(pred=PRED, truth=TRUTH, tolerance=1),
     ),
+    "fault_hits": (
+        faults.fault_hits,
+        dict(pred=PRED, truth=TRUTH, tolerance=1),
+    ),
     "tune_threshold": (
         faults.tune_threshold,
         dict(score=SCORE, truth=TRUTH, tolerance=1, n_thresholds=20),

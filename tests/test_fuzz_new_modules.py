@@ -202,6 +202,10 @@ CASES = {
         window.search_window,
         dict(t=G.t, centre=np.full(4, 0.05), half_width=0.01),
     ),
+    "windowed": (
+        window.windowed,
+        dict(picker=classical.pick_sta_lta, dt=DT, t=G.t, centre=np.full(4, 0.05)),
+    ),
     "picker_inputs": (cnn.picker_inputs, dict(x=G.x, offset=G.offset)),
     "gaussian_labels": (
         cnn.gaussian_labels,

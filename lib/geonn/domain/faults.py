@@ -34,6 +34,7 @@ __all__ = [
     "bandpass_sections",
     "coherence",
     "fault_scores",
+    "fault_hits",
     "tune_threshold",
     "threshold_at_false_alarm",
 ]
@@ -172,6 +173,32 @@ def _scores(hits, n_pred, found, n_true, alarms, n_background):
     return FaultScores(P, R, f1, iou, _ratio(alarms, n_background, 0.0))
 
 
+def _pred_mask(pred, truth, tolerance):
+    pred, truth = _masks(pred, truth)
+    if not np.all((pred == 0) | (pred == 1)):
+        bad = pred[(pred != 0) & (pred != 1)].flat[0]
+        raise ValueError(
+            f"pred must be a mask of 0/1 or False/True values (threshold a score "
+            f"first: score > θ); found {bad:g}"
+        )
+    return pred != 0, truth, _checks.integer("tolerance", tolerance, low=0)
+
+
+def fault_hits(pred, truth, tolerance=1):
+    """The pixels :func:`fault_scores` counts, as boolean masks shaped like ``pred``:
+    "hit" (predicted within ``tolerance`` pixels of a true fault pixel), "miss" (true
+    fault pixels with no prediction within ``tolerance``) and "false alarm" (the
+    other predictions). Arguments as for :func:`fault_scores`.
+    """
+    pred, truth, t = _pred_mask(pred, truth, tolerance)
+    near = _dilate(truth, t)
+    return {
+        "hit": pred & near,
+        "miss": truth & ~_dilate(pred, t),
+        "false alarm": pred & ~near,
+    }
+
+
 def fault_scores(pred, truth, tolerance=1):
     """Precision, recall, F1, IoU and false-alarm rate of a fault mask.
 
@@ -181,15 +208,7 @@ def fault_scores(pred, truth, tolerance=1):
     (no true pixel), recall is 1 if nothing is predicted and 0 otherwise; with
     nothing predicted, precision is 1 if there is nothing to find, 0 otherwise.
     """
-    pred, truth = _masks(pred, truth)
-    if not np.all((pred == 0) | (pred == 1)):
-        bad = pred[(pred != 0) & (pred != 1)].flat[0]
-        raise ValueError(
-            f"pred must be a mask of 0/1 or False/True values (threshold a score "
-            f"first: score > θ); found {bad:g}"
-        )
-    pred = pred != 0
-    t = _checks.integer("tolerance", tolerance, low=0)
+    pred, truth, t = _pred_mask(pred, truth, tolerance)
     near = _dilate(truth, t)
     return _scores(
         int(np.sum(pred & near)),

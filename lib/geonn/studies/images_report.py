@@ -11,36 +11,25 @@ import numpy as np
 
 from geonn.core import _checks
 from geonn.domain.picking import (
+    ER_GRID,
+    HALF_WIDTHS,
+    STA_GRID,
     calibrate,
     expected_first_break,
     median_abs_ms,
     pick_energy_ratio,
     pick_sta_lta,
     rms_ms,
-    search_window,
+    windowed,
 )
 
 __all__ = [
-    "STA_GRID",
-    "ER_GRID",
-    "HALF_WIDTHS",
     "windowed_pickers",
     "trace_classes",
     "pick_scores",
     "score_table",
     "step_cost",
 ]
-
-# chapter 8's grids: (STA s, LTA s, threshold), (window s, β), search half-widths s
-STA_GRID = [
-    (sta, lta, threshold)
-    for sta, lta in ((0.01, 0.04), (0.01, 0.06), (0.02, 0.08))
-    for threshold in (2.0, 3.0, 4.0, 5.0)
-]
-ER_GRID = [
-    (window, beta) for window in (0.006, 0.01, 0.02) for beta in (0.05, 0.2, 0.5)
-]
-HALF_WIDTHS = (0.02, 0.03, 0.04, 0.05)
 
 
 def windowed_pickers(train, x_train):
@@ -51,20 +40,13 @@ def windowed_pickers(train, x_train):
     after ``normalise_traces``. Returns {name: (pick, setting, shift)} with
     ``pick(x)`` → calibrated picks (s) of normalised gathers x (n, n_traces, nt).
     """
-    dt, t = train.dt, train.t
     centre = expected_first_break(train.first_break, train.dead)
-
-    def windowed(picker):
-        return lambda x, *s: picker(
-            x, dt, *s[:-1], search=search_window(t, centre, s[-1])
-        )
-
     out = {}
     for name, picker, grid in (
         ("STA/LTA, windowed", pick_sta_lta, STA_GRID),
         ("energy ratio, windowed", pick_energy_ratio, ER_GRID),
     ):
-        run = windowed(picker)
+        run = windowed(picker, train.dt, train.t, centre)
         settings = [s + (h,) for s in grid for h in HALF_WIDTHS]
         setting, shift = calibrate(
             run, settings, x_train, train.first_break, train.dead

@@ -14,7 +14,27 @@ import numpy as np
 
 from geonn.core import _checks
 
-__all__ = ["expected_first_break", "search_window"]
+__all__ = [
+    "expected_first_break",
+    "search_window",
+    "windowed",
+    "STA_GRID",
+    "ER_GRID",
+    "HALF_WIDTHS",
+]
+
+# The settings the classical pickers are calibrated over on training gathers
+# (chapters 8 and 11): (STA s, LTA s, threshold) for :func:`pick_sta_lta`,
+# (window s, β) for :func:`pick_energy_ratio`, and the search window's half-widths s.
+STA_GRID = [
+    (sta, lta, threshold)
+    for sta, lta in ((0.01, 0.04), (0.01, 0.06), (0.02, 0.08))
+    for threshold in (2.0, 3.0, 4.0, 5.0)
+]
+ER_GRID = [
+    (window, beta) for window in (0.006, 0.01, 0.02) for beta in (0.05, 0.2, 0.5)
+]
+HALF_WIDTHS = (0.02, 0.03, 0.04, 0.05)
 
 
 def expected_first_break(first_break, dead=None):
@@ -94,3 +114,16 @@ def _search(search, shape, who, first=0):
             f"(from sample {first} on)"
         )
     return search
+
+
+def windowed(picker, dt, t, centre):
+    """``picker(x, dt, *setting, search=W)`` searching ± h of ``centre`` (s), where h
+    is the setting's last entry: returns f(x, *setting, h) → picks, the form
+    :func:`calibrate` tries over settings ``s + (h,)`` (s from the picker's grid, h
+    from :data:`HALF_WIDTHS`). t (nt,) s; centre e.g. :func:`expected_first_break`.
+    """
+    if not callable(picker):
+        raise TypeError(f"windowed: picker must be a picking function; got {picker!r}")
+    dt = _checks.positive("windowed: dt", dt)
+    search_window(t, centre, dt)  # checks t and centre now, not at the first pick
+    return lambda x, *s: picker(x, dt, *s[:-1], search=search_window(t, centre, s[-1]))

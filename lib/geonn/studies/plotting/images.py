@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import to_rgb
 
-from geonn.domain.faults import _dilate as dilate
+from geonn.domain.faults import fault_hits
 
 from .style import TEXT_WIDTH, WIDE, new_ax
 
@@ -56,12 +56,9 @@ def plot_fault_hits(x, truth, pred, ax=None, dt=0.002, tolerance=1, title=None):
     extent = (-0.5, x.shape[1] - 0.5, 1e3 * dt * (x.shape[0] - 0.5), -1e3 * dt / 2)
     ax.imshow(x, cmap="gray", vmin=-lim, vmax=lim, aspect="auto", extent=extent)
 
-    layers = {
-        "hit": (pred & dilate(truth, tolerance), HIT),
-        "miss": (truth & ~dilate(pred, tolerance), MISS),
-        "false alarm": (pred & ~dilate(truth, tolerance), ALARM),
-    }
-    for label, (mask, colour) in layers.items():
+    colours = {"hit": HIT, "miss": MISS, "false alarm": ALARM}
+    for label, mask in fault_hits(pred, truth, tolerance).items():
+        colour = colours[label]
         overlay = np.zeros((*mask.shape, 4))
         overlay[mask] = (*to_rgb(colour), 1.0)
         ax.imshow(overlay, aspect="auto", extent=extent, interpolation="nearest")
