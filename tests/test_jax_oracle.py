@@ -113,9 +113,15 @@ def _max_rel_diff(net, jax_grads):
 
 def test_every_activation_and_loss_is_covered():
     assert set(ACTIVATIONS) == set(activations.NAMES)
-    assert {type(loss) for loss, *_ in LOSSES.values()} == set(
-        geonn.core.losses.Loss.__subclasses__()
-    )
+    # the core's losses; a chapter's own (chapter 11's TraceSoftmax, a reshaped
+    # SoftmaxCrossEntropy) is tested with its chapter, and appears here only when
+    # this worker happens to have imported it
+    core = {
+        cls
+        for cls in geonn.core.losses.Loss.__subclasses__()
+        if cls.__module__ == geonn.core.losses.__name__
+    }
+    assert {type(loss) for loss, *_ in LOSSES.values()} == core
 
 
 @pytest.mark.parametrize("loss_name", LOSSES)
