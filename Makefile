@@ -58,9 +58,10 @@ lint: setup
 	exit $$rc
 
 # make test runs ruff, then
-#   1. the unit tests and strict nbval over book/ (default BLAS kernel), -n $(JOBS), alone:
-#      the 60 s CPU budget of each notebook is enforced here (conftest.py), and CPU time
-#      grows when more processes than cores compete;
+#   1. the unit tests, -n $(JOBS); then strict nbval over book/ (default BLAS kernel)
+#      one notebook at a time, with nothing beside it: the 60 s CPU budget of each
+#      notebook is enforced here (conftest.py), and CPU time grows when processes
+#      compete for the cores (two notebooks side by side: +10 to +30 %);
 #   2. then, side by side: the strict replay of book/ under
 #      OPENBLAS_CORETYPE=$(REPLAY_CORETYPE) (-n $(JOBS); its CPU times are only reported),
 #      and the -W book build followed by the tests that read the HTML it wrote (browser,
@@ -78,9 +79,11 @@ test: setup
 	echo "ruff check + ruff format --check"; \
 	$(RUFF) check $(LINTED); check $$? "ruff check"; \
 	$(RUFF) format --check $(LINTED); check $$? "ruff format --check"; \
-	echo "unit tests and strict nbval over book/ (-n $(JOBS))"; \
-	$(PY) -m pytest $(NBVAL) $(XDIST) --durations=10 $(BUILT_TESTS:%=--ignore=%) tests book; \
-	check $$? "unit tests + strict nbval"; \
+	echo "unit tests (-n $(JOBS))"; \
+	$(PY) -m pytest $(NBVAL) $(XDIST) --durations=10 $(BUILT_TESTS:%=--ignore=%) tests; \
+	check $$? "unit tests"; \
+	echo "strict nbval over book/, one notebook at a time (the CPU budget)"; \
+	$(PY) -m pytest $(NBVAL) --durations=10 book; check $$? "strict nbval"; \
 	NOTEBOOK_BUDGET=report OPENBLAS_CORETYPE=$(REPLAY_CORETYPE) \
 		$(PY) -m pytest $(NBVAL) $(XDIST) -q book > $$logs/replay.log 2>&1 & replay=$$!; \
 	trap 'kill $$replay 2>/dev/null; rm -rf $$logs; exit 130' INT TERM; \

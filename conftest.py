@@ -7,11 +7,12 @@ not on the wall clock: on a busy machine the wall time of a notebook can double
 while its CPU time stays flat, and a busy machine must not fail the book. Wall
 time is reported beside it, for information only.
 
-CPU time is not flat when more processes than cores compete (caches and memory are
-shared): under `make test`'s side-by-side jobs a 50 s chapter measured 66 s. So the
-budget is enforced in the pass that runs alone (the default BLAS kernel); the replay
-under a second kernel, which runs beside the book build, sets NOTEBOOK_BUDGET=report
-and only prints its times.
+CPU time is not flat when processes compete for the cores (caches and memory are
+shared): under `make test`'s side-by-side jobs a 50 s chapter measured 66 s, and two
+notebooks side by side each measured 10-30 % more than alone. So the budget is
+enforced in the pass that runs the notebooks one at a time with nothing beside it
+(the default BLAS kernel); the replay under a second kernel, which runs beside the
+book build, sets NOTEBOOK_BUDGET=report and only prints its times.
 
 CPU time is not flat either when BLAS runs several threads: idle threads spin, and a
 chapter of 26 s on one thread measured 65-78 s on two, with identical outputs. The
@@ -91,7 +92,7 @@ def pytest_runtest_call(item):
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error):
-    """pytest-xdist (``make test`` runs ``-n 2``): gather the times that a worker
+    """pytest-xdist (`make test`'s replay runs ``-n 2``): gather the times that a worker
     measured; ``--dist loadfile`` ran all cells of each of its notebooks there."""
     times = getattr(node, "workeroutput", {}).get("notebook_times")
     if times:

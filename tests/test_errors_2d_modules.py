@@ -133,6 +133,12 @@ ERRORS = [
         r"MaxPool2D\(3\) needs images of at least 3 × 3 pixels; got shape",
     ),
     (
+        "Conv2D took a (2, 2) bias for 4 channels (flattened, as Conv1D once did)",
+        lambda: Conv2D(1, 4, 3, rng=R(), b=np.zeros((2, 2))),
+        ValueError,
+        r"Conv2D b has shape \(2, 2\); expected \(4,\), one bias per output channel",
+    ),
+    (
         "Conv2D(padding=an array): 'truth value of an array is ambiguous'",
         lambda: _conv(padding=np.ones(2)),
         ValueError,

@@ -46,6 +46,30 @@ def _scatter_taps(cols, length, stride):
     return dx
 
 
+def conv_weights(who, shape, rng, init, W, b, dtype):
+    """The checked weights of a convolution ``who``: W of ``shape`` (C_out, C_in,
+    *kernel), drawn like a Dense layer with fan-in C_in · (kernel taps) when None,
+    and b (C_out,), zeros when None; both cast to ``dtype``."""
+    c_out, fan_in = shape[0], int(np.prod(shape[1:]))
+    if W is None:
+        _checks.rng(rng, f"{who} (to draw its weights, or pass explicit W=)")
+        W = _init.get(init)(fan_in, c_out, rng).T.reshape(shape)
+    W = _checks.finite(f"{who} W", _checks.array(f"{who} W", W).astype(dtype))
+    if W.shape != shape:
+        raise ValueError(f"{who} W has shape {W.shape}; expected {shape}")
+    b = (
+        np.zeros(c_out, dtype)
+        if b is None
+        else _checks.finite(f"{who} b", _checks.array(f"{who} b", b).astype(dtype))
+    )
+    if b.shape != (c_out,):  # one bias per output channel, never reshaped
+        raise ValueError(
+            f"{who} b has shape {b.shape}; expected ({c_out},), one bias per output "
+            f"channel"
+        )
+    return W, b
+
+
 class Conv1D(WeightLayer):
     """z[n, o, l] = b[o] + Σ_c Σ_j W[o, c, j] · x[n, c, l·s + j]  (cross-correlation).
 
@@ -84,24 +108,9 @@ class Conv1D(WeightLayer):
             )
         self.padding = padding
         dtype = _checks.float_dtype("Conv1D dtype", dtype)
-        shape = (self.c_out, self.c_in, self.k)
-        if W is None:
-            _checks.rng(rng, "Conv1D (to draw its weights, or pass explicit W=)")
-            W = _init.get(init)(self.c_in * self.k, self.c_out, rng).T.reshape(shape)
-        W = _checks.finite("Conv1D W", _checks.array("Conv1D W", W).astype(dtype))
-        if W.shape != shape:
-            raise ValueError(f"Conv1D W has shape {W.shape}; expected {shape}")
-        b = (
-            np.zeros(self.c_out, dtype)
-            if b is None
-            else _checks.finite("Conv1D b", _checks.array("Conv1D b", b).astype(dtype))
+        self.W, self.b = W, b = conv_weights(
+            "Conv1D", (self.c_out, self.c_in, self.k), rng, init, W, b, dtype
         )
-        if b.shape != (self.c_out,):  # one bias per output channel, never reshaped
-            raise ValueError(
-                f"Conv1D b has shape {b.shape}; expected ({self.c_out},), one bias "
-                f"per output channel"
-            )
-        self.W, self.b = W, b
         self.dW, self.db = np.zeros_like(W), np.zeros_like(b)
         self.cols = self.out_shape = None
 

@@ -21,8 +21,8 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import _checks
-from .. import init as _init
 from .base import as_input
+from .conv import conv_weights
 from .spectral import WeightLayer
 
 __all__ = ["Conv2D", "check_4d"]
@@ -107,24 +107,9 @@ class Conv2D(WeightLayer):
             )
         self.padding = padding
         dtype = _checks.float_dtype("Conv2D dtype", dtype)
-        shape = (self.c_out, self.c_in, *self.k)
-        fan_in = self.c_in * self.k[0] * self.k[1]
-        if W is None:
-            _checks.rng(rng, "Conv2D (to draw its weights, or pass explicit W=)")
-            W = _init.get(init)(fan_in, self.c_out, rng).T.reshape(shape)
-        W = _checks.finite("Conv2D W", _checks.array("Conv2D W", W).astype(dtype))
-        if W.shape != shape:
-            raise ValueError(f"Conv2D W has shape {W.shape}; expected {shape}")
-        b = (
-            np.zeros(self.c_out, dtype)
-            if b is None
-            else _checks.finite(
-                "Conv2D b", _checks.array("Conv2D b", b).astype(dtype).reshape(-1)
-            )
+        self.W, self.b = W, b = conv_weights(
+            "Conv2D", (self.c_out, self.c_in, *self.k), rng, init, W, b, dtype
         )
-        if b.shape != (self.c_out,):
-            raise ValueError(f"Conv2D b has shape {b.shape}; expected ({self.c_out},)")
-        self.W, self.b = W, b
         self.dW, self.db = np.zeros_like(W), np.zeros_like(b)
         self.X = self.out_shape = None
 
