@@ -221,3 +221,18 @@ def test_figures_return_their_axes_and_refuse_bad_shapes():
     with pytest.raises(ValueError, match="kernels"):
         plot_kernels_2d(np.ones((3, 3)))
     plt.close("all")
+
+
+@pytest.mark.parametrize(
+    "build, channels, err, words",
+    [
+        (gather_picker, 8, TypeError, "gather_picker channels must be a tuple"),
+        (gather_picker, (8, 16, 32), ValueError, "must list 2 sizes"),
+        (fault_unet, 8, TypeError, "fault_unet channels must be a tuple"),
+        (fault_unet, (8, 16), ValueError, "must list 3 sizes"),
+        (fault_unet, (8, 0, 32), ValueError, r"channels\[1\] must be a positive"),
+    ],
+)
+def test_channel_sizes_are_checked(build, channels, err, words):
+    with pytest.raises(err, match=words):
+        build(np.random.default_rng(0), channels=channels)

@@ -61,6 +61,14 @@ def gather_inputs(x, offset, dtype=np.float32):
     return images
 
 
+def _stage_sizes(name, channels, n):
+    """``channels`` as exactly ``n`` positive integers (one per stage)."""
+    channels = _checks.sizes(name, channels)
+    if len(channels) != n:
+        raise ValueError(f"{name} must list {n} sizes, one per stage; got {channels}")
+    return channels
+
+
 def _conv(c_in, c_out, kernel, rng, dtype):
     return Conv2D(c_in, c_out, kernel, rng=rng, init="he", dtype=dtype)
 
@@ -82,7 +90,7 @@ def gather_picker(
     divisible by 2^levels.
     """
     _checks.rng(rng, "gather_picker")
-    c0, c1 = (_checks.integer(f"channels[{i}]", c) for i, c in enumerate(channels))
+    c0, c1 = _stage_sizes("gather_picker channels", channels, 2)
     c_in = _checks.integer("in_channels", in_channels)
     levels = _checks.integer("levels", levels)
     branch = []
@@ -161,7 +169,7 @@ def fault_unet(rng, channels=(8, 16, 32), dtype=np.float32):
     per pixel.
     """
     _checks.rng(rng, "fault_unet")
-    c1, c2, c3 = (_checks.integer(f"channels[{i}]", c) for i, c in enumerate(channels))
+    c1, c2, c3 = _stage_sizes("fault_unet channels", channels, 3)
     relu = "relu"
     bottom = Sequential(
         [
