@@ -233,7 +233,6 @@ NOT_FUZZED = {
     "FaultScores": "a NamedTuple that fault_scores fills",
     "Tuned": "a NamedTuple that tune_threshold fills",
     "MoveoutFit": "a NamedTuple that fit_linear_moveout fills",
-    "check_4d": "the input check of every 2-D layer, fuzzed through their forward",
 }
 
 CALLS = _fuzz.calls(CASES)

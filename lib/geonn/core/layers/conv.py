@@ -20,14 +20,21 @@ from .spectral import WeightLayer
 __all__ = ["Conv1D", "MaxPool1D", "AvgPool1D", "Upsample1D"]
 
 
-def _check_3d(x, who, channels=None):
+# the axes of a convolution's input, by number of dimensions
+_AXES = {3: "(batch, channels, length)", 4: "(batch, channels, height, width)"}
+
+
+def check_input(x, who, ndim, channels=None):
+    """``x`` as an ``ndim``-D float array, (batch, channels, length) for the 1-D
+    layers or (batch, channels, height, width) for the 2-D ones, with ``channels``
+    channels if given; a clear error naming ``who`` otherwise."""
     # a float array is the fast path; anything else (lists, integers, and also
     # complex or text arrays, refused) goes through the checks
     if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
         x = as_input(x, who)
-    if x.ndim != 3:
+    if x.ndim != ndim:
         raise ValueError(
-            f"{who} needs 3-D input (batch, channels, length); got shape {x.shape}"
+            f"{who} needs {ndim}-D input {_AXES[ndim]}; got shape {x.shape}"
         )
     if channels is not None and x.shape[1] != channels:
         raise ValueError(
@@ -122,7 +129,7 @@ class Conv1D(WeightLayer):
         return total // 2, total - total // 2
 
     def forward(self, x, train=False):
-        x = _check_3d(x, repr(self), self.c_in)
+        x = check_input(x, repr(self), 3, self.c_in)
         if x.dtype != self.W.dtype:
             x = x.astype(self.W.dtype)
         left, right = self._pads(x.shape[2])
@@ -195,7 +202,7 @@ class _Pool1D(Layer):
         )
 
     def _windows(self, x):
-        x = _check_3d(x, repr(self))
+        x = check_input(x, repr(self), 3)
         if x.shape[2] < self.size:
             raise ValueError(
                 f"{self!r} needs traces of at least {self.size} samples; "
@@ -252,7 +259,7 @@ class Upsample1D(Layer):
         self.factor = _checks.integer("Upsample1D factor", factor)
 
     def forward(self, x, train=False):
-        x = _check_3d(x, repr(self))
+        x = check_input(x, repr(self), 3)
         n, C, L = x.shape
         self.out_shape = (n, C, self.factor * L)
         return np.repeat(x, self.factor, axis=2)

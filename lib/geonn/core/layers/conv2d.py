@@ -21,30 +21,10 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import _checks
-from .base import as_input
-from .conv import conv_weights
+from .conv import check_input, conv_weights
 from .spectral import WeightLayer
 
-__all__ = ["Conv2D", "check_4d"]
-
-
-def check_4d(x, who, channels=None):
-    """``x`` as a 4-D (batch, channels, height, width) array, or a clear error."""
-    # a float array is the fast path; anything else (lists, integers, and also
-    # complex or text arrays, refused) goes through the checks
-    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
-        x = as_input(x, who)
-    if x.ndim != 4:
-        raise ValueError(
-            f"{who} needs 4-D input (batch, channels, height, width); "
-            f"got shape {x.shape}"
-        )
-    if channels is not None and x.shape[1] != channels:
-        raise ValueError(
-            f"{who} expects {channels} input channels; got {x.shape[1]} "
-            f"(shape {x.shape})"
-        )
-    return x
+__all__ = ["Conv2D"]
 
 
 def same_pads(size, k, s):
@@ -124,7 +104,7 @@ class Conv2D(WeightLayer):
         return self.X
 
     def forward(self, x, train=False):
-        x = check_4d(x, repr(self), self.c_in)
+        x = check_input(x, repr(self), 4, self.c_in)
         n, C, H, W_ = x.shape
         (kh, kw), (sh, sw), dtype = self.k, self.stride, self.W.dtype
         if self.padding == "same":

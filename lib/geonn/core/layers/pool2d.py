@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import _checks
 from .base import Layer
-from .conv2d import check_4d
+from .conv import check_input
 
 __all__ = ["MaxPool2D", "AvgPool2D", "Upsample2D"]
 
@@ -39,7 +39,7 @@ class _Pool2D(Layer):
         )
 
     def forward(self, x, train=False):
-        x = check_4d(x, repr(self))
+        x = check_input(x, repr(self), 4)
         if x.shape[2] < self.size[0] or x.shape[3] < self.size[1]:
             raise ValueError(
                 f"{self!r} needs images of at least {self.size[0]} × {self.size[1]} "
@@ -145,7 +145,7 @@ class Upsample2D(Layer):
         self.factor = _checks.pair("Upsample2D factor", factor)
 
     def forward(self, x, train=False):
-        x = check_4d(x, repr(self))
+        x = check_input(x, repr(self), 4)
         fh, fw = self.factor
         n, C, H, W = x.shape
         self.out_shape = (n, C, fh * H, fw * W)
