@@ -97,6 +97,20 @@ def test_a_seed_run_sets_the_seed_and_leaves_out_the_skipped_cells():
         SEEDS.for_seed(nb, 3)
 
 
+def test_a_retraining_run_sets_retrain_and_a_chapter_without_it_says_so():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("SEED = 8\nRETRAIN = False\nx = 1")]
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    assert SEEDS.for_seed(nb, 3).cells[0].source == "SEED = 3\nRETRAIN = False\nx = 1"
+    run = SEEDS.for_seed(nb, 3, retrain=True)
+    assert run.cells[0].source == "SEED = 3\nRETRAIN = True\nx = 1"
+    nb.cells[0].source = "SEED = 8"
+    with pytest.raises(ValueError, match="RETRAIN = False"):
+        SEEDS.for_seed(nb, 3, retrain=True)
+
+
 def test_rows_print_parse_write_and_read_exactly(tmp_path, capsys):
     rows = [
         {"seed": s, "a rms": s / 7, "b, told": np.pi * s, "n": np.int64(3)}
