@@ -74,6 +74,11 @@ WRONG = {
         "d2 = np.diff(np.asarray(x, dtype=float), axis=1) ** 2",
         "d2 = np.abs(np.diff(np.asarray(x, dtype=float), axis=1))",
     ),
+    "12_seismic_dreams": (
+        "q1",  # the straight line instead of the great circle
+        "np.sin((1 - t) * theta) * z0 + np.sin(t * theta) * z1) / np.sin(theta)",
+        "(1 - t) * z0 + t * z1)",
+    ),
     # the appendix on frameworks (not numbered): assignments/frameworks.ipynb
     "frameworks": (
         "q4",
@@ -233,8 +238,8 @@ def test_there_is_a_master_per_chapter():
     # checked against the chapter of its number when that notebook exists
     chapters = {p.stem[:2]: p.stem for p in (ROOT / "book").glob("[0-9][0-9]_*.ipynb")}
     numbers = [stem[:2] for stem in NUMBERED]
-    assert numbers[:11] == [f"{i:02d}" for i in range(1, 12)], (
-        "chapters 1-11 each have a master"
+    assert numbers[:12] == [f"{i:02d}" for i in range(1, 13)], (
+        "chapters 1-12 each have a master"
     )
     assert len(set(numbers)) == len(numbers), "one master per chapter"
     assert STEMS[: len(NUMBERED)] == NUMBERED, "numbered masters first, then the others"

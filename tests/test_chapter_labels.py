@@ -219,10 +219,14 @@ def test_the_built_book_names_6b_everywhere():
         assert entries[six + 2].startswith("7. "), other
         ten = next(i for i, e in enumerate(entries) if e.startswith("10. "))
         assert entries[ten + 1].startswith("11. "), other  # the count goes on after 6b
+        assert entries[ten + 2].startswith("12. "), other
     assert headings(built("book/07_reflectivity.html"))[0].startswith("7. ")
     eleven = built("book/11_seismic_images.html")
     assert headings(eleven)[0].startswith("11. ")
     assert all(h.startswith("11.") for h in headings(eleven)[1:])
+    twelve = built("book/12_seismic_dreams.html")
+    assert headings(twelve)[0].startswith("12. Seismic dreams")
+    assert all(h.startswith("12.") for h in headings(twelve)[1:])
     assert captions(built("book/07_reflectivity.html"))[0] == "Figure 7.1"
     links = text(built("book/06_porosity.html"))
     assert "Chapter 6b" in links and "6.14" not in links

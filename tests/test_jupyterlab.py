@@ -96,7 +96,7 @@ def test_no_stderr_is_stored_where_the_tag_removes_it(path):
     )
 
 
-@pytest.mark.parametrize("stem", ["10_gans", "11_seismic_images"])
+@pytest.mark.parametrize("stem", ["10_gans", "11_seismic_images", "12_seismic_dreams"])
 def test_training_chapters_store_no_progress_bar(stem):
     cells = _nb(ROOT / "book" / f"{stem}.ipynb")["cells"]
     assert not [

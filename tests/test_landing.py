@@ -116,6 +116,7 @@ CHAPTERS = [
         "## GANs on seismic data (chapter 10)",
     ),
     (11, "11_seismic_images", "10_gans", "images-ex-params", None),
+    (12, "12_seismic_dreams", "11_seismic_images", "dreams-ex-bottleneck", None),
 ]
 
 
@@ -152,6 +153,28 @@ def test_segmentation_of_seismic_images_points_to_chapter_11():
     finally:
         sys.path.pop(0)
     assert 11 in course_map.CHAPTERS and (8, 11) in course_map.BUILDS_ON
+
+
+def markdown(stem):
+    cells = json.loads((ROOT / "book" / f"{stem}.ipynb").read_text())["cells"]
+    return "\n\n".join(
+        "".join(c["source"]) for c in cells if c["cell_type"] == "markdown"
+    )
+
+
+def test_chapter_11_leads_on_to_chapter_12_which_exists():
+    text = markdown("11_seismic_images")
+    whats_next = text[text.index("## What's next") : text.index("## Exercises")]
+    assert "{doc}`12_seismic_dreams`" in whats_next
+    assert "last chapter" not in whats_next and "planned" not in whats_next
+    assert markdown("12_seismic_dreams").startswith("# Seismic dreams")
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import course_map
+    finally:
+        sys.path.pop(0)
+    assert 12 in course_map.CHAPTERS
+    assert {(9, 12), (10, 12), (11, 12)} <= set(course_map.BUILDS_ON)
 
 
 def test_framework_appendix_is_listed_everywhere_and_never_numbered():

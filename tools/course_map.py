@@ -36,6 +36,7 @@ CHAPTERS = {
     9: ("Autoencoders", (5.05, 0.8), True),
     10: ("GANs", (7.0, 0.8), True),
     11: ("Seismic images:\npicks on gathers,\nfaults in sections", (3.1, -0.3), True),
+    12: ("Seismic dreams:\nautoencoder and\nGAN on patches", (5.05, -0.3), True),
 }
 BUILDS_ON = [
     (1, 2),
@@ -48,6 +49,9 @@ BUILDS_ON = [
     (8, 9),
     (9, 10),
     (8, 11),
+    (9, 12),
+    (10, 12),
+    (11, 12),
 ]
 # the unnumbered appendix, in the free space left of chapters 5 and 8; no arrow (it
 # would cross 7 → 8): its text says what it needs
@@ -121,7 +125,11 @@ def draw():
         if ya == yb:
             start, end = (xa + W / 2 + 0.05, ya), (xb - W / 2 - 0.05, yb)
         else:
-            start, end = (xa, ya - H / 2 - 0.05), (xb, yb + H / 2 + 0.05)
+            # several arrows into one box from above: a slanted one lands off centre,
+            # towards where it comes from, so the arrowheads do not overlap
+            above = [c for c, d in BUILDS_ON if d == b and CHAPTERS[c][1][1] != yb]
+            shift = 0.0 if len(above) == 1 else max(-W / 4, min(W / 4, xa - xb))
+            start, end = (xa, ya - H / 2 - 0.05), (xb + shift, yb + H / 2 + 0.05)
         ax.add_patch(
             FancyArrowPatch(
                 start,
@@ -191,8 +199,9 @@ def narrow_rows(wrap):
 
 def draw_narrow(width=3.5, wrap=32):
     """The map in one column, ``width`` inches wide: chapters top to bottom, an arrow
-    down where a chapter's only successor is the next, and a spine on the left from a
-    chapter with several to each of them; the appendix and the library below."""
+    down where a chapter's only successor is the next, and a spine on the left from any
+    other chapter to its successors (each its own spine where their heights overlap);
+    the appendix and the library below."""
     rows = narrow_rows(wrap)
     line, gap, left, right, spine = 0.18, 0.24, 0.45, width - 0.08, 0.22
     heights = [
@@ -235,18 +244,39 @@ def draw_narrow(width=3.5, wrap=32):
         top += h + gap
     arrow = dict(arrowstyle="-|>", mutation_scale=12, color="0.3", lw=1.1)
     middle = (left + right) / 2
-    for a, b in BUILDS_ON:
-        if [e[0] for e in BUILDS_ON].count(a) == 1 and b == a + 1:
-            ax.add_patch(
-                FancyArrowPatch(
-                    (middle, box[a][1] + 0.03), (middle, box[b][0] - 0.03), **arrow
-                )
+    down = [(a, b) for a, b in BUILDS_ON if successors(a) == [a + 1]]
+    for a, b in down:
+        ax.add_patch(
+            FancyArrowPatch(
+                (middle, box[a][1] + 0.03), (middle, box[b][0] - 0.03), **arrow
             )
-        else:  # along the spine
-            ya, yb = sum(box[a]) / 2, sum(box[b]) / 2
-            ax.plot([left, spine, spine], [ya, ya, yb], color="0.3", lw=1.1)
-            ax.add_patch(FancyArrowPatch((spine, yb), (left - 0.03, yb), **arrow))
+        )
+    columns = spine_columns([a for a, b in BUILDS_ON if (a, b) not in down], box)
+    for a, b in BUILDS_ON:
+        if (a, b) not in down:
+            x = spine - 0.08 * columns[a]
+            # out near the bottom, in at the middle: a chapter's own spine never
+            # runs along the arrow into it
+            ya, yb = box[a][1] - 0.07, sum(box[b]) / 2
+            ax.plot([left, x, x], [ya, ya, yb], color="0.3", lw=1.1)
+            ax.add_patch(FancyArrowPatch((x, yb), (left - 0.03, yb), **arrow))
     return fig
+
+
+def successors(a):
+    return [b for c, b in BUILDS_ON if c == a]
+
+
+def spine_columns(sources, box):
+    """{chapter: column} for the chapters whose arrows run along a spine: the first
+    column (0 nearest the boxes) where no other spine spans the same heights."""
+    columns, spans = {}, []  # spans: (column, top, bottom) taken so far
+    for a in dict.fromkeys(sources):
+        top, bottom = box[a][0], max(box[b][1] for b in successors(a))
+        taken = {c for c, t, b in spans if t < bottom and top < b}
+        columns[a] = next(c for c in range(len(spans) + 1) if c not in taken)
+        spans.append((columns[a], top, bottom))
+    return columns
 
 
 def main(out=OUT):
