@@ -105,9 +105,7 @@ def patches(x, size, n, rng):
     i = rng.integers(0, m, n)
     r = rng.integers(0, H - size + 1, n)[:, None] + np.arange(size)
     c = rng.integers(0, W - size + 1, n)[:, None] + np.arange(size)
-    return x[i[:, None, None], r[:, :, None], c[:, None, :]][:, None].astype(
-        np.float32
-    )
+    return x[i[:, None, None], r[:, :, None], c[:, None, :]][:, None].astype(np.float32)
 
 
 class DreamData(NamedTuple):
@@ -294,8 +292,7 @@ def encoder_weights(encoder):
         encoder = encoder[0]
     if not isinstance(encoder, Sequential):
         raise TypeError(
-            f"encoder_weights needs encoder, a Sequential; got "
-            f"{type(encoder).__name__}"
+            f"encoder_weights needs encoder, a Sequential; got {type(encoder).__name__}"
         )
     convs = [leaf for leaf in encoder.leaves() if isinstance(leaf, Conv2D)]
     want = [(c, a) for a, c in zip((1, *CHANNELS), CHANNELS)]

@@ -215,7 +215,7 @@ class SlowPart(Optimizer):
         super().__init__(eta)
         parts = list(part) if isinstance(part, (list, tuple)) else [part]
         if not parts:
-            raise ValueError("SlowPart part must be a layer or a non-empty list of them")
+            raise ValueError("SlowPart part must be a layer or a non-empty list")
         for layer in parts:
             _layer(layer, "SlowPart", "part")
         ratio = _checks.number(
