@@ -80,19 +80,15 @@ def patches(x, size, n, rng):
     """``n`` square patches (n, 1, size, size), float32, cut at random from sections
     x (m, H, W) or images (m, 1, H, W): for each, a section drawn uniformly and its
     top-left corner uniformly in [0, H − size] × [0, W − size]."""
-    x = _checks.finite("patches: x", _checks.array("patches: x", x))
-    if x.ndim == 4 and x.shape[1] == 1:
-        x = x[:, 0]
-    if x.ndim != 3 or x.shape[0] == 0:
+    x = _checks.array("patches: x", x)
+    if x.ndim == 3:
+        x = x[:, None]
+    if x.ndim != 4 or x.shape[1] != 1:
         raise ValueError(
-            f"patches: x must be sections (m, H, W) or images (m, 1, H, W), m ≥ 1; "
-            f"got shape {x.shape}"
+            f"patches: x must be sections (m, H, W) or images (m, 1, H, W); got "
+            f"shape {x.shape}"
         )
-    if x.size and np.abs(x).max() > np.finfo(np.float32).max:
-        raise ValueError(
-            "patches: x holds values beyond float32's range; scale the sections "
-            "first (section_inputs divides each by its RMS)"
-        )
+    x = _images("patches: x", x)[:, 0]
     size = _checks.integer("size", size)
     n = _checks.integer("n", n)
     _checks.rng(rng, "patches")
@@ -207,8 +203,14 @@ def _autoencoder(who, ae):
 
 
 def _images(name, X):
-    X = _checks.finite(name, _checks.array(name, X, ndim=4))
-    return _checks.rows(name, X)
+    """Images (n ≥ 1, C, H, W), finite and within float32's range (the networks')."""
+    X = _checks.rows(name, _checks.finite(name, _checks.array(name, X, ndim=4)))
+    if np.abs(X).max() > np.finfo(np.float32).max:
+        raise ValueError(
+            f"{name} holds values beyond float32's range; scale the patches first "
+            "(section_inputs divides each section by its RMS)"
+        )
+    return X
 
 
 def pretrain_autoencoder(ae, X, rng, epochs=EPOCHS, batch_size=BATCH, eta=ETA):

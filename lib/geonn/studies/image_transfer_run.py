@@ -39,7 +39,13 @@ from geonn.core.optim import Adam
 from geonn.core.train import fit
 from geonn.domain.faults import fault_scores, tune_threshold
 
-from .image_transfer import CHANNELS, dream_data, encoder_weights, patch_autoencoder
+from .image_transfer import (
+    CHANNELS,
+    _images,
+    dream_data,
+    encoder_weights,
+    patch_autoencoder,
+)
 from .images import fault_probability, fault_unet, section_inputs
 from .transfer import SlowPart
 
@@ -125,11 +131,13 @@ def train_faults(net, X, Y, rng, steps=STEPS, slow=False):
     ⌈n / batch⌉)) epochs of Adam(0.005), or with ``slow`` of ``SlowPart`` (the encoder
     convolutions at 0.1 × 0.005). Returns (History, CPU seconds)."""
     encoder = encoder_convs(net)
-    X = _checks.rows("train_faults: X", _checks.array("train_faults: X", X, ndim=4))
-    if np.shape(Y) != X.shape:
+    X = _images("train_faults: X", X)
+    Y = _checks.array("train_faults: Y", Y)
+    if Y.shape != X.shape or not np.all((Y == 0) | (Y == 1)):
         raise ValueError(
-            f"train_faults: Y must be the fault masks shaped like X, {X.shape}; got "
-            f"{np.shape(Y)}"
+            f"train_faults: Y must be the fault masks (0/1) shaped like X, {X.shape}; "
+            f"got shape {Y.shape}"
+            + ("" if Y.shape != X.shape else " with other values than 0 and 1")
         )
     steps = _checks.integer("steps", steps)
     if not isinstance(slow, bool):
@@ -194,9 +202,21 @@ def run_fault_transfer(
     n_labels = [
         _checks.integer("n_labels", n) for n in np.atleast_1d(n_labels).tolist()
     ]
-    arms = [arms] if isinstance(arms, str) else list(arms)
-    for arm in (a for a in arms if a not in RECIPES):
+    if not n_labels:
+        raise ValueError("n_labels must list at least one number of sections")
+    arms = [arms] if isinstance(arms, str) else arms
+    if not isinstance(arms, (list, tuple)) or not arms:
+        raise TypeError(
+            f"arms must be an arm or a non-empty list of them ({', '.join(ARMS)}); "
+            f"got {arms!r}"
+        )
+    for arm in (a for a in arms if not isinstance(a, str) or a not in RECIPES):
         raise ValueError(f"unknown arm {arm!r} in arms; choose from {', '.join(ARMS)}")
+    if weights is not None and not isinstance(weights, dict):
+        raise TypeError(
+            f"weights must be a dict {{'ae': …, 'gan': …}} of [(W, b)] * 3; got "
+            f"{type(weights).__name__}"
+        )
     weights = dict(weights or {})
     for key in (k for k in weights if k not in ("ae", "gan")):
         raise ValueError(f"weights has an unknown key {key!r}; use 'ae' and 'gan'")
