@@ -8,7 +8,9 @@ Design (fixed before any number was measured):
   corner uniformly) from sections of ``make_sections(·, height=128, width=128)``, each
   divided by its RMS first (``section_inputs``): large enough to hold dips, folds
   and faults. ``unlabelled``: 3,000 patches of 300 sections, to train on; ``held``:
-  1,000 patches of 100 other sections, held out (same source).
+  1,000 patches of 100 other sections, held out (same source), with the same
+  windows of the sections without noise (``held_clean``, divided by the same RMS)
+  and of their fault labels (``held_fault``).
 - The fault task as chapter 11 draws it: a pool of 200 labelled 64 × 64 sections and
   100 test sections (``make_sections`` defaults).
 - Autoencoder (:func:`patch_autoencoder`), 3 × 3 kernels, 'same' padding: encoder
@@ -92,16 +94,23 @@ def patches(x, size, n, rng):
     size = _checks.integer("size", size)
     n = _checks.integer("n", n)
     _checks.rng(rng, "patches")
-    m, H, W = x.shape
+    _, H, W = x.shape
     if size > min(H, W):
         raise ValueError(
             f"size must be at most the sections' height and width ({H} × {W}); "
             f"got {size}"
         )
+    return x[_windows(x.shape, size, n, rng)][:, None].astype(np.float32)
+
+
+def _windows(shape, size, n, rng):
+    """Fancy indices of n random size × size windows of sections ``shape`` (m, H, W):
+    the section, then the rows, then the columns of each (drawn in that order)."""
+    m, H, W = shape
     i = rng.integers(0, m, n)
     r = rng.integers(0, H - size + 1, n)[:, None] + np.arange(size)
     c = rng.integers(0, W - size + 1, n)[:, None] + np.arange(size)
-    return x[i[:, None, None], r[:, :, None], c[:, None, :]][:, None].astype(np.float32)
+    return i[:, None, None], r[:, :, None], c[:, None, :]
 
 
 class DreamData(NamedTuple):
@@ -112,12 +121,20 @@ class DreamData(NamedTuple):
     held: np.ndarray  # held-out patches, same source
     labelled: Sections  # the pool of labelled sections
     test: Sections  # the test sections
+    held_clean: np.ndarray  # the same windows of the sections without noise
+    held_fault: np.ndarray  # (n, 48, 48) bool: the same windows of the fault labels
 
 
 def _patches_of(seed, n_sections, n_patches):
+    """Patches of sections drawn from default_rng(seed), and the same windows of
+    the clean sections (divided by the RMS of the noisy ones) and of the faults."""
     rng = np.random.default_rng(seed)
     s = make_sections(n_sections, rng, height=128, width=128)
-    return patches(section_inputs(s.x), PATCH, n_patches, rng)
+    X = section_inputs(s.x)[:, 0]
+    at = _windows(X.shape, PATCH, n_patches, rng)
+    rms = np.sqrt(np.mean(s.x**2, axis=(1, 2), keepdims=True))
+    clean = (s.clean / rms)[at][:, None].astype(np.float32)
+    return X[at][:, None], clean, s.fault[at]
 
 
 def dream_data(seed, small=False):
@@ -127,13 +144,14 @@ def dream_data(seed, small=False):
     if not isinstance(small, bool):
         raise TypeError(f"small must be True or False; got {small!r}")
     s = SMALL if small else SIZES
-    rng = np.random.default_rng([seed, 2])
-    return DreamData(
-        _patches_of([seed, 0], s["n_sections"], s["n_patches"]),
-        _patches_of([seed, 1], s["n_held_sections"], s["n_held"]),
-        make_sections(s["n_labelled"], rng),
-        make_sections(s["n_test"], rng),
+    unlabelled, _, _ = _patches_of([seed, 0], s["n_sections"], s["n_patches"])
+    held, held_clean, held_fault = _patches_of(
+        [seed, 1], s["n_held_sections"], s["n_held"]
     )
+    rng = np.random.default_rng([seed, 2])
+    labelled = make_sections(s["n_labelled"], rng)
+    test = make_sections(s["n_test"], rng)
+    return DreamData(unlabelled, held, labelled, test, held_clean, held_fault)
 
 
 class _PatchAutoencoder(Sequential):

@@ -252,8 +252,8 @@ def run_fault_transfer(
 
 def fault_ceiling(seed, small=False, data=None):
     """Chapter 11's fully supervised U-Net on all the labelled sections of
-    ``dream_data(seed, small)``: a row as :func:`run_fault_transfer`'s, arm
-    "ceiling", n_labels the pool's size."""
+    ``dream_data(seed, small)``. Returns (row, the trained U-Net): the row as
+    :func:`run_fault_transfer`'s, arm "ceiling", n_labels the pool's size."""
     seed = _checks.integer("seed", seed, low=0)
     data = _data(seed, small, data)  # checks small
     train = data.labelled
@@ -263,4 +263,4 @@ def fault_ceiling(seed, small=False, data=None):
     per_epoch = -(-len(X) // BATCH)
     steps = SMALL_STEPS if small else CEILING_EPOCHS * per_epoch
     history, cpu = train_faults(net, X, Y, rng, steps=steps)
-    return _row(seed, len(X), "ceiling", net, history, cpu, train, data.test)
+    return _row(seed, len(X), "ceiling", net, history, cpu, train, data.test), net
