@@ -36,6 +36,11 @@ from geonn.core.layers import skip as skip_module  # noqa: E402
 from geonn.domain import faults  # noqa: E402
 from geonn.domain.datasets import sections  # noqa: E402
 from geonn.domain.picking import moveout  # noqa: E402
+from geonn.studies import (  # noqa: E402
+    image_transfer,
+    image_transfer_report,
+    image_transfer_run,
+)
 from geonn.studies.plotting import blocks  # noqa: E402
 
 DT = 0.002
@@ -81,6 +86,15 @@ PRED = np.roll(TRUTH, 1, axis=-1)
 SCORE = faults.coherence(SEC.x, window=(5, 3))
 OFFSET = 100.0 + 25.0 * np.arange(8)
 PICKS = 0.02 + OFFSET / 2500.0 + 0.001 * R().normal(size=(3, 8))
+DREAMS = image_transfer.dream_data(0, small=True)
+AE, ENCODER = image_transfer.patch_autoencoder(R())
+ENC_W = image_transfer.encoder_weights(ENCODER)
+PATCHES = DREAMS.held[:4, :, :8, :8].astype(float)
+GRID = [
+    dict(seed=s, n_labels=5, arm=a, f1=0.5 + 0.1 * s + 0.01 * i)
+    for s in (0, 1)
+    for i, a in enumerate(("frozen", "scratch"))
+] + [dict(seed=0, n_labels=200, arm="ceiling", f1=0.8)]
 LAYERS = {
     "Conv2D": _conv,
     "MaxPool2D": lambda: MaxPool2D(2, stride=1),
@@ -210,6 +224,66 @@ CASES = {
         blocks.draw_blocks,
         dict(net=_unet(), input_shape=(1, 8, 8), ax=None, title="U-Net"),
     ),
+    "patches": (
+        image_transfer.patches,
+        dict(x=_image((2, 1, 12, 12)), size=8, n=3, rng=R()),
+    ),
+    "dream_data": (image_transfer.dream_data, dict(seed=0, small=True)),
+    "patch_autoencoder": (
+        image_transfer.patch_autoencoder,
+        dict(rng=R(), code_channels=2, dtype=np.float32),
+    ),
+    "pretrain_autoencoder": (
+        image_transfer.pretrain_autoencoder,
+        dict(ae=AE, X=PATCHES, rng=R(), epochs=1, batch_size=2, eta=0.003),
+    ),
+    "encode": (image_transfer.encode, dict(net=AE, X=PATCHES, batch_size=2)),
+    "pca_fit": (image_transfer.pca_fit, dict(X=PATCHES, k=2)),
+    "pca_reconstruct": (
+        image_transfer.pca_reconstruct,
+        dict(pca=image_transfer.pca_fit(PATCHES, 2), X=PATCHES),
+    ),
+    "encoder_weights": (image_transfer.encoder_weights, dict(encoder=ENCODER)),
+    "encoder_convs": (
+        image_transfer_run.encoder_convs,
+        dict(net=image_transfer_run.transfer_unet(ENC_W, R())),
+    ),
+    "transfer_unet": (
+        image_transfer_run.transfer_unet,
+        dict(weights=ENC_W, rng=R(), frozen=True, dtype=np.float32),
+    ),
+    "train_faults": (
+        image_transfer_run.train_faults,
+        dict(
+            net=image_transfer_run.transfer_unet(ENC_W, R()),
+            X=PATCHES,
+            Y=(PATCHES > 1).astype(float),
+            rng=R(),
+            steps=2,
+            slow=True,
+        ),
+    ),
+    "run_fault_transfer": (
+        image_transfer_run.run_fault_transfer,
+        dict(
+            seed=0,
+            weights={"ae": ENC_W},
+            n_labels=(2,),
+            arms=("frozen",),
+            small=True,
+            data=DREAMS,
+        ),
+    ),
+    "fault_ceiling": (
+        image_transfer_run.fault_ceiling,
+        dict(seed=0, small=True, data=DREAMS),
+    ),
+    "transfer_cells": (image_transfer_report.transfer_cells, dict(rows=GRID, key="f1")),
+    "paired_wins": (image_transfer_report.paired_wins, dict(rows=GRID, key="f1")),
+    "fault_transfer_table": (
+        image_transfer_report.fault_transfer_table,
+        dict(rows=GRID, key="f1"),
+    ),
     "is_dense_network": (
         blocks.is_dense_network,
         dict(net=Sequential([Dense(2, 1, rng=R()), Activation("relu")])),
@@ -225,6 +299,9 @@ MODULES = (
     faults,
     moveout,
     blocks,
+    image_transfer,
+    image_transfer_run,
+    image_transfer_report,
 )
 NOT_FUZZED = {
     "Container": "the base class of Sequential, Concat and Residual (all fuzzed)",
@@ -233,6 +310,7 @@ NOT_FUZZED = {
     "FaultScores": "a NamedTuple that fault_scores fills",
     "Tuned": "a NamedTuple that tune_threshold fills",
     "MoveoutFit": "a NamedTuple that fit_linear_moveout fills",
+    "DreamData": "a NamedTuple that dream_data fills",
 }
 
 CALLS = _fuzz.calls(CASES)

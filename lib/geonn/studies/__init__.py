@@ -11,6 +11,9 @@
   (chapter 10)
 - :mod:`.images`, :mod:`.images_report`: a first-break picker of whole gathers, a
   U-Net for faults, and their comparisons (chapter 11)
+- :mod:`.image_transfer`, :mod:`.image_transfer_run`, :mod:`.image_transfer_report`:
+  section patches, a patch autoencoder and PCA; few-label fault U-Nets from
+  transferred encoders, summarised over seeds (chapter 12)
 - :mod:`.plotting`, :mod:`.widgets`: the book's figures and its dashboards
 
 Each module is imported on first use (``geonn.studies.gan``), so that a chapter
@@ -26,6 +29,9 @@ _LAZY = (
     "gan_metrics",
     "gan_nets",
     "gan_report",
+    "image_transfer",
+    "image_transfer_report",
+    "image_transfer_run",
     "images",
     "images_report",
     "plotting",
