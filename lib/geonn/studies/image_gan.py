@@ -116,10 +116,12 @@ def discriminator_weights(D):
             f"discriminator_weights needs D as a geonn network; got {type(D).__name__}"
         )
     convs = [layer for layer in D.leaves() if isinstance(layer, Conv2D)]
-    if len(convs) != 3:
+    found = [(c.c_in, c.c_out, c.stride) for c in convs]
+    if len(convs) != 3 or convs[0].c_in != 1 or any(c.stride != (2, 2) for c in convs):
         raise ValueError(
-            f"discriminator_weights: D must hold exactly 3 Conv2D layers (a "
-            f"patch_discriminator); found {len(convs)}"
+            "discriminator_weights: D must be a patch_discriminator, with 3 Conv2D "
+            f"layers of stride 2 on a one-channel patch; found (C_in, C_out, stride) "
+            f"{found}"
         )
     return [(_effective(c), c.b.copy()) for c in convs]
 

@@ -50,6 +50,11 @@ def train_patch_gan(X, seed, spectral, *, steps=None, progress=False):
             f"shape {X.shape}"
         )
     seed = _checks.integer("train_patch_gan seed", seed, low=0)
+    for name, flag in (("spectral", spectral), ("progress", progress)):
+        if not isinstance(flag, (bool, np.bool_)):
+            raise TypeError(
+                f"train_patch_gan {name} must be True or False; got {flag!r}"
+            )
     setup = dict(GAN_SETUP)
     if steps is not None:
         setup["steps"] = _checks.integer("train_patch_gan steps", steps)
@@ -114,15 +119,24 @@ def _spectral(D):
 
 def load_gan_runs(path):
     """The runs of :func:`save_gan_runs`: {name: (G, D, history, cpu_seconds)}, the
-    networks rebuilt at :data:`GAN_SETUP` and their weights checked (shapes, finite)
-    before they are copied in."""
+    networks rebuilt and their weights checked (names, shapes, finite) before they
+    are copied in; any problem raises one ValueError naming the file."""
     path = os.fspath(path)
-    if not os.path.exists(path):
-        raise ValueError(f"load_gan_runs: no such file {path!r}")
-    with np.load(path, allow_pickle=False) as f:
-        stored = {k: f[k] for k in f.files}
+
+    def fail(problem):
+        return ValueError(f"load_gan_runs: cannot load {path!r}: {problem}")
+
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            stored = {k: f[k] for k in f.files}
+    except (OSError, ValueError, EOFError) as err:  # missing, pickled, not an .npz
+        raise fail(err) from err
     runs = {}
     for name in sorted({k.split("/")[0] for k in stored}):
+        needed = [f"{name}/{k}" for k in ("shape", "spectral", "cpu_seconds")]
+        needed += [f"{name}/{k}" for k in _SERIES]
+        if any(k not in stored for k in needed):
+            raise fail(f"run {name!r} lacks some of {needed}")
         latent_dim, size = (int(v) for v in stored[f"{name}/shape"])
         G, D = _pair(0, bool(stored[f"{name}/spectral"]), latent_dim, size)
         for net, who in ((G, "G"), (D, "D")):
@@ -130,14 +144,9 @@ def load_gan_runs(path):
             for k, v in mine.items():
                 theirs = stored.get(f"{name}/{who}/{k}")
                 if theirs is None or theirs.shape != v.shape:
-                    raise ValueError(
-                        f"load_gan_runs: {path!r} does not fit a patch GAN: "
-                        f"{name}/{who}/{k} is missing or has another shape"
-                    )
+                    raise fail(f"{name}/{who}/{k} is missing or has another shape")
                 if not np.all(np.isfinite(theirs)):
-                    raise ValueError(
-                        f"load_gan_runs: {path!r} holds NaN or inf in {name}/{who}/{k}"
-                    )
+                    raise fail(f"{name}/{who}/{k} holds NaN or inf")
             for k, v in mine.items():
                 v[...] = stored[f"{name}/{who}/{k}"]
         series = {k: stored[f"{name}/{k}"] for k in _SERIES}

@@ -30,7 +30,7 @@ from geonn.domain.faults import coherence
 
 from .gan_metrics import dominant_frequency
 
-__all__ = ["slerp", "WalkMeasures", "walk_measures", "DIPS"]
+__all__ = ["slerp", "WalkMeasures", "walk_measures", "dominant_dip", "DIPS"]
 
 DIPS = np.linspace(-1.5, 1.5, 31)  # samples per trace, about ±56° on a square grid
 
@@ -72,23 +72,28 @@ class WalkMeasures(NamedTuple):
     fault: np.ndarray  # share of pixels whose fault score exceeds the threshold
 
 
-def _images(images):
-    images = _checks.finite(
-        "walk_measures images", _checks.array("walk_measures images", images)
-    )
+def _images(who, images):
+    """images (n, 1, H, W) or (n, H, W) → (n, H, W), finite, no all-zero trace."""
+    images = _checks.finite(f"{who} images", _checks.array(f"{who} images", images))
     if images.ndim == 4 and images.shape[1] == 1:
         images = images[:, 0]
     if images.ndim != 3 or min(images.shape[1:]) < 5 or len(images) == 0:
         raise ValueError(
-            "walk_measures images must be (n, 1, H, W) or (n, H, W), n ≥ 1, "
-            f"H and W ≥ 5; got shape {images.shape}"
+            f"{who} images must be (n, 1, H, W) or (n, H, W), n ≥ 1, H and W ≥ 5; "
+            f"got shape {images.shape}"
+        )
+    if not np.all(np.any(images, axis=1)):
+        raise ValueError(
+            f"{who} images hold an all-zero trace (column): it has no dip or frequency"
         )
     return images
 
 
 def dominant_dip(images, dips=DIPS, window=(9, 5)):
     """(n,) samples per trace: the dip of largest mean semblance (module docstring)
-    of each image (n, H, W)."""
+    of each image (n, 1, H, W) or (n, H, W); ``window`` (samples, traces) as in
+    :func:`geonn.domain.faults.coherence`."""
+    images = _images("dominant_dip", images)
     dips = _checks.finite("dips", _checks.array("dips", dips, ndim=1))
     if dips.size < 3 or np.any(np.diff(dips) <= 0):
         raise ValueError(
@@ -112,27 +117,26 @@ def walk_measures(images, dt, fault_score=None, threshold=0.5, dips=DIPS):
     """Dip, dominant frequency and fault presence of each image (n, 1, H, W) of a walk
     (time down, sample interval ``dt`` s; traces across): a :class:`WalkMeasures`.
 
-    ``fault_score(images) → (n, H, W)`` scores each pixel, e.g. a trained U-Net's
-    ``lambda x: fault_probability(net, x)`` (threshold 0.5) or coherence with a
-    threshold tuned on labelled sections; without it ``fault`` is NaN.
+    ``fault_score(images (n, 1, H, W)) → (n, H, W)`` scores each pixel, e.g. a
+    trained U-Net's ``lambda x: fault_probability(net, x)`` (threshold 0.5) or
+    coherence with a threshold tuned on labelled sections; without it ``fault`` is
+    NaN.
     """
-    x = _images(images)
+    x = _images("walk_measures", images)
     dt = _checks.positive("walk_measures dt (s)", dt)
     if fault_score is not None and not callable(fault_score):
         raise TypeError(
             "walk_measures fault_score must be a function images → (n, H, W) "
             f"scores; got {type(fault_score).__name__}"
         )
-    threshold = _checks.finite(
-        "walk_measures threshold", _checks.array("walk_measures threshold", threshold)
-    )
+    threshold = _checks.number("walk_measures threshold", threshold)
     n, H, W = x.shape
     traces = x.transpose(0, 2, 1).reshape(n * W, H)
     f = np.median(dominant_frequency(traces, dt).reshape(n, W), axis=1)
     if fault_score is None:
         fault = np.full(n, np.nan)
     else:
-        score = np.asarray(fault_score(images))
+        score = np.asarray(fault_score(x[:, None]))
         if score.shape != (n, H, W):
             raise ValueError(
                 f"walk_measures fault_score must return scores of shape "
