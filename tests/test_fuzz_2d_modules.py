@@ -36,7 +36,13 @@ from geonn.core.layers import skip as skip_module  # noqa: E402
 from geonn.domain import faults  # noqa: E402
 from geonn.domain.datasets import sections  # noqa: E402
 from geonn.domain.picking import moveout  # noqa: E402
-from geonn.studies import image_gan, image_gan_run, image_gan_walk  # noqa: E402
+from geonn.studies import (  # noqa: E402
+    image_gan,
+    image_gan_run,
+    image_gan_walk,
+    image_transfer,
+    image_transfer_run,
+)
 from geonn.studies.plotting import blocks  # noqa: E402
 
 DT = 0.002
@@ -74,7 +80,7 @@ def _unet():
     return Sequential([Concat(down), Conv2D(3, 1, 1, rng=R())])
 
 
-PATCHES = R().normal(size=(8, 1, 16, 16))  # image_gan's, 16 × 16 (float64: ×1e200)
+GAN_PATCHES = R().normal(size=(8, 1, 16, 16))  # image_gan's, 16 × 16 (float64: ×1e200)
 
 
 def _small_d(spectral=False):
@@ -91,6 +97,10 @@ PRED = np.roll(TRUTH, 1, axis=-1)
 SCORE = faults.coherence(SEC.x, window=(5, 3))
 OFFSET = 100.0 + 25.0 * np.arange(8)
 PICKS = 0.02 + OFFSET / 2500.0 + 0.001 * R().normal(size=(3, 8))
+DREAMS = image_transfer.dream_data(0, small=True)
+AE, ENCODER = image_transfer.patch_autoencoder(R())
+ENC_W = image_transfer.encoder_weights(ENCODER)
+PATCHES = DREAMS.held[:4, :, :8, :8].astype(float)
 LAYERS = {
     "Conv2D": _conv,
     "MaxPool2D": lambda: MaxPool2D(2, stride=1),
@@ -234,7 +244,7 @@ CASES = {
     ),
     "train_patch_gan": (
         image_gan_run.train_patch_gan,
-        dict(X=PATCHES, seed=0, spectral=False, steps=2, progress=False),
+        dict(X=GAN_PATCHES, seed=0, spectral=False, steps=2, progress=False),
     ),
     "slerp": (
         image_gan_walk.slerp,
@@ -254,6 +264,60 @@ CASES = {
         image_gan_walk.dominant_dip,
         dict(images=SEC.x[:, :8, :8], dips=np.linspace(-1.0, 1.0, 5), window=(5, 3)),
     ),
+    "patches": (
+        image_transfer.patches,
+        dict(x=_image((2, 1, 12, 12)), size=8, n=3, rng=R()),
+    ),
+    "dream_data": (image_transfer.dream_data, dict(seed=0, small=True)),
+    "patch_autoencoder": (
+        image_transfer.patch_autoencoder,
+        dict(rng=R(), code_channels=2, dtype=np.float32),
+    ),
+    "pretrain_autoencoder": (
+        image_transfer.pretrain_autoencoder,
+        dict(ae=AE, X=PATCHES, rng=R(), epochs=1, batch_size=2, eta=0.003),
+    ),
+    "encode": (image_transfer.encode, dict(net=AE, X=PATCHES, batch_size=2)),
+    "pca_fit": (image_transfer.pca_fit, dict(X=PATCHES, k=2)),
+    "pca_reconstruct": (
+        image_transfer.pca_reconstruct,
+        dict(pca=image_transfer.pca_fit(PATCHES, 2), X=PATCHES),
+    ),
+    "encoder_weights": (image_transfer.encoder_weights, dict(encoder=ENCODER)),
+    "encoder_convs": (
+        image_transfer_run.encoder_convs,
+        dict(net=image_transfer_run.transfer_unet(ENC_W, R())),
+    ),
+    "transfer_unet": (
+        image_transfer_run.transfer_unet,
+        dict(weights=ENC_W, rng=R(), frozen=True, dtype=np.float32),
+    ),
+    "train_faults": (
+        image_transfer_run.train_faults,
+        dict(
+            net=image_transfer_run.transfer_unet(ENC_W, R()),
+            X=PATCHES,
+            Y=(PATCHES > 1).astype(float),
+            rng=R(),
+            steps=2,
+            slow=True,
+        ),
+    ),
+    "run_fault_transfer": (
+        image_transfer_run.run_fault_transfer,
+        dict(
+            seed=0,
+            weights={"ae": ENC_W},
+            n_labels=(2,),
+            arms=("frozen",),
+            small=True,
+            data=DREAMS,
+        ),
+    ),
+    "fault_ceiling": (
+        image_transfer_run.fault_ceiling,
+        dict(seed=0, small=True, data=DREAMS),
+    ),
     "is_dense_network": (
         blocks.is_dense_network,
         dict(net=Sequential([Dense(2, 1, rng=R()), Activation("relu")])),
@@ -272,6 +336,8 @@ MODULES = (
     image_gan,
     image_gan_run,
     image_gan_walk,
+    image_transfer,
+    image_transfer_run,
 )
 NOT_FUZZED = {
     "Container": "the base class of Sequential, Concat and Residual (all fuzzed)",
@@ -286,6 +352,7 @@ NOT_FUZZED = {
     "tests/test_image_gan.py",
     "load_gan_runs": "reads a file written by save_gan_runs: missing, pickled and "
     "misfitting files are tested in tests/test_image_gan.py",
+    "DreamData": "a NamedTuple that dream_data fills",
 }
 
 CALLS = _fuzz.calls(CASES)

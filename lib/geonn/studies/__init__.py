@@ -11,6 +11,11 @@
   (chapter 10)
 - :mod:`.images`, :mod:`.images_report`: a first-break picker of whole gathers, a
   U-Net for faults, and their comparisons (chapter 11)
+- :mod:`.image_transfer`, :mod:`.image_transfer_run`: section patches, a patch
+  autoencoder and PCA; few-label fault U-Nets from transferred encoders (chapter 12)
+- :mod:`.image_gan`, :mod:`.image_gan_run`, :mod:`.image_gan_walk`: a DCGAN on
+  section patches, its training runs, and a walk through its latent space
+  (chapter 12)
 - :mod:`.plotting`, :mod:`.widgets`: the book's figures and its dashboards
 
 Each module is imported on first use (``geonn.studies.gan``), so that a chapter
@@ -26,6 +31,11 @@ _LAZY = (
     "gan_metrics",
     "gan_nets",
     "gan_report",
+    "image_gan",
+    "image_gan_run",
+    "image_gan_walk",
+    "image_transfer",
+    "image_transfer_run",
     "images",
     "images_report",
     "plotting",

@@ -207,16 +207,21 @@ def make_picker(encoder, head, mode, *, rng=None):
 
 class SlowPart(Optimizer):
     """Adam at η for most arrays, at ``ratio`` · η for the arrays of ``part`` (a layer
-    of the network being trained): discriminative fine-tuning (Howard & Ruder 2018).
+    of the network being trained, or a list of them, e.g. three convolutions at
+    different depths of a U-Net): discriminative fine-tuning (Howard & Ruder 2018).
     Each group keeps its own Adam state, keyed by the array as in every optimizer."""
 
     def __init__(self, part, eta=ETA, ratio=SLOW):
         super().__init__(eta)
-        _layer(part, "SlowPart", "part")
+        parts = list(part) if isinstance(part, (list, tuple)) else [part]
+        if not parts:
+            raise ValueError("SlowPart part must be a layer or a non-empty list")
+        for layer in parts:
+            _layer(layer, "SlowPart", "part")
         ratio = _checks.number(
             "SlowPart ratio", ratio, low=0.0, high=1.0, low_open=True
         )
-        self._slow_ids = {id(p) for p in part.params()}
+        self._slow_ids = {id(p) for layer in parts for p in layer.params()}
         self.fast, self.slow = Adam(eta=eta), Adam(eta=ratio * eta)
 
     def set_epoch(self, epoch):
