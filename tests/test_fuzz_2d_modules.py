@@ -38,6 +38,7 @@ from geonn.domain.datasets import sections  # noqa: E402
 from geonn.domain.picking import moveout  # noqa: E402
 from geonn.studies import (  # noqa: E402
     image_gan,
+    image_gan_report,
     image_gan_run,
     image_gan_walk,
     image_transfer,
@@ -260,6 +261,16 @@ CASES = {
             dips=np.linspace(-1.0, 1.0, 5),
         ),
     ),
+    "patch_traces": (image_gan_report.patch_traces, dict(X=GAN_PATCHES)),
+    "patch_report": (
+        image_gan_report.patch_report,
+        dict(
+            X=GAN_PATCHES,
+            Y=GAN_PATCHES[::-1] + 0.1,
+            dt=DT,
+            features=lambda Y: Y.reshape(len(Y), -1)[:, :3],
+        ),
+    ),
     "dominant_dip": (
         image_gan_walk.dominant_dip,
         dict(images=SEC.x[:, :8, :8], dips=np.linspace(-1.0, 1.0, 5), window=(5, 3)),
@@ -334,6 +345,7 @@ MODULES = (
     moveout,
     blocks,
     image_gan,
+    image_gan_report,
     image_gan_run,
     image_gan_walk,
     image_transfer,

@@ -3,14 +3,15 @@ runs (image_gan_run) and the latent walk (image_gan_walk): shapes, the
 discriminator's convolutions against the fault U-Net's encoder, its effective weights
 under spectral normalisation, spectral normalisation on Conv2D through
 add_spectral_norm (gradients against central differences), a short training run and
-its save/load round trip, slerp, and the walk's measures on images of known dip and
-frequency."""
+its save/load round trip, slerp, the walk's measures on images of known dip and
+frequency, and chapter 10's measures on patches (image_gan_report)."""
 
 import numpy as np
 import pytest
 
 from geonn.core.layers import Conv2D, check_layer
 from geonn.domain.faults import coherence
+from geonn.studies.gan_metrics import METRICS
 from geonn.studies.gan_nets import add_spectral_norm, operator_norm
 from geonn.studies.image_gan import (
     PATCH,
@@ -18,6 +19,7 @@ from geonn.studies.image_gan import (
     patch_discriminator,
     patch_generator,
 )
+from geonn.studies.image_gan_report import patch_report, patch_traces
 from geonn.studies.image_gan_run import (
     GAN_SETUP,
     load_gan_runs,
@@ -243,3 +245,26 @@ def test_load_gan_runs_refuses_what_is_not_a_saved_run(tmp_path):
         save_gan_runs(path, {})
     with pytest.raises(TypeError, match="runs"):
         save_gan_runs(path, {"plain": (1, 2)})
+
+
+def test_patch_traces_are_the_columns_and_patch_report_has_chapter_10s_keys():
+    X = _patches(3, 8)
+    traces = patch_traces(X)
+    assert traces.shape == (24, 8)
+    np.testing.assert_array_equal(traces[9], X[1, 0, :, 1])
+    real, other = _patches(60, 16, seed=1), _patches(60, 16, seed=2)
+    flat = R().normal(size=(60, 1, 16, 16)).astype(np.float32)
+
+    def features(Y):
+        return Y.reshape(len(Y), -1)[:, ::16]
+
+    same = patch_report(real, other, DT, features)
+    noise = patch_report(real, flat, DT, features)
+    assert tuple(same) == METRICS
+    # two draws of one source are closer than the source and white noise
+    for key in ("W1", "spectrum", "1-NN", "FD"):
+        assert same[key] < noise[key], key
+    with pytest.raises(ValueError, match="one size"):
+        patch_report(real, _patches(60, 8), DT, features)
+    with pytest.raises(TypeError, match="features"):
+        patch_report(real, other, DT, None)

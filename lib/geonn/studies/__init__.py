@@ -13,9 +13,9 @@
   U-Net for faults, and their comparisons (chapter 11)
 - :mod:`.image_transfer`, :mod:`.image_transfer_run`: section patches, a patch
   autoencoder and PCA; few-label fault U-Nets from transferred encoders (chapter 12)
-- :mod:`.image_gan`, :mod:`.image_gan_run`, :mod:`.image_gan_walk`: a DCGAN on
-  section patches, its training runs, and a walk through its latent space
-  (chapter 12)
+- :mod:`.image_gan`, :mod:`.image_gan_run`, :mod:`.image_gan_report`,
+  :mod:`.image_gan_walk`: a DCGAN on section patches, its training runs, chapter
+  10's measures on patches, and a walk through its latent space (chapter 12)
 - :mod:`.plotting`, :mod:`.widgets`: the book's figures and its dashboards
 
 Each module is imported on first use (``geonn.studies.gan``), so that a chapter
@@ -32,6 +32,7 @@ _LAZY = (
     "gan_nets",
     "gan_report",
     "image_gan",
+    "image_gan_report",
     "image_gan_run",
     "image_gan_walk",
     "image_transfer",
