@@ -1,9 +1,10 @@
 """A small DCGAN on square seismic patches (chapter 12), after Radford et al. (2016).
 
-Generator G: z (n, latent_dim) → Dense → (n, C₀, s/8, s/8) → [Upsample2D(2),
-Conv2D 3×3, leaky ReLU] × 3 → Conv2D 3×3 (linear) → patch (n, 1, s, s), s = 48 by
-default. Nearest-neighbour upsampling followed by a convolution, rather than a
-transposed convolution, avoids its checkerboard (Odena et al. 2016).
+Generator G: z (n, latent_dim) → Dense, leaky ReLU → (n, C₀, s/8, s/8) →
+[Upsample2D(2), Conv2D 3×3, leaky ReLU] × 2 → Upsample2D(2), Conv2D 3×3 (linear:
+amplitudes of either sign) → patch (n, 1, s, s), s = 48 by default.
+Nearest-neighbour upsampling followed by a convolution, rather than a transposed
+convolution, avoids its checkerboard (Odena et al. 2016).
 
 Discriminator D: patch (n, 1, s, s) → [Conv2D 3×3 stride 2, leaky ReLU] × 3 →
 Flatten → Dense → one logit (n, 1). Its three convolutions have the shapes of the
@@ -11,8 +12,8 @@ encoder convolutions of chapter 11's ``fault_unet(channels=(8, 16, 32))``, (8, 1
 3, 3), (16, 8, 3, 3), (32, 16, 3, 3), so that :func:`discriminator_weights` can
 be transplanted into it. Leaky ReLU slope 0.2, He initial weights, as in chapter 10.
 
-Training, saving and loading: :mod:`.image_gan_run`; the latent walk:
-:mod:`.image_gan_walk`.
+Training, saving and loading: :mod:`.image_gan_run`; chapter 10's measures on
+patches: :mod:`.image_gan_report`; the latent walk: :mod:`.image_gan_walk`.
 """
 
 import numpy as np
