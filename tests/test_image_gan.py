@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from geonn.core.layers import Conv2D, check_layer
+from geonn.core.network import Sequential
 from geonn.domain.faults import coherence
 from geonn.studies.gan_metrics import METRICS
 from geonn.studies.gan_nets import add_spectral_norm, operator_norm
@@ -101,11 +102,12 @@ def test_add_spectral_norm_reaches_conv2d_and_its_gradient_is_exact():
     assert all(
         layer.reparam is not None for layer in net.leaves() if hasattr(layer, "W")
     )
+    # the whole discriminator, every weight normalised, against central differences
+    check_layer(net, R(4).normal(size=(2, 1, 8, 8)), tol=1e-6)
     conv = add_spectral_norm(
-        type(net)([Conv2D(2, 3, 3, stride=2, rng=R(), dtype=float)]), R(2)
+        Sequential([Conv2D(2, 3, 3, stride=2, rng=R(), dtype=float)]), R(2)
     ).layers[0]
     check_layer(conv, R(3).normal(size=(2, 2, 5, 6)), tol=1e-6)
-    M = conv.weight(train=False).reshape(3, -1)
     for _ in range(50):
         conv.forward(R().normal(size=(1, 2, 5, 6)), train=True)
     M = conv.weight(train=False).reshape(3, -1)
