@@ -259,6 +259,7 @@ CASES = {
             fault_score=lambda x: faults.coherence(x[:, 0], window=(5, 3)),
             threshold=0.3,
             dips=np.linspace(-1.0, 1.0, 5),
+            window=(5, 3),
         ),
     ),
     "patch_traces": (image_gan_report.patch_traces, dict(X=GAN_PATCHES)),
