@@ -66,6 +66,12 @@ def patch_report(X, Y, dt, features):
             f"an encoder's codes; got {type(features).__name__}"
         )
     tx, ty = patch_traces(X), patch_traces(Y)
+    for name, t in (("X", tx), ("Y", ty)):
+        if not np.all(np.any(t, axis=1)):
+            raise ValueError(
+                f"patch_report {name} holds all-zero traces (columns of a patch): "
+                "a zero trace has no dominant frequency"
+            )
     fx, fy = X.reshape(len(X), -1), Y.reshape(len(Y), -1)
     return {
         "W1": wasserstein1(fx, fy),
