@@ -137,7 +137,7 @@ def operator_norm(layer, in_shape):
         raise ValueError("operator_norm in_shape must name at least one dimension")
     if not hasattr(layer, "forward") or not hasattr(layer, "W"):
         raise TypeError(
-            f"operator_norm needs a Dense, Conv1D or Conv2D layer; got "
+            f"operator_norm needs a Dense or Conv1D layer, or a Conv2D; got "
             f"{type(layer).__name__}"
         )
     layer = copy.deepcopy(layer)
