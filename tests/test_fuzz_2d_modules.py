@@ -42,6 +42,7 @@ from geonn.studies import (  # noqa: E402
     image_gan_run,
     image_gan_walk,
     image_transfer,
+    image_transfer_report,
     image_transfer_run,
 )
 from geonn.studies.plotting import blocks  # noqa: E402
@@ -102,6 +103,11 @@ DREAMS = image_transfer.dream_data(0, small=True)
 AE, ENCODER = image_transfer.patch_autoencoder(R())
 ENC_W = image_transfer.encoder_weights(ENCODER)
 PATCHES = DREAMS.held[:4, :, :8, :8].astype(float)
+GRID = [
+    dict(seed=s, n_labels=5, arm=a, f1=0.5 + 0.1 * s + 0.01 * i)
+    for s in (0, 1)
+    for i, a in enumerate(("frozen", "scratch"))
+] + [dict(seed=0, n_labels=200, arm="ceiling", f1=0.8)]
 LAYERS = {
     "Conv2D": _conv,
     "MaxPool2D": lambda: MaxPool2D(2, stride=1),
@@ -330,6 +336,12 @@ CASES = {
         image_transfer_run.fault_ceiling,
         dict(seed=0, small=True, data=DREAMS),
     ),
+    "transfer_cells": (image_transfer_report.transfer_cells, dict(rows=GRID, key="f1")),
+    "paired_wins": (image_transfer_report.paired_wins, dict(rows=GRID, key="f1")),
+    "fault_transfer_table": (
+        image_transfer_report.fault_transfer_table,
+        dict(rows=GRID, key="f1"),
+    ),
     "is_dense_network": (
         blocks.is_dense_network,
         dict(net=Sequential([Dense(2, 1, rng=R()), Activation("relu")])),
@@ -351,6 +363,7 @@ MODULES = (
     image_gan_walk,
     image_transfer,
     image_transfer_run,
+    image_transfer_report,
 )
 NOT_FUZZED = {
     "Container": "the base class of Sequential, Concat and Residual (all fuzzed)",

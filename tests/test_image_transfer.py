@@ -23,6 +23,11 @@ from geonn.studies.image_transfer import (
     pca_reconstruct,
     pretrain_autoencoder,
 )
+from geonn.studies.image_transfer_report import (
+    fault_transfer_table,
+    paired_wins,
+    transfer_cells,
+)
 from geonn.studies.image_transfer_run import (
     ARMS,
     ETA,
@@ -86,6 +91,12 @@ def test_dream_data_shapes_and_determinism(data):
     np.testing.assert_array_equal(again.unlabelled, data.unlabelled)
     np.testing.assert_array_equal(again.test.fault, data.test.fault)
     assert not np.array_equal(dream_data(SEED + 1, small=True).held, data.held)
+    # the held-out patches come with the same windows without noise and of the faults
+    assert data.held_clean.shape == data.held.shape
+    assert data.held_fault.shape == (len(data.held), PATCH, PATCH)
+    assert data.held_fault.dtype == bool and data.held_fault.any()
+    noise = data.held - data.held_clean
+    assert 0.05 < np.mean(noise**2) / np.mean(data.held**2) < 0.2  # 10 dB: 1/11
 
 
 def test_the_autoencoder_shares_the_encoder_and_has_a_real_bottleneck(data):
@@ -270,9 +281,37 @@ def test_the_small_grid_runs_end_to_end_and_is_deterministic(data, weights):
         assert {k: v for k, v in r.items() if k != "cpu_s"} == {
             k: v for k, v in r2.items() if k != "cpu_s"
         }
-    ceiling = fault_ceiling(SEED, small=True, data=data)
+    ceiling, net = fault_ceiling(SEED, small=True, data=data)
     assert ceiling["arm"] == "ceiling" and ceiling["n_labels"] == len(data.labelled.x)
-    assert fault_ceiling(SEED, small=True)["f1"] == ceiling["f1"]
+    assert fault_ceiling(SEED, small=True)[0]["f1"] == ceiling["f1"]
+    assert net.n_params == fault_unet(np.random.default_rng(0)).n_params
+
+
+def test_the_table_pairs_each_arm_with_scratch_on_the_same_seed():
+    f1 = {
+        ("frozen", 0): 0.6,
+        ("scratch", 0): 0.5,
+        ("frozen", 1): 0.4,
+        ("scratch", 1): 0.7,
+        ("frozen", 2): 0.9,
+        ("scratch", 2): 0.8,
+    }
+    rows = [
+        dict(seed=s, n_labels=10, arm=a, f1=v, iou=v / 2) for (a, s), v in f1.items()
+    ]
+    rows.append(dict(seed=0, n_labels=200, arm="ceiling", f1=0.85, iou=0.7))
+    assert transfer_cells(rows)[10, "frozen"] == {0: 0.6, 1: 0.4, 2: 0.9}
+    wins, seeds, d = paired_wins(rows)[10, "frozen"]
+    assert (wins, seeds) == (2, 3)
+    np.testing.assert_allclose(d, [0.1, -0.3, 0.1])
+    table = fault_transfer_table(rows)
+    assert "0.60 [0.40, 0.90]" in table and "2/3 +0.10" in table
+    assert "ceiling (chapter 11's recipe, 200 sections): 0.85" in table
+    assert "IoU on the test sections" in fault_transfer_table(rows, "iou")
+    with pytest.raises(ValueError, match="key must be one of"):
+        fault_transfer_table(rows, "auc")
+    with pytest.raises(ValueError, match="each of rows must be a dict"):
+        transfer_cells([dict(seed=0, arm="frozen", f1=0.5)])
 
 
 def test_gradients_match_central_differences():

@@ -11,8 +11,9 @@
   (chapter 10)
 - :mod:`.images`, :mod:`.images_report`: a first-break picker of whole gathers, a
   U-Net for faults, and their comparisons (chapter 11)
-- :mod:`.image_transfer`, :mod:`.image_transfer_run`: section patches, a patch
-  autoencoder and PCA; few-label fault U-Nets from transferred encoders (chapter 12)
+- :mod:`.image_transfer`, :mod:`.image_transfer_run`, :mod:`.image_transfer_report`:
+  section patches, a patch autoencoder and PCA; few-label fault U-Nets from
+  transferred encoders, summarised over seeds (chapter 12)
 - :mod:`.image_gan`, :mod:`.image_gan_run`, :mod:`.image_gan_report`,
   :mod:`.image_gan_walk`: a DCGAN on section patches, its training runs, chapter
   10's measures on patches, and a walk through its latent space (chapter 12)
@@ -36,6 +37,7 @@ _LAZY = (
     "image_gan_run",
     "image_gan_walk",
     "image_transfer",
+    "image_transfer_report",
     "image_transfer_run",
     "images",
     "images_report",

@@ -20,7 +20,8 @@ Design (fixed before any number was measured):
   BCEWithLogits(pos_weight=5), Adam(0.005), batch min(N, 16), about STEPS = 104
   steps whatever N (epochs = round(STEPS / steps per epoch)): the ceiling's 8
   epochs of 200 sections, so that every arm trains as long as the ceiling and
-  only the labels differ (about 9 s of CPU at batch 16).
+  only the labels differ (about 9 s of CPU at batch 16; chosen for the budget
+  before any two arms were compared).
 - Scores: θ tuned on the run's N training sections (``tune_threshold``, a
   tolerance of 1 pixel as in chapter 11), then precision, recall, F1 and IoU of
   σ(logit) > θ on the 100 test sections.
@@ -39,7 +40,13 @@ from geonn.core.optim import Adam
 from geonn.core.train import fit
 from geonn.domain.faults import fault_scores, tune_threshold
 
-from .image_transfer import CHANNELS, dream_data, encoder_weights, patch_autoencoder
+from .image_transfer import (
+    CHANNELS,
+    _images,
+    dream_data,
+    encoder_weights,
+    patch_autoencoder,
+)
 from .images import fault_probability, fault_unet, section_inputs
 from .transfer import SlowPart
 
@@ -125,12 +132,15 @@ def train_faults(net, X, Y, rng, steps=STEPS, slow=False):
     ⌈n / batch⌉)) epochs of Adam(0.005), or with ``slow`` of ``SlowPart`` (the encoder
     convolutions at 0.1 × 0.005). Returns (History, CPU seconds)."""
     encoder = encoder_convs(net)
-    X = _checks.rows("train_faults: X", _checks.array("train_faults: X", X, ndim=4))
-    if np.shape(Y) != X.shape:
+    X = _images("train_faults: X", X)
+    Y = _checks.array("train_faults: Y", Y)
+    if Y.shape != X.shape:
         raise ValueError(
             f"train_faults: Y must be the fault masks shaped like X, {X.shape}; got "
-            f"{np.shape(Y)}"
+            f"shape {Y.shape}"
         )
+    if not np.all((Y == 0) | (Y == 1)):
+        raise ValueError("train_faults: Y must be fault masks of 0/1 values")
     steps = _checks.integer("steps", steps)
     if not isinstance(slow, bool):
         raise TypeError(f"slow must be True or False; got {slow!r}")
@@ -194,9 +204,21 @@ def run_fault_transfer(
     n_labels = [
         _checks.integer("n_labels", n) for n in np.atleast_1d(n_labels).tolist()
     ]
-    arms = [arms] if isinstance(arms, str) else list(arms)
-    for arm in (a for a in arms if a not in RECIPES):
+    if not n_labels:
+        raise ValueError("n_labels must list at least one number of sections")
+    arms = [arms] if isinstance(arms, str) else arms
+    if not isinstance(arms, (list, tuple)) or not arms:
+        raise TypeError(
+            f"arms must be an arm or a non-empty list of them ({', '.join(ARMS)}); "
+            f"got {arms!r}"
+        )
+    for arm in (a for a in arms if not isinstance(a, str) or a not in RECIPES):
         raise ValueError(f"unknown arm {arm!r} in arms; choose from {', '.join(ARMS)}")
+    if weights is not None and not isinstance(weights, dict):
+        raise TypeError(
+            f"weights must be a dict {{'ae': …, 'gan': …}} of [(W, b)] * 3; got "
+            f"{type(weights).__name__}"
+        )
     weights = dict(weights or {})
     for key in (k for k in weights if k not in ("ae", "gan")):
         raise ValueError(f"weights has an unknown key {key!r}; use 'ae' and 'gan'")
@@ -232,8 +254,8 @@ def run_fault_transfer(
 
 def fault_ceiling(seed, small=False, data=None):
     """Chapter 11's fully supervised U-Net on all the labelled sections of
-    ``dream_data(seed, small)``: a row as :func:`run_fault_transfer`'s, arm
-    "ceiling", n_labels the pool's size."""
+    ``dream_data(seed, small)``. Returns (row, the trained U-Net): the row as
+    :func:`run_fault_transfer`'s, arm "ceiling", n_labels the pool's size."""
     seed = _checks.integer("seed", seed, low=0)
     data = _data(seed, small, data)  # checks small
     train = data.labelled
@@ -243,4 +265,4 @@ def fault_ceiling(seed, small=False, data=None):
     per_epoch = -(-len(X) // BATCH)
     steps = SMALL_STEPS if small else CEILING_EPOCHS * per_epoch
     history, cpu = train_faults(net, X, Y, rng, steps=steps)
-    return _row(seed, len(X), "ceiling", net, history, cpu, train, data.test)
+    return _row(seed, len(X), "ceiling", net, history, cpu, train, data.test), net
