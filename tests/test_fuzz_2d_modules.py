@@ -37,6 +37,10 @@ from geonn.domain import faults  # noqa: E402
 from geonn.domain.datasets import sections  # noqa: E402
 from geonn.domain.picking import moveout  # noqa: E402
 from geonn.studies import (  # noqa: E402
+    image_gan,
+    image_gan_report,
+    image_gan_run,
+    image_gan_walk,
     image_transfer,
     image_transfer_report,
     image_transfer_run,
@@ -76,6 +80,15 @@ def _conv():
 def _unet():
     down = Sequential([MaxPool2D(2), Conv2D(1, 2, 3, rng=R()), Upsample2D(2)])
     return Sequential([Concat(down), Conv2D(3, 1, 1, rng=R())])
+
+
+GAN_PATCHES = R().normal(size=(8, 1, 16, 16))  # image_gan's, 16 × 16 (float64: ×1e200)
+
+
+def _small_d(spectral=False):
+    return image_gan.patch_discriminator(
+        R(), spectral=spectral, size=16, channels=(2, 2, 2)
+    )
 
 
 SEC = sections.make_sections(
@@ -224,6 +237,51 @@ CASES = {
         blocks.draw_blocks,
         dict(net=_unet(), input_shape=(1, 8, 8), ax=None, title="U-Net"),
     ),
+    "patch_generator": (
+        image_gan.patch_generator,
+        dict(latent_dim=4, rng=R(), size=16, channels=(4, 4, 2), dtype=np.float32),
+    ),
+    "patch_discriminator": (
+        image_gan.patch_discriminator,
+        dict(rng=R(), spectral=True, size=16, channels=(2, 2, 2), dtype=np.float32),
+    ),
+    "discriminator_weights": (
+        image_gan.discriminator_weights,
+        dict(D=_small_d(spectral=True)),
+    ),
+    "train_patch_gan": (
+        image_gan_run.train_patch_gan,
+        dict(X=GAN_PATCHES, seed=0, spectral=False, steps=2, progress=False),
+    ),
+    "slerp": (
+        image_gan_walk.slerp,
+        dict(z0=R().normal(size=4), z1=np.random.default_rng(1).normal(size=4), n=5),
+    ),
+    "walk_measures": (
+        image_gan_walk.walk_measures,
+        dict(
+            images=SEC.x[:, None, :8, :8],
+            dt=DT,
+            fault_score=lambda x: faults.coherence(x[:, 0], window=(5, 3)),
+            threshold=0.3,
+            dips=np.linspace(-1.0, 1.0, 5),
+            window=(5, 3),
+        ),
+    ),
+    "patch_traces": (image_gan_report.patch_traces, dict(X=GAN_PATCHES)),
+    "patch_report": (
+        image_gan_report.patch_report,
+        dict(
+            X=GAN_PATCHES,
+            Y=GAN_PATCHES[::-1] + 0.1,
+            dt=DT,
+            features=lambda Y: Y.reshape(len(Y), -1)[:, :3],
+        ),
+    ),
+    "dominant_dip": (
+        image_gan_walk.dominant_dip,
+        dict(images=SEC.x[:, :8, :8], dips=np.linspace(-1.0, 1.0, 5), window=(5, 3)),
+    ),
     "patches": (
         image_transfer.patches,
         dict(x=_image((2, 1, 12, 12)), size=8, n=3, rng=R()),
@@ -299,6 +357,10 @@ MODULES = (
     faults,
     moveout,
     blocks,
+    image_gan,
+    image_gan_report,
+    image_gan_run,
+    image_gan_walk,
     image_transfer,
     image_transfer_run,
     image_transfer_report,
@@ -310,6 +372,12 @@ NOT_FUZZED = {
     "FaultScores": "a NamedTuple that fault_scores fills",
     "Tuned": "a NamedTuple that tune_threshold fills",
     "MoveoutFit": "a NamedTuple that fit_linear_moveout fills",
+    "WalkMeasures": "a NamedTuple that walk_measures fills",
+    "save_gan_runs": "writes a file: the battery's paths would litter the working "
+    "directory; its bad runs and load_gan_runs' bad files are tested in "
+    "tests/test_image_gan.py",
+    "load_gan_runs": "reads a file written by save_gan_runs: missing, pickled and "
+    "misfitting files are tested in tests/test_image_gan.py",
     "DreamData": "a NamedTuple that dream_data fills",
 }
 
@@ -335,6 +403,7 @@ PROPAGATES = (
         ("MSE.grad", "target", "nan_in"),
         ("MSE.grad", "target", "inf_in"),
         ("fit_linear_moveout", "picks", "zeros"),  # flat picks: v = 1/0 = inf
+        ("walk_measures", "fault_score", "None"),  # no score: fault presence NaN
     }
 )
 # NumPy's own warnings where a layer or a loss propagates (inf · 0, inf − inf, x²)
@@ -353,6 +422,9 @@ NAMED_OTHERWISE = {
     **{("get", "name", bad): "unknown loss" for bad in _fuzz.BAD},
     **{("Conv2D", "init", bad): "unknown initialisation" for bad in _fuzz.BAD},
     ("bandpass_sections", "dt", "huge"): "Nyquist",  # the corners lie above it
+    # 1e200 patches give 1e200 features: their Fréchet distance overflows
+    ("patch_report", "X", "scaled"): "standardise the features",
+    ("patch_report", "Y", "scaled"): "standardise the features",
 }
 
 

@@ -14,6 +14,9 @@
 - :mod:`.image_transfer`, :mod:`.image_transfer_run`, :mod:`.image_transfer_report`:
   section patches, a patch autoencoder and PCA; few-label fault U-Nets from
   transferred encoders, summarised over seeds (chapter 12)
+- :mod:`.image_gan`, :mod:`.image_gan_run`, :mod:`.image_gan_report`,
+  :mod:`.image_gan_walk`: a DCGAN on section patches, its training runs, chapter
+  10's measures on patches, and a walk through its latent space (chapter 12)
 - :mod:`.plotting`, :mod:`.widgets`: the book's figures and its dashboards
 
 Each module is imported on first use (``geonn.studies.gan``), so that a chapter
@@ -29,6 +32,10 @@ _LAZY = (
     "gan_metrics",
     "gan_nets",
     "gan_report",
+    "image_gan",
+    "image_gan_report",
+    "image_gan_run",
+    "image_gan_walk",
     "image_transfer",
     "image_transfer_report",
     "image_transfer_run",

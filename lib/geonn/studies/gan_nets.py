@@ -19,6 +19,7 @@ from geonn.core import _checks
 from geonn.core.layers import (
     Activation,
     Conv1D,
+    Conv2D,
     Dense,
     Flatten,
     Reshape,
@@ -97,13 +98,14 @@ def trace_discriminator(nt, rng, *, channels=(8, 16), kernel_size=9):
 
 def add_spectral_norm(net, rng, bound=1.0):
     """Attach spectral normalisation with largest singular value ``bound`` to every
-    Dense and Conv1D layer of ``net`` (in place; the raw weights are kept); return
-    ``net``.
+    Dense, Conv1D and Conv2D layer of ``net`` (in place; the raw weights are kept);
+    return ``net``.
 
     For Dense layers the bound is the layer's operator norm. For Conv1D it is only the
     norm of the kernel reshaped to (C_out, C_in·k): the layer applies that matrix to
     overlapping windows, and its operator norm can reach bound·√⌈k/stride⌉
-    (see :func:`operator_norm`). So |s(x) − s(y)| ≤ bound^L ‖x − y‖ (L weighted layers,
+    (see :func:`operator_norm`); likewise Conv2D, (C_out, C_in·kh·kw), up to
+    bound·√(⌈kh/s_h⌉⌈kw/s_w⌉). So |s(x) − s(y)| ≤ bound^L ‖x − y‖ (L weighted layers,
     leaky ReLU 1-Lipschitz) holds for Dense networks only; for convolutional ones it is
     a heuristic.
     """
@@ -112,16 +114,16 @@ def add_spectral_norm(net, rng, bound=1.0):
             f"add_spectral_norm needs net as a geonn network; got {type(net).__name__}"
         )
     for layer in net.leaves():
-        if isinstance(layer, (Dense, Conv1D)):
+        if isinstance(layer, (Dense, Conv1D, Conv2D)):
             spectral_norm(layer, bound, rng=rng)
     return net
 
 
 def operator_norm(layer, in_shape):
     """‖J‖₂ = max ‖layer(x) − layer(0)‖ / ‖x‖: the largest singular value of an affine
-    layer (Dense, Conv1D; with spectral normalisation, its current normalised weight)
-    acting on one input of shape ``in_shape`` (e.g. (C_in, L) for Conv1D, (features,)
-    for Dense).
+    layer (Dense, Conv1D, Conv2D; with spectral normalisation, its current normalised
+    weight) acting on one input of shape ``in_shape`` (e.g. (C_in, L) for Conv1D,
+    (C_in, H, W) for Conv2D, (features,) for Dense).
 
     J is assembled column by column, by one forward pass of the p = prod(in_shape) unit
     inputs, and its norm taken by SVD: exact, and cheap for the layers of this chapter
@@ -135,7 +137,8 @@ def operator_norm(layer, in_shape):
         raise ValueError("operator_norm in_shape must name at least one dimension")
     if not hasattr(layer, "forward") or not hasattr(layer, "W"):
         raise TypeError(
-            f"operator_norm needs a Dense or Conv1D layer; got {type(layer).__name__}"
+            f"operator_norm needs a Dense or Conv1D layer, or a Conv2D; got "
+            f"{type(layer).__name__}"
         )
     layer = copy.deepcopy(layer)
     p = int(np.prod(shape))
