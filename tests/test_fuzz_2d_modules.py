@@ -249,13 +249,13 @@ CASES = {
         image_gan.discriminator_weights,
         dict(D=_small_d(spectral=True)),
     ),
+    "patch_gan": (
+        image_gan_run.patch_gan,
+        dict(seed=0, spectral=True, latent_dim=4, size=16),
+    ),
     "train_patch_gan": (
         image_gan_run.train_patch_gan,
         dict(X=GAN_PATCHES, seed=0, spectral=False, steps=2, progress=False),
-    ),
-    "slerp": (
-        image_gan_walk.slerp,
-        dict(z0=R().normal(size=4), z1=np.random.default_rng(1).normal(size=4), n=5),
     ),
     "walk_measures": (
         image_gan_walk.walk_measures,
@@ -373,11 +373,6 @@ NOT_FUZZED = {
     "Tuned": "a NamedTuple that tune_threshold fills",
     "MoveoutFit": "a NamedTuple that fit_linear_moveout fills",
     "WalkMeasures": "a NamedTuple that walk_measures fills",
-    "save_gan_runs": "writes a file: the battery's paths would litter the working "
-    "directory; its bad runs and load_gan_runs' bad files are tested in "
-    "tests/test_image_gan.py",
-    "load_gan_runs": "reads a file written by save_gan_runs: missing, pickled and "
-    "misfitting files are tested in tests/test_image_gan.py",
     "DreamData": "a NamedTuple that dream_data fills",
 }
 

@@ -228,6 +228,14 @@ CASES = {
     "GeneratorLoss": (gan.GeneratorLoss, dict(kind="saturating")),
     "GeneratorLoss.value": (gan.GeneratorLoss().value, dict(s=np.zeros((3, 1)))),
     "GeneratorLoss.grad": (gan.GeneratorLoss().grad, dict(s=np.zeros((3, 1)))),
+    "slerp": (
+        gan.slerp,
+        dict(
+            z0=R().normal(size=4),
+            z1=np.random.default_rng(1).normal(size=4),
+            t=np.linspace(0, 1, 5),
+        ),
+    ),
     "sample": (
         gan.sample,
         dict(

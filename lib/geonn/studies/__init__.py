@@ -2,7 +2,8 @@
 
 - :mod:`.surfaces`: 2-D loss surfaces and descent on them (chapter 4)
 - :mod:`.uncertainty`: ensembles, MC dropout, coverage, sensitivity (section 6b)
-- :mod:`.seed_study`: stored seed studies, one CSV row per seed (chapters 6b-8)
+- :mod:`.seed_study`: stored seed studies, one CSV row per seed (chapters 6b-12);
+  :mod:`.stored`: networks trained ahead of time, stored and loaded (chapter 12)
 - :mod:`.autoencoders`: the Dense and convolutional autoencoders (chapter 9)
 - :mod:`.transfer`, :mod:`.transfer_run`, :mod:`.transfer_report`: transfer learning
   for first breaks (chapter 9)
@@ -43,6 +44,7 @@ _LAZY = (
     "images_report",
     "plotting",
     "seed_study",
+    "stored",
     "surfaces",
     "transfer",
     "transfer_report",

@@ -36,7 +36,7 @@ from geonn.core.losses import BCEWithLogits
 from geonn.core.optim import Adam
 from geonn.core.train import History, TrainingDiverged
 
-__all__ = ["GeneratorLoss", "GANHistory", "train_gan", "sample"]
+__all__ = ["GeneratorLoss", "GANHistory", "train_gan", "sample", "slerp"]
 
 
 class GeneratorLoss:
@@ -100,6 +100,41 @@ def sample(G, n, latent_dim, rng):
     latent_dim = _checks.integer("sample latent_dim", latent_dim)
     z = _checks.rng(rng, "sample").normal(size=(n, latent_dim))
     return G.forward(z, train=False)
+
+
+def slerp(z0, z1, t):
+    """(k, d): the points at fractions t (k,) of the way along the great circle from
+    z₀ (d,) to z₁ (d,) (Shoemake 1985; White 2016 for GANs): with
+    cos Ω = z₀·z₁ / (‖z₀‖ ‖z₁‖),
+
+        z(t) = [sin((1 − t) Ω) z₀ + sin(t Ω) z₁] / sin Ω,   t = 0 … 1.
+
+    For endpoints of equal norm every z(t) keeps that norm, as draws of N(0, I) in
+    many dimensions do (‖z‖ ≈ √d), while the straight line between them passes
+    through codes of smaller norm that G never saw. Parallel endpoints give the
+    straight line; opposite ones have no single great circle and are refused."""
+    z0 = _checks.finite("slerp z0", _checks.array("slerp z0", z0, ndim=1))
+    z1 = _checks.finite("slerp z1", _checks.array("slerp z1", z1, ndim=1))
+    if z0.shape != z1.shape or z0.size == 0:
+        raise ValueError(
+            f"slerp z0 and z1 must be non-empty vectors of one length; got shapes "
+            f"{z0.shape} and {z1.shape}"
+        )
+    t = _checks.finite("slerp t", _checks.array("slerp t", t, ndim=1))[:, None]
+    (z0s, z1s), _ = _checks.unit_scale(z0, z1)  # ‖z‖² would overflow at 1e200
+    norms = np.linalg.norm(z0s) * np.linalg.norm(z1s)
+    if norms == 0:
+        raise ValueError("slerp z0 and z1 must be non-zero: a zero code has no angle")
+    cos = np.clip(np.dot(z0s, z1s) / norms, -1.0, 1.0)
+    omega = np.arccos(cos)
+    if omega < 1e-6:  # sin Ω ≈ Ω: the great circle is the line
+        return (1 - t) * z0 + t * z1
+    if np.pi - omega < 1e-6:
+        raise ValueError(
+            "slerp z0 and z1 point in opposite directions: every great circle "
+            "through them is as short as another; pick other endpoints"
+        )
+    return (np.sin((1 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)
 
 
 @dataclass

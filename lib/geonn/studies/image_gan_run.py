@@ -1,7 +1,8 @@
 """Training runs of chapter 12's DCGAN (:mod:`.image_gan`): one pair G, D trained
 on patches with :func:`geonn.studies.gan.train_gan` (BCE on logits, non-saturating
-G loss) at :data:`GAN_SETUP`, and runs saved to and loaded from one ``.npz`` (no
-pickle).
+G loss) at :data:`GAN_SETUP`. A chapter stores the trained networks with
+:func:`geonn.studies.stored.stored_run` (one ``np.savez`` file per network), into the
+untrained pair :func:`patch_gan` builds.
 
 Random streams, ``np.random.default_rng([seed, k])``: k = 20 the initial weights of
 G and D (the same with and without spectral normalisation), k = 21 the
@@ -9,18 +10,17 @@ power-iteration vectors of spectral normalisation, k = 22 the batches and latent
 draws of training.
 """
 
-import os
 import time
 
 import numpy as np
 
 from geonn.core import _checks
 
-from .gan import GANHistory, train_gan
+from .gan import train_gan
 from .gan_nets import add_spectral_norm
-from .image_gan import patch_discriminator, patch_generator
+from .image_gan import PATCH, patch_discriminator, patch_generator
 
-__all__ = ["GAN_SETUP", "train_patch_gan", "save_gan_runs", "load_gan_runs"]
+__all__ = ["GAN_SETUP", "patch_gan", "train_patch_gan"]
 
 # chosen in short runs on 48 × 48 patches (≈ 23 ms of CPU a step, ≈ 2 min a run):
 # batch 32 for 1,500 steps gave horizontal bands; a faster D (η_d = 4η_g) or G
@@ -61,7 +61,7 @@ def train_patch_gan(X, seed, spectral, *, steps=None, progress=False):
     setup = dict(GAN_SETUP)
     if steps is not None:
         setup["steps"] = _checks.integer("train_patch_gan steps", steps)
-    G, D = _pair(seed, spectral, setup["latent_dim"], X.shape[2])
+    G, D = patch_gan(seed, spectral, setup["latent_dim"], X.shape[2])
     start = time.process_time()
     history = train_gan(
         G,
@@ -74,85 +74,16 @@ def train_patch_gan(X, seed, spectral, *, steps=None, progress=False):
     return G, D, history, time.process_time() - start
 
 
-def _pair(seed, spectral, latent_dim, size):
-    """G and D of a seed before training (spectral normalisation drawn from its own
-    stream, so that D's weights are the same without it)."""
+def patch_gan(seed, spectral, latent_dim=GAN_SETUP["latent_dim"], size=PATCH):
+    """(G, D) of ``seed`` before training: the networks :func:`train_patch_gan`
+    starts from (spectral normalisation drawn from its own stream, so that D's
+    weights are the same without it), and the shapes a stored run loads into."""
+    seed = _checks.integer("patch_gan seed", seed, low=0)
+    if not isinstance(spectral, bool):
+        raise TypeError(f"patch_gan spectral must be True or False; got {spectral!r}")
     rng = np.random.default_rng([seed, _K_INIT])
     G = patch_generator(latent_dim, rng, size=size)
     D = patch_discriminator(rng, size=size)
     if spectral:
         add_spectral_norm(D, np.random.default_rng([seed, _K_SN]))
     return G, D
-
-
-_SERIES = ("d_loss", "g_loss", "d_real", "d_fake")
-
-
-def save_gan_runs(path, runs):
-    """Write ``runs`` {name: (G, D, history, cpu_seconds)} (e.g. "plain", "sn") to one
-    ``.npz`` (no pickle): per run, G's and D's weights and buffers, the four loss
-    series of the history, the CPU seconds and whether D is spectrally normalised."""
-    if not isinstance(runs, dict) or not runs:
-        raise TypeError("save_gan_runs runs must be a non-empty dict {name: run}")
-    arrays = {}
-    for name, run in runs.items():
-        if not (isinstance(name, str) and name and "/" not in name):
-            raise ValueError(f"save_gan_runs: run names must be words; got {name!r}")
-        if not (isinstance(run, tuple) and len(run) == 4):
-            raise TypeError(
-                f"save_gan_runs runs[{name!r}] must be (G, D, history, cpu_seconds)"
-            )
-        G, D, history, cpu = run
-        for net, who in ((G, "G"), (D, "D")):
-            for k, v in {**net.named_params(), **net.named_buffers()}.items():
-                arrays[f"{name}/{who}/{k}"] = v
-        for k in _SERIES:
-            arrays[f"{name}/{k}"] = np.asarray(getattr(history, k))
-        arrays[f"{name}/cpu_seconds"] = np.float64(cpu)
-        arrays[f"{name}/spectral"] = np.bool_(_spectral(D))
-        # latent_dim, and the patch size from D's Dense input, C₃ (s/8)²
-        s3 = np.sqrt(D.layers[-1].W.shape[0] / D.layers[-4].c_out)
-        arrays[f"{name}/shape"] = np.array([G.layers[0].W.shape[0], 8 * round(s3)])
-    np.savez(path, **arrays)
-
-
-def _spectral(D):
-    return any(getattr(layer, "reparam", None) is not None for layer in D.leaves())
-
-
-def load_gan_runs(path):
-    """The runs of :func:`save_gan_runs`: {name: (G, D, history, cpu_seconds)}, the
-    networks rebuilt and their weights checked (names, shapes, finite) before they
-    are copied in; any problem raises one ValueError naming the file."""
-    path = os.fspath(path)
-
-    def fail(problem):
-        return ValueError(f"load_gan_runs: cannot load {path!r}: {problem}")
-
-    try:
-        with np.load(path, allow_pickle=False) as f:
-            stored = {k: f[k] for k in f.files}
-    except (OSError, ValueError, EOFError) as err:  # missing, pickled, not an .npz
-        raise fail(err) from err
-    runs = {}
-    for name in sorted({k.split("/")[0] for k in stored}):
-        needed = [f"{name}/{k}" for k in ("shape", "spectral", "cpu_seconds")]
-        needed += [f"{name}/{k}" for k in _SERIES]
-        if any(k not in stored for k in needed):
-            raise fail(f"run {name!r} lacks some of {needed}")
-        latent_dim, size = (int(v) for v in stored[f"{name}/shape"])
-        G, D = _pair(0, bool(stored[f"{name}/spectral"]), latent_dim, size)
-        for net, who in ((G, "G"), (D, "D")):
-            mine = {**net.named_params(), **net.named_buffers()}
-            for k, v in mine.items():
-                theirs = stored.get(f"{name}/{who}/{k}")
-                if theirs is None or theirs.shape != v.shape:
-                    raise fail(f"{name}/{who}/{k} is missing or has another shape")
-                if not np.all(np.isfinite(theirs)):
-                    raise fail(f"{name}/{who}/{k} holds NaN or inf")
-            for k, v in mine.items():
-                v[...] = stored[f"{name}/{who}/{k}"]
-        series = {k: stored[f"{name}/{k}"] for k in _SERIES}
-        history = GANHistory(**series, steps=len(series["d_loss"]))
-        runs[name] = (G, D, history, float(stored[f"{name}/cpu_seconds"]))
-    return runs

@@ -1,13 +1,6 @@
 """A walk through a generator's latent space, and what changes along it (chapter 12).
 
-:func:`slerp` runs along the great circle from z₀ to z₁ (Shoemake 1985; White
-2016 for GANs): with cos Ω = z₀·z₁ / (‖z₀‖ ‖z₁‖),
-
-    z(t) = [sin((1 − t) Ω) z₀ + sin(t Ω) z₁] / sin Ω,   t = 0 … 1,
-
-so for endpoints of equal norm every z(t) keeps that norm, as draws of
-N(0, I) in many dimensions do (‖z‖ ≈ √d), while the straight line between them
-passes through codes of smaller norm that G never saw.
+A walk runs along a great circle, :func:`geonn.studies.gan.slerp`.
 
 :func:`walk_measures` measures three properties of each image of a walk:
 
@@ -30,38 +23,9 @@ from geonn.domain.faults import coherence
 
 from .gan_metrics import dominant_frequency
 
-__all__ = ["slerp", "WalkMeasures", "walk_measures", "dominant_dip", "DIPS"]
+__all__ = ["WalkMeasures", "walk_measures", "dominant_dip", "DIPS"]
 
 DIPS = np.linspace(-1.5, 1.5, 31)  # samples per trace, about ±56° on a square grid
-
-
-def slerp(z0, z1, n):
-    """(n, d): n points along the great circle from z₀ (d,) to z₁ (d,), both ends
-    included (equation in the module docstring). Parallel endpoints give the straight
-    line; opposite ones have no single great circle and are refused."""
-    z0 = _checks.finite("slerp z0", _checks.array("slerp z0", z0, ndim=1))
-    z1 = _checks.finite("slerp z1", _checks.array("slerp z1", z1, ndim=1))
-    if z0.shape != z1.shape or z0.size == 0:
-        raise ValueError(
-            f"slerp z0 and z1 must be non-empty vectors of one length; got shapes "
-            f"{z0.shape} and {z1.shape}"
-        )
-    n = _checks.integer("slerp n", n, low=2)
-    (z0s, z1s), _ = _checks.unit_scale(z0, z1)  # ‖z‖² would overflow at 1e200
-    norms = np.linalg.norm(z0s) * np.linalg.norm(z1s)
-    if norms == 0:
-        raise ValueError("slerp z0 and z1 must be non-zero: a zero code has no angle")
-    cos = np.clip(np.dot(z0s, z1s) / norms, -1.0, 1.0)
-    omega = np.arccos(cos)
-    t = np.linspace(0.0, 1.0, n)[:, None]
-    if omega < 1e-6:  # sin Ω ≈ Ω: the great circle is the line
-        return (1 - t) * z0 + t * z1
-    if np.pi - omega < 1e-6:
-        raise ValueError(
-            "slerp z0 and z1 point in opposite directions: every great circle "
-            "through them is as short as another; pick other endpoints"
-        )
-    return (np.sin((1 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)
 
 
 class WalkMeasures(NamedTuple):
