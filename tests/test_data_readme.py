@@ -1,6 +1,7 @@
-"""Every file in data/ is described in data/README.md, by its name or by a pattern
-such as `ch9_encoder_seed<seed>.npz` (<seed> standing for any number), and every file
-the README names exists (a pattern: at least once)."""
+"""Every file in data/ is described in data/README.md, by its path under data/ or by a
+pattern such as `ch9_encoder_seed<seed>.npz` or `ch12/seed<seed>/ae.npz` (<seed>
+standing for any number), and every file the README names exists (a pattern: at least
+once)."""
 
 import re
 from pathlib import Path
@@ -9,7 +10,13 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 README = (DATA / "README.md").read_text()
 # the names in backticks that look like files of data/
-NAMED = set(re.findall(r"`([\w<>.-]+\.(?:csv|npy|npz|py))`", README))
+NAMED = set(re.findall(r"`([\w<>./-]+\.(?:csv|npy|npz|py))`", README))
+# every file of data/, as its path under data/
+FILES = sorted(
+    f.relative_to(DATA).as_posix()
+    for f in DATA.rglob("*")
+    if f.is_file() and f.name != "README.md" and "__pycache__" not in f.parts
+)
 
 
 def pattern(name):
@@ -17,14 +24,10 @@ def pattern(name):
 
 
 def test_every_data_file_is_described():
-    files = sorted(
-        f.name for f in DATA.iterdir() if f.is_file() and f.name != "README.md"
-    )
-    missing = [f for f in files if not any(pattern(n).match(f) for n in NAMED)]
+    missing = [f for f in FILES if not any(pattern(n).match(f) for n in NAMED)]
     assert not missing, f"data/README.md does not describe {missing}"
 
 
 def test_every_file_the_readme_names_exists():
-    files = [f.name for f in DATA.iterdir()]
-    absent = [n for n in NAMED if not any(pattern(n).match(f) for f in files)]
+    absent = [n for n in NAMED if not any(pattern(n).match(f) for f in FILES)]
     assert not absent, f"data/README.md names {absent}, which data/ does not hold"

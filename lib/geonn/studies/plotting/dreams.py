@@ -104,9 +104,9 @@ def plot_walk(images, measures, every=1):
             )
     shown = np.arange(0, k, every)
     fig = plt.figure(
-        figsize=(TEXT_WIDTH, 1.3 + 1.5 * len(measures)), layout="constrained"
+        figsize=(TEXT_WIDTH, 1.2 + 1.1 * len(measures)), layout="constrained"
     )
-    top, bottom = fig.subfigures(2, 1, height_ratios=(1.3, 1.5 * len(measures)))
+    top, bottom = fig.subfigures(2, 1, height_ratios=(1.2, 1.1 * len(measures)))
     strip = top.subplots(1, len(shown), squeeze=False)[0]
     lim = 3 * float(np.sqrt(np.mean(images**2))) or 1.0
     for ax, j in zip(strip, shown):
