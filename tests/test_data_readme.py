@@ -10,7 +10,13 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 README = (DATA / "README.md").read_text()
 # the names in backticks that look like files of data/
-NAMED = set(re.findall(r"`([\w<>./-]+\.(?:csv|npy|npz|py))`", README))
+# (a path with a folder names a file of data/ when data/ has that folder; the README
+# also names tools and tests, elsewhere in the repository)
+NAMED = {
+    n
+    for n in re.findall(r"`([\w<>./-]+\.(?:csv|npy|npz|py))`", README)
+    if "/" not in n or (DATA / n.split("/")[0]).is_dir()
+}
 # every file of data/, as its path under data/
 FILES = sorted(
     f.relative_to(DATA).as_posix()

@@ -81,10 +81,8 @@ def seed_summary(study, measures=SEED_MEASURES):
         raise KeyError(
             f"study has no column {missing[0]!r} (columns are '<model> <measure>')"
         )
-    lines = [
-        f"{'measure':<14}" + "".join(f"{m:>22}" for m in MODELS) + f"{'SN closer':>11}"
-    ]
     n = len(study["seed"])
+    rows = []
     for m in measures:
         cells = []
         for model in MODELS:
@@ -98,7 +96,14 @@ def seed_summary(study, measures=SEED_MEASURES):
             < closer(s["plain GAN"], s["real vs real"], m)
             for s in per_seed
         )
-        lines.append(
-            f"{m:<14}" + "".join(f"{c:>22}" for c in cells) + f"{f'{wins} of {n}':>11}"
-        )
+        rows.append((m, cells, wins))
+    # 22 characters a column, wider if a range needs it (large Fréchet distances)
+    w = max([22] + [len(c) + 2 for _, cells, _ in rows for c in cells])
+    lines = [
+        f"{'measure':<14}" + "".join(f"{m:>{w}}" for m in MODELS) + f"{'SN closer':>11}"
+    ]
+    lines += [
+        f"{m:<14}" + "".join(f"{c:>{w}}" for c in cells) + f"{f'{wins} of {n}':>11}"
+        for m, cells, wins in rows
+    ]
     return "\n".join(lines)
