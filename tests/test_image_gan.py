@@ -242,3 +242,23 @@ def test_patch_traces_are_the_columns_and_patch_report_has_chapter_10s_keys():
         patch_report(real, _patches(60, 8), DT, features)
     with pytest.raises(TypeError, match="features"):
         patch_report(real, other, DT, None)
+
+
+def test_patch_report_is_chapter_10s_report_on_flat_patches_and_their_columns():
+    from geonn.studies.gan_metrics import report
+
+    X, Y = _patches(6, 8), _patches(5, 8) * 0.5
+
+    def codes(P):
+        return P.reshape(len(P), -1)[:, :4]
+
+    flat = report(
+        X.reshape(6, -1),
+        Y.reshape(5, -1),
+        DT,
+        lambda F: F[:, :4],
+        (patch_traces(X), patch_traces(Y)),
+    )
+    assert patch_report(X, Y, DT, codes) == flat
+    with pytest.raises(TypeError, match="traces must be None or a pair"):
+        report(X.reshape(6, -1), Y.reshape(5, -1), DT, codes, traces=patch_traces(X))

@@ -124,22 +124,32 @@ def rms_amplitude(X):
 METRICS = ("W1", "spectrum", "spread f_dom", "spread RMS", "1-NN", "FD")
 
 
-def report(X, Y, dt, features):
+def report(X, Y, dt, features, traces=None):
     """Every measure for a generated set Y against a real set X, as a dict keyed
     by :data:`METRICS`: W₁ of amplitudes, spectrum error, spread ratios of the dominant
     frequency and of the RMS amplitude, 1-NN accuracy, and the Fréchet distance of
-    ``features(X)`` and ``features(Y)`` (e.g. an autoencoder's codes)."""
+    ``features(X)`` and ``features(Y)`` (e.g. an autoencoder's codes).
+
+    X (n, d), Y (m, d) are the samples; the measures of traces (spectrum, dominant
+    frequency) read X and Y as traces, or ``traces = (T_x, T_y)`` when a sample holds
+    several traces (the columns of an image patch, chapter 12)."""
     X, Y = _sets(X, Y, "report")
     if not callable(features):
         raise TypeError(
             f"report: features must be a function of a set of samples, e.g. an "
             f"encoder's predict; got {type(features).__name__}"
         )
+    if traces is None:
+        tx, ty = X, Y
+    elif isinstance(traces, tuple) and len(traces) == 2:
+        tx, ty = _sets(*traces, "report traces", names=("T_x", "T_y"))
+    else:
+        raise TypeError("report: traces must be None or a pair (T_x, T_y) of traces")
     return {
         "W1": wasserstein1(X, Y),
-        "spectrum": spectrum_error(X, Y, dt),
+        "spectrum": spectrum_error(tx, ty, dt),
         "spread f_dom": spread_ratio(
-            dominant_frequency(Y, dt), dominant_frequency(X, dt)
+            dominant_frequency(ty, dt), dominant_frequency(tx, dt)
         ),
         "spread RMS": spread_ratio(rms_amplitude(Y), rms_amplitude(X)),
         "1-NN": one_nn_accuracy(X, Y),

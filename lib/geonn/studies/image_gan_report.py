@@ -11,22 +11,16 @@ the measures of traces:
 - the Fréchet distance of ``features(patches)`` (e.g. an autoencoder's codes).
 
 The keys are :data:`geonn.studies.gan_metrics.METRICS`, so that
-:func:`geonn.studies.gan_report.score_table` prints them as for traces.
+:func:`geonn.studies.gan_report.score_table` prints them as for traces. It is
+:func:`geonn.studies.gan_metrics.report`, given the patches as flat samples and
+their columns as traces.
 """
 
 import numpy as np
 
 from geonn.core import _checks
 
-from .gan_metrics import (
-    dominant_frequency,
-    frechet_distance,
-    one_nn_accuracy,
-    rms_amplitude,
-    spectrum_error,
-    spread_ratio,
-    wasserstein1,
-)
+from .gan_metrics import report
 
 __all__ = ["patch_traces", "patch_report"]
 
@@ -72,14 +66,11 @@ def patch_report(X, Y, dt, features):
                 f"patch_report {name} holds all-zero traces (columns of a patch): "
                 "a zero trace has no dominant frequency"
             )
-    fx, fy = X.reshape(len(X), -1), Y.reshape(len(Y), -1)
-    return {
-        "W1": wasserstein1(fx, fy),
-        "spectrum": spectrum_error(tx, ty, dt),
-        "spread f_dom": spread_ratio(
-            dominant_frequency(ty, dt), dominant_frequency(tx, dt)
-        ),
-        "spread RMS": spread_ratio(rms_amplitude(fy), rms_amplitude(fx)),
-        "1-NN": one_nn_accuracy(fx, fy),
-        "FD": frechet_distance(np.asarray(features(X)), np.asarray(features(Y))),
-    }
+    shape = (-1, *X.shape[1:])  # the flat samples back as patches, for features
+
+    def patch_features(F):
+        return np.asarray(features(F.reshape(shape)))
+
+    return report(
+        X.reshape(len(X), -1), Y.reshape(len(Y), -1), dt, patch_features, (tx, ty)
+    )
