@@ -3,8 +3,8 @@
     python tools/seeds.py 09              # chapter 9's study -> data/ch9_seeds.csv
     python tools/seeds.py 06b 08 10       # several chapters
     python tools/seeds.py all             # every study (`make seeds`)
-    python tools/seeds.py 12 --retrain    # chapter 12, training its stored networks again
-    python tools/seeds.py 12 --retrain --seeds 0 1   # some seeds (no study file written)
+    python tools/seeds.py 12 --retrain    # chapter 12, its networks trained again
+    python tools/seeds.py 12 --retrain --seeds 0 1   # some seeds, no study file written
 
 A chapter's seed is set on one line, ``SEED = 9``, of its cell tagged ``parameters``;
 every random draw of the chapter derives from it. For every seed of the chapter's study
