@@ -89,8 +89,10 @@ class GeneratorLoss:
         return f"GeneratorLoss({self.kind!r})"
 
 
-def sample(G, n, latent_dim, rng):
-    """n samples G(z), z ~ N(0, I) of shape (n, latent_dim), drawn from ``rng``."""
+def sample(G, n, latent_dim, rng, batch_size=None):
+    """n samples G(z), z ~ N(0, I) of shape (n, latent_dim), drawn from ``rng``;
+    with ``batch_size``, G runs on that many codes at a time (the same samples, less
+    memory: an image generator's convolutions copy their input once per kernel tap)."""
     if not isinstance(G, Layer):
         raise TypeError(
             f"sample needs G as a geonn network (a Sequential or another Layer); got "
@@ -99,7 +101,10 @@ def sample(G, n, latent_dim, rng):
     n = _checks.integer("sample n", n)
     latent_dim = _checks.integer("sample latent_dim", latent_dim)
     z = _checks.rng(rng, "sample").normal(size=(n, latent_dim))
-    return G.forward(z, train=False)
+    b = n if batch_size is None else _checks.integer("sample batch_size", batch_size)
+    return np.concatenate(
+        [G.forward(z[i : i + b], train=False) for i in range(0, n, b)]
+    )
 
 
 def slerp(z0, z1, t):
